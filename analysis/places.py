@@ -1,0 +1,220 @@
+"""Gazetteer of the war's places: names and spellings in news text resolved to canonical places.
+
+The vocabulary is ``data/places.csv`` (one row per place, ``;``-separated spelling variants).
+Region rows whose name carries a type word ("Kharkiv Oblast", "Krasnodar Krai", "Republic of
+Tatarstan", "Brest Region") also answer to their stem followed by region/oblast/province/
+regional/krai/territory/border region and the plurals ("Kharkiv region", "Kursk border region",
+"Kherson province", "Kharkiv regional"). A bare stem that is also a city name is the city.
+"""
+from __future__ import annotations
+
+import csv
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+DATA_PATH = Path(__file__).resolve().parent / "data" / "places.csv"
+
+# When one spelling names several rows (Kyiv the city and Kyiv the city-region), the lower rank wins.
+KIND_RANK = {"city": 0, "region": 1, "country": 2}
+# Words after a region stem that make the phrase name the first-level region.
+REGION_SUFFIXES = ("region", "regions", "oblast", "oblasts", "province", "provinces", "regional",
+                   "border region", "border regions", "krai", "kray", "territory", "territories")
+# Plural suffixes that also cover the stems listed before them ("the Belgorod and Kursk regions").
+PLURAL_SUFFIXES = ("regions", "oblasts", "provinces", "territories")
+# Type words that a region's canonical name or a variant may carry around its stem.
+_TYPED_NAME = re.compile(
+    r"^(?:(?:autonomous\s+)?republic\s+of\s+(?P<pre>.+)|(?P<stem>.+?)\s+"
+    r"(?:oblast|region|krai|kray|province|territory|republic))$", re.I)
+_TYPE_WORD = re.compile(r"\b(?:oblasts?|regions?|regional|provinces?|krai|kray|territory|republic)\b",
+                        re.I)
+# Words dropped by region_key.
+KEY_STOPWORDS = frozenset({"the", "of", "oblast", "oblasts", "region", "regions", "regional",
+                           "province", "provinces", "krai", "kray", "territory", "republic",
+                           "autonomous", "okrug", "city", "border"})
+# Text between the names of a list that shares one plural suffix: ", ", " and ", ", and ", " & ".
+_LIST_GAP = re.compile(r"\s*(?:,\s*(?:(?:and|or)\s+)?|(?:and|or|&)\s+)", re.I)
+# Regex pieces for the separator and apostrophe tokens of a key.
+_TOKEN_PATTERNS = {" ": "[ \\t\\u00a0\\-\\u2010\\u2011\\u2013]+", "'": "['\\u2019\\u02bc]"}
+_SEPARATORS = re.compile(r"[\s\-\u2010\u2011\u2013]+")
+_APOSTROPHES = re.compile(r"['\u2019\u02bc`]")
+
+
+@dataclass(frozen=True)
+class Place:
+    name: str           # canonical name
+    kind: str           # "region" | "city" | "country"
+    country: str
+    region: str | None  # canonical region (None for a country)
+    lat: float | None
+    lon: float | None
+
+
+@dataclass(frozen=True)
+class PlaceMention:
+    start: int    # char offset in the searched text
+    end: int
+    surface: str  # the words as they stand in the text
+    place: Place
+
+
+@dataclass(frozen=True)
+class _Gazetteer:
+    places: tuple[Place, ...]
+    surfaces: dict[str, Place]   # normalised spelling -> place
+    stems: dict[str, Place]      # normalised region stem -> region place
+    folds: dict[str, str]        # region_key words -> canonical region_key
+    pattern: re.Pattern[str]
+
+
+def _key(text: str) -> str:
+    """Normalised spelling: lowercase, one apostrophe, hyphens and whitespace as single spaces."""
+    return _SEPARATORS.sub(" ", _APOSTROPHES.sub("'", text.lower())).strip()
+
+
+def _bare_key(text: str) -> str:
+    """Lowercase words of a region name without punctuation and without type words."""
+    words = re.sub(r"[^\w\s]", " ", _APOSTROPHES.sub("", text.lower())).split()
+    return " ".join(w for w in words if w not in KEY_STOPWORDS)
+
+
+def _stem(name: str) -> str | None:
+    """Stem of a typed region name ("Kharkiv Oblast" -> "Kharkiv"), None without a type word."""
+    m = _TYPED_NAME.match(name.strip())
+    return (m.group("pre") or m.group("stem")) if m else None
+
+
+def _read_rows(path: Path) -> list[dict[str, str]]:
+    """Rows of the gazetteer CSV."""
+    with path.open(encoding="utf-8", newline="") as fh:
+        return list(csv.DictReader(fh))
+
+
+def _place(row: dict[str, str]) -> Place:
+    """Place of one CSV row."""
+    return Place(name=row["name"], kind=row["kind"], country=row["country"],
+                 region=row["region"] or None,
+                 lat=float(row["lat"]) if row["lat"] else None,
+                 lon=float(row["lon"]) if row["lon"] else None)
+
+
+def _variants(row: dict[str, str]) -> list[str]:
+    """Spelling variants of one CSV row."""
+    return [v.strip() for v in row["variants"].split(";") if v.strip()]
+
+
+def _region_stems(row: dict[str, str]) -> list[str]:
+    """Stems a typed region row answers to with a region suffix ("Kharkiv", "Kharkov", "Kharkivska")."""
+    if _stem(row["name"]) is None:
+        return []
+    stems = [_stem(row["name"])]
+    for variant in _variants(row):
+        stem = _stem(variant)
+        if stem is not None:
+            stems.append(stem)
+        elif not _TYPE_WORD.search(variant) and " of " not in variant:
+            stems.append(variant)
+    return [s for s in stems if s]
+
+
+def _trie_regex(keys: list[str]) -> str:
+    """One regex alternation of keys, factored as a trie; longer spellings are tried first."""
+    trie: dict = {}
+    for key in keys:
+        node = trie
+        for char in key:
+            node = node.setdefault(char, {})
+        node[""] = {}
+
+    def emit(node: dict) -> str:
+        """Regex of one trie node."""
+        chars = sorted(char for char in node if char)
+        branches = [(_TOKEN_PATTERNS.get(char) or re.escape(char)) + emit(node[char]) for char in chars]
+        if "" in node:
+            return "(?:" + "|".join(branches) + ")?" if branches else ""
+        return branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+
+    return emit(trie)
+
+
+@lru_cache(maxsize=None)
+def _gazetteer(path: Path = DATA_PATH) -> _Gazetteer:
+    """The gazetteer loaded from its CSV, with lookup tables and the compiled mention regex."""
+    rows = _read_rows(path)
+    places = tuple(_place(row) for row in rows)
+    ranked: dict[str, tuple[tuple[int, int, int], Place]] = {}
+
+    def add(spelling: str, place: Place, rank: tuple[int, int, int]) -> None:
+        """Record a spelling unless a better-ranked place already holds it."""
+        key = _key(spelling)
+        if key and (key not in ranked or rank < ranked[key][0]):
+            ranked[key] = (rank, place)
+
+    stems: dict[str, Place] = {}
+    for index, (row, place) in enumerate(zip(rows, places)):
+        for spelling in [row["name"], *_variants(row)]:
+            add(spelling, place, (0, KIND_RANK[place.kind], index))
+    for index, (row, place) in enumerate(zip(rows, places)):
+        for stem in _region_stems(row):
+            stems.setdefault(_key(stem), place)
+            for suffix in REGION_SUFFIXES:
+                add(f"{stem} {suffix}", place, (1, 0, index))
+    surfaces = {key: place for key, (_, place) in ranked.items()}
+
+    folds: dict[str, str] = {}
+    for row, place in zip(rows, places):
+        if place.kind == "region":
+            folds.setdefault(_bare_key(place.name), _bare_key(place.name))
+    for row, place in zip(rows, places):
+        if place.kind == "region":
+            for spelling in [*_variants(row), *_region_stems(row)]:
+                folds.setdefault(_bare_key(spelling), _bare_key(place.name))
+    for row, place in zip(rows, places):
+        if place.kind == "city" and _bare_key(place.name) in folds:
+            for spelling in _variants(row):
+                folds.setdefault(_bare_key(spelling), folds[_bare_key(place.name)])
+
+    keys = sorted(surfaces, key=lambda k: (-len(k), k))
+    pattern = re.compile(r"(?<!\w)(?=(?-i:[A-Z]))(?:" + _trie_regex(keys) + r")(?!\w)"
+                         r"(?![ \t\u00a0]+(?:river|reservoir)\b)", re.I)
+    return _Gazetteer(places, surfaces, stems, folds, pattern)
+
+
+def lookup(name: str) -> Place | None:
+    """Place for a name or variant, case-insensitive; region phrases such as "Kharkiv region", "Kharkiv oblast", "the Kharkiv Oblast", "Kharkiv province", "Kherson province" map to the region; a bare city name maps to the city."""
+    key = _key(name)
+    key = re.sub(r"^the ", "", key)
+    key = re.sub(r"'s$", "", key)
+    return _gazetteer().surfaces.get(key)
+
+
+def find_places(text: str) -> list[PlaceMention]:
+    """Every gazetteer place named in text, longest match first, non-overlapping, in text order."""
+    gaz = _gazetteer()
+    mentions = [PlaceMention(m.start(), m.end(), m.group(0), gaz.surfaces[_key(m.group(0))])
+                for m in gaz.pattern.finditer(text)]
+    for i, mention in enumerate(mentions):
+        if _key(mention.surface).rsplit(" ", 1)[-1] not in PLURAL_SUFFIXES:
+            continue
+        j = i - 1
+        while j >= 0 and _LIST_GAP.fullmatch(text, mentions[j].end, mentions[j + 1].start):
+            region = gaz.stems.get(_key(mentions[j].surface))
+            if region is None:
+                break
+            mentions[j] = PlaceMention(mentions[j].start, mentions[j].end, mentions[j].surface, region)
+            j -= 1
+    return mentions
+
+
+def region_key(region: str | None) -> str:
+    """Comparison key for a region name: lowercase, without oblast/region/province/krai/republic words and punctuation, transliteration variants folded (Kiev->kyiv, Kharkov->kharkiv), so "Kharkiv Oblast" == "kharkov region"."""
+    if not region:
+        return ""
+    bare = _bare_key(region)
+    return _gazetteer().folds.get(bare, bare)
+
+
+def places_table() -> list[Place]:
+    """All gazetteer places (for maps and reports)."""
+    return list(_gazetteer().places)
