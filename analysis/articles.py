@@ -1,0 +1,209 @@
+"""Reading articles: plain text, Markdown, HTML pages and JSON lines, with their metadata."""
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import sys
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+DEFAULT_MAX_BYTES = 5_000_000  # 5 MB; `--max-bytes` raises it
+TEXT_SUFFIXES = {".txt", ".md", ".text", ".markdown", ""}
+HTML_SUFFIXES = {".html", ".htm", ".xhtml"}
+JSONL_SUFFIXES = {".jsonl", ".ndjson"}
+ARTICLE_SUFFIXES = TEXT_SUFFIXES | HTML_SUFFIXES | JSONL_SUFFIXES
+
+
+class ArticleError(ValueError):
+    """An input that holds no readable article; the message is one line for the user."""
+
+
+@dataclass(frozen=True)
+class Article:
+    """One article's text and what is known about it."""
+
+    text: str
+    title: str | None = None
+    published: str | None = None
+    source: str | None = None
+    url: str | None = None
+    origin: str = "-"  # file (and line) it was read from
+    warnings: tuple[str, ...] = field(default=())
+
+    @property
+    def article_id(self) -> str:
+        """First 12 hex chars of the SHA-256 of the normalised text."""
+        return article_id(self.text)
+
+
+def normalise(text: str) -> str:
+    """Text as the spec hashes it: line endings as \\n, outer whitespace stripped."""
+    return text.replace("\r\n", "\n").replace("\r", "\n").strip()
+
+
+def article_id(text: str) -> str:
+    """Stable id of an article's text."""
+    return hashlib.sha256(normalise(text).encode("utf-8")).hexdigest()[:12]
+
+
+def decode(data: bytes, origin: str) -> tuple[str, tuple[str, ...]]:
+    """Bytes as text: UTF-8 (BOM allowed), else the encoding charset-normalizer finds; binary refused."""
+    if not data.strip():
+        raise ArticleError(f"{origin}: empty input (no text)")
+    if b"\x00" in data[:8192] or _control_share(data[:8192]) > 0.05:
+        raise ArticleError(f"{origin}: looks like a binary file, not text")
+    try:
+        return data.decode("utf-8-sig"), ()
+    except UnicodeDecodeError:
+        pass
+    from charset_normalizer import from_bytes
+
+    best = from_bytes(data).best()
+    if best is None:
+        raise ArticleError(f"{origin}: not UTF-8 and no text encoding fits")
+    return str(best), (f"{origin}: not UTF-8; decoded as {best.encoding}",)
+
+
+def _control_share(data: bytes) -> float:
+    """Share of control bytes other than whitespace."""
+    if not data:
+        return 0.0
+    bad = sum(1 for b in data if b < 32 and b not in (9, 10, 12, 13))
+    return bad / len(data)
+
+
+def read_bytes(path: str, max_bytes: int = DEFAULT_MAX_BYTES) -> bytes:
+    """The raw bytes of a file or of stdin ('-'), refused above max_bytes."""
+    if path == "-":
+        data = sys.stdin.buffer.read(max_bytes + 1)
+    else:
+        p = Path(path)
+        if not p.is_file():
+            raise ArticleError(f"{path}: no such file")
+        size = p.stat().st_size
+        if size > max_bytes:
+            raise ArticleError(f"{path}: {size:,} bytes is over the {max_bytes:,}-byte limit "
+                               "(raise it with --max-bytes)")
+        data = p.read_bytes()
+    if len(data) > max_bytes:
+        raise ArticleError(f"{path}: over the {max_bytes:,}-byte limit (raise it with --max-bytes)")
+    return data
+
+
+def sniff_kind(path: str, text: str) -> str:
+    """'html', 'jsonl' or 'text', from the suffix, else from the content."""
+    suffix = Path(path).suffix.lower() if path != "-" else ""
+    if suffix in HTML_SUFFIXES:
+        return "html"
+    if suffix in JSONL_SUFFIXES:
+        return "jsonl"
+    head = text.lstrip()[:500].lower()
+    if head.startswith(("<!doctype html", "<html")) or ("<body" in head and "</" in text):
+        return "html"
+    if suffix == "" and head.startswith("{") and '"text"' in text[:5000]:
+        return "jsonl"
+    return "text"
+
+
+def read_articles(path: str, max_bytes: int = DEFAULT_MAX_BYTES) -> tuple[list[Article], list[str]]:
+    """Articles in a file (several for JSON lines) and one-line problems with the ones that failed."""
+    text, warnings = decode(read_bytes(path, max_bytes), path)
+    kind = sniff_kind(path, text)
+    if kind == "jsonl":
+        return _from_jsonl(text, path, warnings)
+    article = from_html(text, path) if kind == "html" else Article(text=text, origin=path)
+    article = _with_sidecar(article, path)
+    return [replace(article, warnings=warnings + article.warnings)], []
+
+
+def read_article(path: str, max_bytes: int = DEFAULT_MAX_BYTES) -> Article:
+    """The one article in a file; a JSON-lines file must hold exactly one."""
+    articles, problems = read_articles(path, max_bytes)
+    if len(articles) != 1:
+        raise ArticleError(problems[0] if problems else f"{path}: holds {len(articles)} articles, expected one")
+    return articles[0]
+
+
+def from_html(html: str, origin: str) -> Article:
+    """The main text and metadata of an HTML page (menus, footers and scripts dropped)."""
+    import trafilatura
+
+    text = trafilatura.extract(html, include_comments=False, include_tables=False,
+                               include_links=False, include_images=False, deduplicate=False)
+    if not text or not text.strip():
+        raise ArticleError(f"{origin}: HTML page with no article text found")
+    meta = trafilatura.extract_metadata(html)
+    title = getattr(meta, "title", None) if meta else None
+    published = getattr(meta, "date", None) if meta else None
+    source = getattr(meta, "sitename", None) if meta else None
+    url = getattr(meta, "url", None) if meta else None
+    return Article(text=text, title=title, published=_iso_or_none(published), source=source,
+                   url=url, origin=origin)
+
+
+def _from_jsonl(text: str, origin: str, warnings: tuple[str, ...]) -> tuple[list[Article], list[str]]:
+    """Articles of a JSON-lines corpus; a bad line is a problem, not a failure of the file."""
+    articles, problems = [], []
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        where = f"{origin}:{number}"
+        try:
+            record = json.loads(line)
+        except json.JSONDecodeError as err:
+            problems.append(f"{where}: not valid JSON ({err.msg})")
+            continue
+        body = record.get("text") if isinstance(record, dict) else None
+        if not isinstance(body, str) or not body.strip():
+            problems.append(f"{where}: no 'text' field with article text")
+            continue
+        articles.append(Article(text=body, title=_str(record.get("title")),
+                                published=_iso_or_none(record.get("published")),
+                                source=_str(record.get("source")), url=_str(record.get("url")),
+                                origin=where, warnings=warnings))
+    if not articles and not problems:
+        problems.append(f"{origin}: no articles in JSON lines file")
+    return articles, problems
+
+
+def _with_sidecar(article: Article, path: str) -> Article:
+    """The article with metadata from a `NAME.meta.json` file beside it, where there is one."""
+    if path == "-":
+        return article
+    side = Path(path).with_suffix(".meta.json")
+    if not side.is_file():
+        return article
+    meta = json.loads(side.read_text(encoding="utf-8"))
+    return replace(article, title=article.title or _str(meta.get("title")),
+                   published=article.published or _iso_or_none(meta.get("published")),
+                   source=article.source or _str(meta.get("source")),
+                   url=article.url or _str(meta.get("url")))
+
+
+def _str(value: object) -> str | None:
+    """A non-empty string or None."""
+    return value.strip() if isinstance(value, str) and value.strip() else None
+
+
+_ISO = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
+
+
+def _iso_or_none(value: object) -> str | None:
+    """The YYYY-MM-DD date at the start of a value, or None."""
+    match = _ISO.match(value.strip()) if isinstance(value, str) else None
+    return match.group(0) if match else None
+
+
+def iter_inputs(paths: list[str]) -> list[str]:
+    """Article files named directly or found (recursively, sorted) in folders."""
+    found: list[str] = []
+    for name in paths:
+        p = Path(name)
+        if p.is_dir():
+            found += sorted(str(f) for f in p.rglob("*") if f.is_file()
+                            and f.suffix.lower() in ARTICLE_SUFFIXES and not f.name.endswith(".meta.json")
+                            and not f.name.startswith("."))
+        else:
+            found.append(name)
+    return found

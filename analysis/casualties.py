@@ -1,0 +1,653 @@
+"""Casualties: one row per incident (place, date, killed, injured, children, weapon, perpetrator,
+who reported it), mentions of one incident merged, the latest toll kept."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from .context import Context, Unit
+from .numbers import COUNT, Count, parse_count
+from .places import PlaceMention
+
+KILL = r"kill(?:ed|ing|s)?|dead|died|dies|die|deaths?|lives|life|perished|fatalit(?:y|ies)"
+HURT = r"injur(?:ed|ing|ies|y|es)|wound(?:ed|ing|s)?|hurt|casualties|hospitali[sz]ed"
+# People nouns: a phrase with one of these and no number counts one person each.
+PERSON = (r"man|woman|men|women|boy|girl|child|children|person|people|resident|residents|civilian|"
+          r"civilians|driver|serviceman|servicemen|policeman|policemen|officer|officers|soldier|"
+          r"soldiers|volunteer|volunteers|worker|workers|teenager|teenagers|pensioner|pensioners|"
+          r"passenger|passengers|wife|husband|son|daughter|mother|father|neighbour|neighbor|"
+          r"employee|employees|firefighter|firefighters|rescuer|rescuers|medic|medics|journalist|"
+          r"journalists|farmer|farmers|guard|baby|infant|grandmother|grandfather|doctor|nurse|"
+          r"brother|sister|toddler|student|students|others|other|individual|individuals|"
+          r"victim|victims|couple|family|families|shopper|shoppers|staff|troops|fighters|"
+          r"police|paramedic|paramedics|electrician|miner|miners|sailor|sailors|crew|patient|patients")
+CHILD = r"child|children|boy|boys|girl|girls|baby|babies|infant|infants|toddler|teenager|teenagers|minor|minors|schoolchildren"
+MILITARY = r"serviceman|servicemen|soldier|soldiers|troops|fighters|military|marines|personnel"
+POLICE = r"police|policeman|policemen|police officers"
+# Weapon words -> the spec's weapon; earlier rows win when several show.
+WEAPONS = [
+    ("debris", r"\b(?:debris|fragments|wreckage|falling\s+parts)\b"),
+    ("glide bomb", r"\b(?:glide|guided(?:\s+aerial)?|aerial)\s+bombs?\b|\bKABs?\b"),
+    ("missile", r"\bmissiles?\b|\bballistic\b|\bIskander|\bKh-\d+|\bKalibr|\bKinzhal|\bS-300|\bATACMS"),
+    ("drone", r"\bdrones?\b|\bShahed|\bUAVs?\b|\bGeran|\bLancet"),
+    ("shelling", r"\bshell(?:ing|ed|s)?\b|\bartillery\b|\bmortars?\b|\bGrad\b|\bMLRS\b|\brockets?\b"),
+    ("airstrike", r"\bair\s*strikes?\b|\bairstrikes?\b|\bbombing\b|\bbombs?\b"),
+    ("strike", r"\bstrikes?\b|\battacks?\b|\bexplosions?\b|\bstruck\b"),
+]
+UPDATE = re.compile(r"\b(?:death\s+toll|toll|number\s+of\s+(?:dead|killed|injured|wounded|victims|casualties)|"
+                    r"number\s+of\s+people\s+(?:killed|injured|wounded))\b[^.]{0,60}?\b"
+                    r"(?:rose|risen|has\s+risen|climbed|increased|reached|rises|jumped|grew|stands|stood|"
+                    r"remained|remains|is\s+now|was\s+now|now\s+stands)\b", re.I)
+TOTAL = re.compile(r"\b(?:in\s+total|in\s+all|altogether|overall|a\s+total\s+of|combined|across\s+the\s+(?:region|country))\b", re.I)
+AMONG = re.compile(r"\bamong\s+(?:the\s+|those\s+)?(?:dead|killed|injured|wounded|victims|casualties|them)\b", re.I)
+PARTITIVE = re.compile(rf"\b(?:{COUNT})\s+of\s+(?:the\s+|those\s+)?(?:injured|wounded|dead|killed|victims|them|casualties)\b", re.I)
+DENIAL = re.compile(r"\b(?:no\s+(?:one|body)|nobody|none|no\s+(?:immediate\s+|initial\s+)?(?:reports?\s+of\s+)?"
+                    r"(?:casualties|injuries|deaths|fatalities|victims|one\s+was)|without\s+casualties|"
+                    r"no\s+(?:people|civilians|residents)\s+were)\b(?:[^.]{0,40}?\b(?:hurt|injured|killed|wounded|harmed|reported|casualties))?", re.I)
+HEDGED = re.compile(r"\bno\s+(?:immediate|initial)\b|\bnot\s+immediately\b", re.I)
+NEW_INCIDENT = re.compile(r"\b(?:another|separate(?:ly)?|second|also\s+hit|further)\b", re.I)
+ATTRIBUTIVE_AFTER = re.compile(r"^\s*(?:regional\s+|city\s+|oblast\s+|region['’]s\s+|district\s+)?(?:governor|mayor|"
+                               r"military\s+administration|administration|officials|authorities|council|police|"
+                               r"prosecutor|head|Governor|Mayor|River|river|axis|direction|front)", re.I)
+ATTRIBUTIVE_BEFORE = re.compile(r"(?:according\s+to\s+(?:the\s+)?|governor\s+of\s+|mayor\s+of\s+|head\s+of\s+(?:the\s+)?|"
+                                r"(?:north|south|east|west)(?:-?(?:east|west))?(?:ern)?\s+of\s+|km\s+(?:from|of)\s+|"
+                                r"kilometres\s+(?:from|of)\s+|flights?\s+to\s+|taken\s+to\s+(?:a\s+)?hospital\s+in\s+|"
+                                r"hospital\s+in\s+|from\s+)$", re.I)
+DATELINE = re.compile(r"^[A-Z][A-Z .'’-]{2,40}(?:,\s*[A-Z][\w .]{1,30})?(?:\s*\([^)]{1,30}\))?\s*[—–-]{1,2}\s*")
+
+_COUNT_THEN = re.compile(rf"\b({COUNT})\b", re.I)
+_KILL_RE = re.compile(rf"\b(?:{KILL})\b", re.I)
+_HURT_RE = re.compile(rf"\b(?:{HURT})\b", re.I)
+_PERSON_RE = re.compile(rf"\b(?:{PERSON})\b", re.I)
+_CHILD_RE = re.compile(rf"\b(?:{CHILD})\b", re.I)
+_AGE_CHILD = re.compile(r"\b(\d{1,2})-year-old\s+(?:boy|girl|son|daughter|child|teenager|student|brother|sister|pupil)?", re.I)
+_WEAPONS = [(name, re.compile(p, re.I)) for name, p in WEAPONS]
+
+
+@dataclass
+class Mention:
+    """Casualty figures read from one unit, before incidents are merged."""
+
+    unit: Unit
+    pos: int  # offset of the first trigger
+    killed: Count | None = None
+    injured: Count | None = None
+    children_killed: int | None = None
+    children_injured: int | None = None
+    victims: list[str] = field(default_factory=list)
+    denial: bool = False
+    update: bool = False
+    total: bool = False
+    among: bool = False
+    new_incident: bool = False
+
+
+@dataclass
+class Incident:
+    """One attack at one place on one date, with every mention merged in."""
+
+    country: str | None
+    region: str | None
+    place: str | None
+    date: str | None
+    date_text: str | None
+    weapon: str | None
+    perpetrator: str | None
+    killed: Count | None = None
+    injured: Count | None = None
+    children_killed: int | None = None
+    children_injured: int | None = None
+    victims: list[str] = field(default_factory=list)
+    sources: list[str] = field(default_factory=list)
+    denial: bool = False
+    total: bool = False
+    multi_region: bool = False
+    evidence: Unit | None = None
+    units: list[Unit] = field(default_factory=list)
+
+
+def count_people(phrase: str) -> Count | None:
+    """How many people a phrase names: '36 others' -> 36, 'a man and his wife' -> 2, 'dozens' -> vague."""
+    phrase = re.split(r",\s*(?:including|among|most|many|some|all|the\s+youngest|aged)\b|\s+aged\b|\s+including\b", phrase)[0]
+    match = _COUNT_THEN.search(phrase)
+    if match and match.start() < 25 and not re.match(r"\s*(?:-year|year|km|kilomet|%|a\.m|p\.m)", phrase[match.end():]):
+        count = parse_count(match.group(1))
+        if count is not None:
+            return count
+    people = 0
+    for part in re.split(r"\s+and\s+|,\s+", phrase):
+        if re.match(r"^\s*(?:a|an|the|his|her|their|one|another|its)\b[^,]*?\b(?:" + PERSON + r")\b", part, re.I) \
+                and not re.search(r"\b(?:people|residents|civilians|others|workers|passengers|volunteers|soldiers|"
+                                  r"troops|servicemen|officers|children|families)\b", part, re.I):
+            people += 1
+    return Count(people, "exact") if people else None
+
+
+def count_children(phrase: str) -> int | None:
+    """Children a phrase names: 'two children' -> 2, 'a 12-year-old boy' -> 1, 'her 12-year-old son' -> 1."""
+    match = re.search(rf"\b({COUNT})\s+(?:other\s+)?(?:{CHILD})\b", phrase, re.I)
+    if match:
+        count = parse_count(match.group(1))
+        return count.value if count else None
+    ages = [int(a) for a in _AGE_CHILD.findall(phrase) if int(a) < 18]
+    if ages:
+        return len(ages)
+    if re.search(r"\b(?:a|an|one|the|his|her|their)\s+(?:young\s+|little\s+)?(?:boy|girl|child|baby|infant|toddler|teenager)\b", phrase, re.I):
+        return 1
+    return None
+
+
+def _clause_after(text: str, end: int) -> str:
+    """Words after a trigger up to the next clause edge or trigger."""
+    rest = text[end:end + 120]
+    rest = re.split(rf"[.;:]|\s+(?:and\s+)?(?:{KILL}|{HURT})\b|\s+(?:when|after|as|in|at|on|near|while|from|by|who|which|that|during|since|inside|outside)\s|,\s+(?:according|officials|the|said|police|he|she|it|they|\w+\s+said)\b",
+                    rest, flags=re.I)[0]
+    return rest.strip()
+
+
+def _clause_before(text: str, start: int) -> str:
+    """Words before a trigger back to the clause start (appositives dropped)."""
+    head = text[max(0, start - 140):start]
+    head = re.sub(r",\s*(?:including|among\s+them)\s[^,]*,\s*$", " ", head, flags=re.I)
+    head = re.sub(r"\s+(?:were|was|had\s+been|have\s+been|has\s+been|are|is|may\s+have\s+been|"
+                  r"might\s+have\s+been|were\s+being|had|have|remained|also|reportedly|been|all|each)\s*$", "", head, flags=re.I)
+    pieces = re.split(r"[.;:,]|\b(?:and|when|after|while|but|as|that|which|who|where)\b|x{2,}", head, flags=re.I)
+    return pieces[-1].strip() if pieces else ""
+
+
+def mentions_in(unit: Unit) -> Mention | None:
+    """The casualty figures of one unit, if it states any (or denies any)."""
+    text, masked = unit.text, unit.masked
+    if PARTITIVE.search(masked) and not re.search(rf"\b(?:{KILL}|{HURT})\b(?![^.]*\bof\s+the\b)", masked[:PARTITIVE.search(masked).start()], re.I):
+        return None
+    mention = Mention(unit, pos=0)
+    mention.update = bool(UPDATE.search(masked))
+    mention.total = bool(TOTAL.search(masked))
+    mention.among = bool(AMONG.search(masked))
+    mention.new_incident = bool(NEW_INCIDENT.search(masked))
+    denial = DENIAL.search(masked)
+    if denial and re.search(r"hurt|injur|kill|wound|casualt|harm|death|victim|dead", denial.group(0) + masked[denial.end():denial.end() + 40], re.I):
+        mention.denial = True
+        mention.pos = denial.start()
+        if HEDGED.search(masked) and not unit.places:
+            return None
+        if re.search(r"casualt|no\s+(?:one|body)\s+was\s+(?:killed\s+or\s+)?(?:hurt|injured|harmed)|nobody", denial.group(0), re.I) \
+                or re.search(r"killed\s+or\s+(?:injured|hurt|wounded)", masked[denial.start():denial.end() + 30], re.I):
+            mention.killed = mention.injured = Count(0, "exact")
+        elif re.search(r"kill|dead|death", denial.group(0), re.I):
+            mention.killed = Count(0, "exact")
+        else:
+            mention.killed = mention.injured = Count(0, "exact")
+        return mention
+    if mention.among:
+        return _among(mention)
+    found = False
+    if mention.update:
+        found = _update(mention)
+    if not found:
+        for match in _KILL_RE.finditer(masked):
+            found |= _read(mention, match, "killed")
+        for match in _HURT_RE.finditer(masked):
+            found |= _read(mention, match, "injured")
+    return mention if found else None
+
+
+def _read(mention: Mention, match: re.Match, slot: str) -> bool:
+    """Fill a slot (killed or injured) from a trigger and the people it governs."""
+    text = mention.unit.text
+    word = match.group(0).lower()
+    if word in ("lives", "life") and not re.search(r"claim\w*\s+the\s+li(?:fe|ves)\s+of\s*$|lost\s+their\s*$",
+                                                   text[max(0, match.start() - 30):match.start()] + " ", re.I):
+        if not re.search(r"claim\w*\s+the\s*$", text[max(0, match.start() - 20):match.start()], re.I):
+            return False
+    if word in ("dead",) and re.search(r"\bthe\s*$", text[:match.start()]):
+        return False
+    if word == "casualties":
+        slot = "injured"
+    count = None
+    victims = ""
+    after = _clause_after(text, match.end())
+    after = re.sub(r"^(?:the\s+)?(?:lives?\s+of|li(?:fe|ves)\s+of|of|to)\s+", "", after, flags=re.I) \
+        if re.match(r"^(?:the\s+)?(?:lives?|life|of|to)\b", after, re.I) else after
+    if word in ("death", "deaths", "injuries", "injury", "life", "lives") or re.match(r"(?:kill|injur|wound|hurt)(?:ed|ing|s)?$", word) and not _passive_before(text, match.start()):
+        if word in ("death", "deaths", "injuries", "injury") and not re.match(r"^(?:of|to)\b", text[match.end():].strip(), re.I):
+            count = None
+        else:
+            count = count_people(after)
+            victims = after
+    left_words = None
+    if count is None and word not in ("life", "lives"):
+        left_words = _clause_before(text, match.start())
+        if re.search(r"\b(?:left|leaving|leave|leaves)\s+(.+)$", left_words, re.I):
+            left_words = re.search(r"\b(?:left|leaving|leave|leaves)\s+(.+)$", left_words, re.I).group(1)
+        count = count_people(left_words) if left_words else None
+        victims = left_words or ""
+    if count is None:
+        return False
+    if getattr(mention, slot) is None or _better(count, getattr(mention, slot)):
+        setattr(mention, slot, count)
+        if not mention.pos:
+            mention.pos = match.start()
+    children = count_children(victims) or count_children(_including(text, match.end()))
+    if children:
+        name = "children_killed" if slot == "killed" else "children_injured"
+        setattr(mention, name, (getattr(mention, name) or 0) + children if getattr(mention, name) != children else children)
+    if victims:
+        mention.victims.append(re.sub(r"^(?:the|a|an)\s+", "", victims.strip(" ,"), flags=re.I)[:80])
+    return True
+
+
+def _including(text: str, end: int) -> str:
+    """The 'including two children' / 'among them a girl' words that follow a trigger."""
+    match = re.match(r"^[^.;]{0,60}?,?\s*(?:including|among\s+them|among\s+whom)\s+([^.;,]+)", text[end:], re.I)
+    return match.group(1) if match else ""
+
+
+def _passive_before(text: str, start: int) -> bool:
+    """True where a trigger is passive or stative ('were injured', 'died') and its people stand before it."""
+    return bool(re.search(r"\b(?:were|was|been|be|are|is|remain(?:ed)?|got)\s+(?:\w+\s+)?$", text[max(0, start - 25):start], re.I))
+
+
+def _better(new: Count, old: Count) -> bool:
+    """True where a new count is more informative than an old one (exact beats vague)."""
+    rank = {"exact": 3, "at_least": 2, "approx": 2, "at_most": 2, "vague": 0}
+    return rank[new.qualifier] > rank[old.qualifier]
+
+
+def _update(mention: Mention) -> bool:
+    """Read an updated toll ('the death toll had risen to six, and 41 people were being treated')."""
+    text = mention.unit.masked
+    found = False
+    for match in UPDATE.finditer(text):
+        after = re.search(rf"\b(?:to|at|of)\s+({COUNT})\b", text[match.end():match.end() + 40], re.I)
+        if not after:
+            continue
+        count = parse_count(after.group(1))
+        slot = "injured" if re.search(r"injur|wound", match.group(0), re.I) else "killed"
+        setattr(mention, slot, count)
+        mention.pos = match.start()
+        found = True
+        rest = mention.unit.text[match.end() + after.end():]
+        hurt = re.search(rf"\b({COUNT})\s+(?:people|others|residents|civilians)?\s*(?:were|are|have\s+been)?\s*"
+                         rf"(?:being\s+treated\s+for\s+injuries|injured|wounded|hurt|hospitali[sz]ed)", rest, re.I)
+        if hurt and slot == "killed":
+            mention.injured = parse_count(hurt.group(1))
+        children = count_children(_including(rest, hurt.end()) if hurt else "")
+        if children:
+            mention.children_injured = children
+    return found
+
+
+def _among(mention: Mention) -> Mention | None:
+    """Children named 'among the dead/wounded' (a part of an incident told before, not a new count)."""
+    text = mention.unit.text
+    for match in re.finditer(r"(?:among\s+(?:the\s+|those\s+)?(dead|killed|injured|wounded|victims|them)\b(?:\s+(?:were|was))?\s+([^.;]*))|"
+                             r"(([^.;,]*?)\s+(?:were|was)\s+among\s+(?:the\s+)?(dead|killed|injured|wounded))", text, re.I):
+        if match.group(1):
+            kind, phrase = match.group(1).lower(), match.group(2)
+        else:
+            kind, phrase = match.group(5).lower(), match.group(4)
+        children = count_children(phrase)
+        if not children:
+            continue
+        if kind in ("dead", "killed"):
+            mention.children_killed = children
+        else:
+            mention.children_injured = children
+    return mention if (mention.children_killed or mention.children_injured) else None
+
+
+# ---- places, weapons, sides ---------------------------------------------------------------
+def incident_places(unit: Unit) -> list[PlaceMention]:
+    """Places in a unit that can be where something happened (not a speaker's title or a river)."""
+    dateline = DATELINE.match(unit.text)
+    out = []
+    for m in unit.places:
+        rel = m.start - unit.start
+        if dateline and rel < dateline.end():
+            continue
+        if ATTRIBUTIVE_AFTER.match(unit.text[m.end - unit.start:]) and not re.match(r"^\s*(?:region|oblast|province)\b", unit.text[m.end - unit.start:], re.I):
+            continue
+        if ATTRIBUTIVE_BEFORE.search(unit.text[max(0, rel - 40):rel]):
+            continue
+        out.append(m)
+    return out
+
+
+def weapon_of(text: str) -> str | None:
+    """The spec's weapon word for a sentence; None where several kinds of weapon are named."""
+    hits = [name for name, pattern in _WEAPONS if pattern.search(text)]
+    if not hits:
+        return None
+    if "debris" in hits:
+        return "debris"
+    specific = [h for h in hits if h not in ("strike", "airstrike")]
+    if "glide bomb" in specific:
+        specific = [h for h in specific if h != "airstrike"]
+    if len(set(specific)) > 1:
+        return None
+    return specific[0] if specific else hits[0]
+
+
+def perpetrator_of(text: str, country: str | None) -> str | None:
+    """The attacking side: a 'Russian'/'Ukrainian' attack word, else the other side of the place."""
+    match = re.search(r"\b(Russian|Ukrainian|Russia|Ukraine|Moscow|Kyiv)(?:['’]s)?\s+(?:\w+\s+){0,2}?"
+                      r"(?:strikes?|shelling|drones?|missiles?|artillery|attacks?|forces|troops|units|"
+                      r"bombs?|glide|guided|aircraft|army|military|rockets?|shells?|ballistic|airstrikes?)", text)
+    if match:
+        return "Russia" if match.group(1) in ("Russian", "Russia", "Moscow") else "Ukraine"
+    if re.search(r"\b(?:Russia|Russian forces)\s+(?:struck|attacked|hit|launched|pounded|shelled)", text):
+        return "Russia"
+    return {"Ukraine": "Russia", "Russia": "Ukraine"}.get(country or "")
+
+
+def victim_type(victims: list[str]) -> str:
+    """civilian, military, police or mixed, from the victims' words."""
+    words = " ".join(victims)
+    kinds = set()
+    if re.search(rf"\b(?:{POLICE})\b", words, re.I):
+        kinds.add("police")
+    if re.search(rf"\b(?:{MILITARY})\b", words, re.I):
+        kinds.add("military")
+    if re.sub(rf"\b(?:{POLICE}|{MILITARY})\b", "", words, flags=re.I).strip(" ,;") and not kinds:
+        kinds.add("civilian")
+    if not kinds:
+        return "civilian"
+    return kinds.pop() if len(kinds) == 1 else "mixed"
+
+
+# ---- reading a unit into located groups ------------------------------------------------------
+def located_mentions(ctx: Context, unit: Unit) -> list[tuple[Mention, list[PlaceMention], bool]]:
+    """The unit's casualty figures split by the place each belongs to: (mention, places, multi-region)."""
+    mention = mentions_in(unit)
+    if mention is None:
+        return []
+    places = [m for m in incident_places(unit) if m.place.kind in ("city", "region")]
+    if mention.denial or mention.among or mention.update or len(places) < 2:
+        return [(mention, places, _is_list(unit, places))]
+    reads = _reads(unit)
+    if len({(r[0], ) for r in reads}) < 2:
+        return [(mention, places, _is_list(unit, places))]
+    groups: list[tuple[list, PlaceMention | None]] = []
+    pending: list = []
+    events = sorted([(r[0], "read", r) for r in reads] + [(p.start - unit.start, "place", p) for p in places],
+                    key=lambda e: e[0])
+    last_place = None
+    for _, kind, item in events:
+        if kind == "place":
+            if pending:
+                groups.append((pending, item))
+                pending = []
+            last_place = item
+        else:
+            pending.append(item)
+    if pending:
+        if groups and last_place is not None and groups[-1][1] is last_place:
+            groups[-1][0].extend(pending)
+        else:
+            groups.append((pending, last_place))
+    if len(groups) < 2:
+        return [(mention, places, _is_list(unit, places))]
+    out = []
+    for reads_of_group, place in groups:
+        sub = Mention(unit, pos=reads_of_group[0][0], total=mention.total, new_incident=mention.new_incident)
+        for _, slot, count, victims in reads_of_group:
+            if getattr(sub, slot) is None or _better(count, getattr(sub, slot)):
+                setattr(sub, slot, count)
+            sub.victims.append(victims)
+        out.append((sub, [place] if place else [], False))
+    return out
+
+
+def _reads(unit: Unit) -> list[tuple[int, str, Count, str]]:
+    """Every (offset, slot, count, victims) a unit's triggers give, one trigger at a time."""
+    reads = []
+    for slot, pattern in (("killed", _KILL_RE), ("injured", _HURT_RE)):
+        for match in pattern.finditer(unit.masked):
+            probe = Mention(unit, pos=0)
+            if _read(probe, match, slot) and getattr(probe, slot) is not None:
+                reads.append((match.start(), slot, getattr(probe, slot), " ".join(probe.victims)))
+    return sorted(reads)
+
+
+def _is_list(unit: Unit, places: list[PlaceMention]) -> bool:
+    """True where a unit names several regions as one list ('the Bryansk and Kursk regions')."""
+    regions = {p.place.region for p in places}
+    if len(regions) < 2:
+        return False
+    ordered = sorted(places, key=lambda p: p.start)
+    for a, b in zip(ordered, ordered[1:]):
+        gap = ctx_gap = unit.text[a.end - unit.start:b.start - unit.start]
+        if not re.fullmatch(r"[\s,]*(?:and\s+)?(?:the\s+)?|\s*regions?\s*,?\s*(?:and\s+)?(?:the\s+)?", ctx_gap, re.I):
+            return False
+        del gap
+    return True
+
+
+# ---- assembling incidents --------------------------------------------------------------------
+def extract_casualties(ctx: Context) -> list[dict]:
+    """Casualty rows of an article: one per incident, figures merged and updated."""
+    incidents: list[Incident] = []
+    for unit in ctx.units:
+        for mention, places, multi in located_mentions(ctx, unit):
+            _add(ctx, incidents, unit, mention, places, multi)
+    incidents = [i for i in incidents if _has_figure(i) and not _covered_aggregate(i, incidents)]
+    return [_row(ctx, n, i) for n, i in enumerate(incidents, start=1)]
+
+
+def _add(ctx: Context, incidents: list[Incident], unit: Unit, mention: Mention,
+         places: list[PlaceMention], multi: bool) -> None:
+    """Merge a mention into its incident, or open a new one."""
+    source = ctx.speaker_at.get(unit.index)
+    if mention.among:
+        if incidents:
+            target = incidents[-1]
+            target.children_killed = mention.children_killed or target.children_killed
+            target.children_injured = mention.children_injured or target.children_injured
+            _add_source(target, source)
+        return
+    if mention.update and not places and incidents:
+        target = next((i for i in reversed(incidents) if not i.denial and not i.total), incidents[-1])
+        for slot in ("killed", "injured"):
+            if getattr(mention, slot) is not None:
+                setattr(target, slot, getattr(mention, slot))
+        target.children_injured = mention.children_injured or target.children_injured
+        target.evidence = unit
+        _add_source(target, source)
+        return
+    where = _where(ctx, unit, places, multi, incidents)
+    if where is None:
+        return
+    country, region, place = where
+    date, date_text = _date_of(ctx, unit, incidents)
+    weapon = _weapon(ctx, unit)
+    new = Incident(country, region, place, date, date_text, weapon,
+                   perpetrator_of(unit.text, country) or perpetrator_of(_paragraph_text(ctx, unit), country),
+                   mention.killed, mention.injured, mention.children_killed, mention.children_injured,
+                   list(mention.victims), [], mention.denial, mention.total, multi, unit, [unit])
+    _add_source(new, source)
+    target = None if mention.new_incident and not _same_unit_paragraph_detail(incidents, unit) else _match(incidents, new)
+    if target is None:
+        incidents.append(new)
+        return
+    _merge(target, new, unit)
+
+
+def _same_unit_paragraph_detail(incidents: list[Incident], unit: Unit) -> bool:
+    """True where the last incident was opened in the same paragraph (a detail, not a new attack)."""
+    return False
+
+
+def _where(ctx: Context, unit: Unit, places: list[PlaceMention], multi: bool,
+           incidents: list[Incident]) -> tuple[str, str | None, str | None] | None:
+    """(country, region, place) of a mention: its own places, the paragraph's, or the last incident's."""
+    if places:
+        if multi:
+            countries = {p.place.country for p in places}
+            return (countries.pop(), None, None) if len(countries) == 1 else None
+        chosen = places[0] if len(places) == 1 else _nearest(places, unit)
+        return _spot(unit, chosen)
+    if re.search(r"\bthe\s+same\s+(?:region|province|oblast|area|city|town)\b", unit.text, re.I) and incidents:
+        last = incidents[-1]
+        return last.country, last.region, None
+    for prev in reversed(ctx.units[max(0, unit.index - 4):unit.index]):
+        if prev.paragraph != unit.paragraph:
+            break
+        prev_places = [m for m in incident_places(prev) if m.place.kind in ("city", "region")]
+        if prev_places:
+            return _spot(prev, prev_places[-1] if len({p.place.region for p in prev_places}) == 1 else prev_places[0])
+    if incidents and incidents[-1].units[-1].section == unit.section:
+        last = incidents[-1]
+        return last.country, last.region, last.place
+    countries = [m.place.country for m in unit.places if m.place.kind == "country"]
+    if countries:
+        return countries[0], None, None
+    return None
+
+
+def _nearest(places: list[PlaceMention], unit: Unit) -> PlaceMention:
+    """The place a unit's single group of figures belongs to: the first named after the figures,
+    else the last before them."""
+    mention = mentions_in(unit)
+    pos = unit.start + (mention.pos if mention else 0)
+    after = [p for p in places if p.start >= pos]
+    before = [p for p in places if p.start < pos]
+    if before and re.match(r"^(?:In|At|Near|Outside|Across)\b", unit.text) and not after:
+        return before[-1]
+    return after[0] if after else before[-1]
+
+
+def _spot(unit: Unit, chosen: PlaceMention) -> tuple[str, str | None, str | None]:
+    """(country, region, place) for a chosen place, refined to a city named in the same region."""
+    p = chosen.place
+    if p.kind == "region":
+        city = next((m.place for m in unit.places if m.place.kind == "city" and m.place.region == p.region), None)
+        return p.country, p.region, city.name if city else None
+    before = unit.text[max(0, chosen.start - unit.start - 20):chosen.start - unit.start]
+    if re.search(r"\b(?:near|outside|around|outskirts\s+of)\s+$", before, re.I) and p.region == p.name:
+        return p.country, f"{p.name} Oblast", None
+    return p.country, p.region, p.name
+
+
+def _paragraph_text(ctx: Context, unit: Unit) -> str:
+    """All text of the unit's paragraph up to and including the unit."""
+    return " ".join(u.text for u in ctx.units[max(0, unit.index - 4):unit.index + 1] if u.paragraph == unit.paragraph)
+
+
+def _date_of(ctx: Context, unit: Unit, incidents: list[Incident]) -> tuple[str | None, str | None]:
+    """(date, words) of a mention: its unit's date phrase, else its paragraph's."""
+    from .dates import best_date
+
+    previous = incidents[-1].date if incidents else None
+    for u in reversed(ctx.units[max(0, unit.index - 4):unit.index + 1]):
+        if u.paragraph != unit.paragraph:
+            break
+        if u.dates:
+            return best_date(u.dates, previous)
+    return None, None
+
+
+def _weapon(ctx: Context, unit: Unit) -> str | None:
+    """The weapon of a mention's unit, else the most specific one its paragraph names."""
+    own = weapon_of(unit.masked)
+    if own not in (None, "strike"):
+        return own
+    for u in reversed(ctx.units[max(0, unit.index - 4):unit.index]):
+        if u.paragraph != unit.paragraph:
+            break
+        found = weapon_of(u.masked)
+        if found not in (None, "strike"):
+            return found
+    return own
+
+
+def _match(incidents: list[Incident], new: Incident) -> Incident | None:
+    """An earlier incident the new mention is a retelling of, if any."""
+    from .places import region_key
+
+    for old in reversed(incidents):
+        if old.country != new.country or old.denial != new.denial or old.total or new.total:
+            continue
+        if (old.region is None) != (new.region is None) or (old.region and region_key(old.region) != region_key(new.region)):
+            continue
+        if old.place and new.place and old.place != new.place:
+            continue
+        if old.date and new.date and old.date != new.date:
+            continue
+        if old.weapon and new.weapon and old.weapon != new.weapon and "strike" not in (old.weapon, new.weapon):
+            continue
+        return old
+    return None
+
+
+def _merge(target: Incident, new: Incident, unit: Unit) -> None:
+    """Fold a retelling into its incident: exact figures beat vague ones, more detail wins."""
+    changed = False
+    for slot in ("killed", "injured"):
+        old, value = getattr(target, slot), getattr(new, slot)
+        if value is None:
+            continue
+        if old is None or _better(value, old) or (old.qualifier == value.qualifier and (value.value or 0) > (old.value or 0)):
+            setattr(target, slot, value)
+            changed = True
+    for slot in ("children_killed", "children_injured"):
+        if getattr(new, slot):
+            setattr(target, slot, max(getattr(target, slot) or 0, getattr(new, slot)))
+    target.place = target.place or new.place
+    target.date = target.date or new.date
+    target.date_text = target.date_text or new.date_text
+    if target.weapon in (None, "strike") and new.weapon:
+        target.weapon = new.weapon
+    target.perpetrator = target.perpetrator or new.perpetrator
+    target.victims += new.victims
+    for s in new.sources:
+        _add_source(target, s)
+    target.units.append(unit)
+    if changed:
+        target.evidence = unit
+
+
+def _add_source(incident: Incident, source: str | None) -> None:
+    """Record who reported an incident's figures."""
+    if source and source not in incident.sources:
+        incident.sources.append(source)
+
+
+def _has_figure(incident: Incident) -> bool:
+    """True where a killed or injured figure is stated (a vague one counts) or denied."""
+    return any(c is not None for c in (incident.killed, incident.injured))
+
+
+def _covered_aggregate(incident: Incident, incidents: list[Incident]) -> bool:
+    """True for a total (several regions, or 'in total') that detail rows of the article add up to."""
+    if not (incident.multi_region or incident.total or incident.region is None):
+        return False
+    parts = [i for i in incidents if i is not incident and i.country == incident.country and not i.denial
+             and (incident.region is None or i.region == incident.region)]
+    if not parts:
+        return False
+    for slot in ("killed", "injured"):
+        value = getattr(incident, slot)
+        if value is None or value.value is None:
+            continue
+        total = sum((getattr(p, slot).value or 0) for p in parts if getattr(p, slot) is not None)
+        if total < value.value:
+            return False
+    return True
+
+
+def _row(ctx: Context, number: int, inc: Incident) -> dict:
+    """An incident as a casualties row."""
+    unit = inc.evidence
+    return {"incident_id": f"c{number}", "country": inc.country, "region": inc.region, "place": inc.place,
+            "date": inc.date, "date_text": inc.date_text,
+            "killed": inc.killed.value if inc.killed else None,
+            "killed_qualifier": inc.killed.qualifier if inc.killed else None,
+            "injured": inc.injured.value if inc.injured else None,
+            "injured_qualifier": inc.injured.qualifier if inc.injured else None,
+            "children_killed": inc.children_killed, "children_injured": inc.children_injured,
+            "victims": "; ".join(dict.fromkeys(v for v in inc.victims if v))[:200] or None,
+            "victim_type": None if inc.denial else victim_type(inc.victims),
+            "weapon": inc.weapon, "perpetrator": inc.perpetrator,
+            "source": "; ".join(inc.sources) or None,
+            "evidence": unit.text, "char_start": unit.start, "char_end": unit.end}

@@ -1,0 +1,212 @@
+"""What every table's extractor reads about one article: its units (sentences with quotes
+masked), the places and dates in each, and who is speaking where."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+
+from . import quotes as q
+from .dates import DateMention, find_dates
+from .places import PlaceMention, find_places
+from .speakers import Registry, parse_np
+from .structure import Layout, layout, split_sentences
+
+
+@dataclass
+class Unit:
+    """A sentence-like stretch of a paragraph; a quote with its attribution stays in one unit."""
+
+    index: int
+    paragraph: int
+    section: int
+    kind: str  # paragraph kind: body, intro, turn
+    start: int
+    end: int
+    text: str
+    masked: str
+    quotes: list[q.Quote]
+    places: list[PlaceMention] = field(default_factory=list)
+    dates: list[DateMention] = field(default_factory=list)
+
+
+class Context:
+    """An article prepared for extraction."""
+
+    def __init__(self, text: str, published: date | None) -> None:
+        self.text = text
+        self.published = published
+        self.layout: Layout = layout(text)
+        self.units: list[Unit] = self._units()
+        self.registry = Registry()
+        self.speaker_at: dict[int, str] = {}
+        self.statements: list[dict] = []
+        turns = [p for p in self.layout.paragraphs if p.kind == "turn" and p.label]
+        self.first_turn_label = turns[0].label if turns else ""
+
+    def _units(self) -> list[Unit]:
+        """Units of every content paragraph, in order."""
+        units: list[Unit] = []
+        for para in self.layout.content():
+            quotes = q.find_quotes(para.text)
+            masked = q.mask(para.text, quotes)
+            for sent in split_sentences(masked, 0, len(masked), para.index):
+                start, end = para.start + sent.start, para.start + sent.end
+                inside = [q.Quote(x.start - sent.start, min(x.end, sent.end) - sent.start, x.closed)
+                          for x in quotes if sent.start <= x.start < sent.end]
+                raw = self.text[start:end]
+                unit = Unit(len(units), para.index, para.section, para.kind, start, end, raw,
+                            sent.text, inside)
+                unit.places = [PlaceMention(m.start + start, m.end + start, m.surface, m.place)
+                               for m in find_places(raw)]
+                unit.dates = [DateMention(d.start + start, d.end + start, d.text, d.kind, d.date)
+                              for d in find_dates(raw, self.published)]
+                units.append(unit)
+        return units
+
+    # ---- dates -------------------------------------------------------------------------
+    def date_near(self, unit: Unit, offset: int, reach: int = 45) -> tuple[str | None, str | None]:
+        """The date phrase nearest to an offset within a unit (date, words)."""
+        best = None
+        for d in unit.dates:
+            gap = max(d.start - unit.start - offset, offset - (d.end - unit.start), 0)
+            if gap <= reach and (best is None or gap < best[0]):
+                best = (gap, d)
+        if best is None or best[1].kind in ("same_day", "period", "month"):
+            return (None, best[1].text) if best else (None, None)
+        return best[1].date, best[1].text
+
+    # ---- places ------------------------------------------------------------------------
+    def place_context(self, unit: Unit, back: int = 6) -> tuple[str | None, str | None]:
+        """(most recent city, most recent region) named in this unit or the few before it."""
+        city = region = None
+        for u in reversed(self.units[max(0, unit.index - back): unit.index + 1]):
+            if u.section != unit.section:
+                break
+            for m in reversed(u.places):
+                if m.place.kind == "city" and city is None:
+                    city = m.place.name
+                if m.place.kind in ("city", "region") and region is None and m.place.region:
+                    region = m.place.region
+            if city and region:
+                break
+        return city, region
+
+    def qualify_org(self, name: str, unit: Unit) -> str:
+        """An organisation's fullest name: 'the ministry' -> the ministry named before, 'the city's
+        military administration' -> 'Kyiv city military administration'."""
+        low = name.lower()
+        bare = re.sub(r"^(?:the\s+)?", "", low)
+        if bare in ("agency", "ministry", "service", "administration", "council", "office", "army",
+                    "command", "committee", "staff", "force", "department", "intelligence"):
+            for known in reversed(self.registry.orgs):
+                if bare in known.lower():
+                    return known
+        local = re.match(r"^(?:the\s+)?(city['’]s|town['’]s|village['’]s|region['’]s|regional|city|town|district|local)\s+(.+)$",
+                         name, re.I)
+        if local and not re.search(r"officials|authorities", name, re.I):
+            city, region = self.place_context(unit)
+            word = local.group(1).lower()
+            if word.startswith(("region", "regional")) and region:
+                stem = re.sub(r"\s+(?:Oblast|Krai|Region)$", "", region)
+                return self.registry.org(f"{stem} regional {local.group(2)}")
+            if city and not word.startswith("region"):
+                kind = "city " if word.startswith("city") else ""
+                return self.registry.org(f"{city} {kind}{local.group(2)}")
+        return self.registry.org(name)
+
+    # ---- speakers ----------------------------------------------------------------------
+    def pronoun_target(self, pronoun: str, unit: Unit):
+        """(name, type, role) a pronoun refers back to: the latest person, or body for 'it'."""
+        want = "organization" if pronoun in ("it",) else "person" if pronoun in ("he", "she", "him", "her") else None
+        for row in reversed(self.statements):
+            if row["char_start"] > unit.start:
+                continue
+            if want is None or row["speaker_type"] == want:
+                return row["speaker"], row["speaker_type"], row["speaker_role"]
+        return None
+
+    def role_target(self, role: str, unit: Unit):
+        """(name, type, role) a role reference ('the regional governor') stands for, if named."""
+        head = role.split()[-1].lower()
+        if head not in ("governor", "mayor", "spokesman", "spokeswoman", "spokesperson", "minister",
+                        "president", "commander", "head", "chief", "ministry", "agency"):
+            return None
+        people = [(pos, name, r) for pos, name, r in self.people_roles if r and head in r.lower()]
+        if not people:
+            return None
+        before = [p for p in people if p[0] <= unit.start]
+        pos, name, r = before[-1] if before else people[0]
+        return self.registry.canonical(name), "person", r
+
+    @property
+    def people_roles(self) -> list[tuple[int, str, str | None]]:
+        """(offset, name, role) of every person named with a role in the article."""
+        if not hasattr(self, "_people_roles"):
+            self._people_roles = _named_people(self)
+        return self._people_roles
+
+    def interviewee(self) -> str | None:
+        """The person a transcript's 'A:' turns stand for: the first person named in its intro."""
+        for text in self._intro_texts():
+            for match in re.finditer(r"\b[A-Z][a-zà-ÿ'’-]+(?:\s+[A-Z][a-zà-ÿ'’-]+){1,2}\b", text):
+                speaker = parse_np(match.group(0))
+                if speaker and speaker.kind == "person" and not find_places(match.group(0)):
+                    return self.registry.person(speaker.name)
+        return None
+
+    def interviewee_role(self) -> str | None:
+        """The interviewee's description in the intro ('a retired ... colonel')."""
+        name = self.interviewee()
+        for text in self._intro_texts():
+            if name and name in text:
+                match = re.search(re.escape(name) + r",?\s+(?:is|was)\s+(?:a|an|the)\s+([^.,;]+?)(?:\s+who\b|[.,;])", text)
+                if match:
+                    return match.group(1)[0].upper() + match.group(1)[1:]
+        return None
+
+    def person_for_label(self, label: str) -> str | None:
+        """The named person a role label ('Foreign Minister') stands for in the intro."""
+        for text in self._intro_texts():
+            esc = re.escape(label)
+            match = (re.search(esc + r"\s+([A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+){1,2})", text, re.I)
+                     or re.search(r"([A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+){1,2}),\s+(?:the\s+)?[\w\s.]*" + esc, text))
+            if match:
+                speaker = parse_np(match.group(1))
+                if speaker and speaker.kind == "person":
+                    return self.registry.person(speaker.name, label)
+        return None
+
+    def role_phrase_for(self, label: str) -> str | None:
+        """The fuller role words a label has in the transcript's title or intro ('Time.news Editor')."""
+        for text in self._intro_texts():
+            match = re.search(r"((?:[A-Z][\w.'’-]*\s+){0,2})" + re.escape(label) + r"\b", text)
+            if match:
+                return (match.group(1) + label).strip()
+        return label
+
+    def _intro_texts(self) -> list[str]:
+        """Title and introduction paragraphs of the transcript section."""
+        sections = [s for s in self.layout.sections if s.kind == "transcript"]
+        if not sections:
+            return []
+        sec = sections[0]
+        texts = [sec.title] if sec.title else []
+        texts += [p.text for p in self.layout.paragraphs if p.kind in ("intro", "heading") and p.section == sec.index]
+        return [t for t in texts if t]
+
+
+_PERSON_WITH_ROLE = re.compile(
+    r"\b((?:[A-Z][\w'’-]*\s+)?(?:regional\s+|acting\s+|deputy\s+|city\s+)?(?:[Gg]overnor|[Mm]ayor|[Ss]pokes(?:man|woman|person)|"
+    r"[Mm]inister|[Pp]resident|[Cc]ommander|[Hh]ead|[Cc]hief))(?:\s+of\s+[\w\s'’]+?)?,?\s+([A-Z][a-z'’-]+\s+[A-Z][a-z'’-]+)")
+
+
+def _named_people(ctx: Context) -> list[tuple[int, str, str | None]]:
+    """People named next to a role word anywhere in the article's content."""
+    out = []
+    for unit in ctx.units:
+        for match in _PERSON_WITH_ROLE.finditer(unit.text):
+            out.append((unit.start + match.start(), match.group(2), match.group(1)))
+        for match in re.finditer(r"([A-Z][a-z'’-]+\s+[A-Z][a-z'’-]+),\s+(?:the\s+|a\s+)?([\w\s'’-]{0,40}?(?:governor|mayor|spokes(?:man|woman)|minister|head|chief|commander))\b", unit.text):
+            out.append((unit.start + match.start(), match.group(1), match.group(2)))
+    return sorted(out)

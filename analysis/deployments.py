@@ -1,0 +1,110 @@
+"""Deployments: reported force sizes ("about 12,000 North Korean troops in the Kursk region"),
+one row per figure and source."""
+from __future__ import annotations
+
+import re
+
+from .context import Context, Unit
+from .numbers import COUNT, parse_count
+from .statements import cues_in, left_subject
+from .speakers import parse_np
+
+FORCE_NOUN = (r"troops|soldiers|servicemen|service\s+members|servicemembers|personnel|fighters|marines|"
+              r"paratroopers|mercenaries|reservists|conscripts|recruits|special\s+forces|military\s+personnel|"
+              r"North\s+Koreans|Belarusians|Chechens")
+MODIFIER = r"(?:(?:[A-Z][\w'’-]*|additional|more|new|regular|special|combat|elite|foreign|allied|active|enemy|armed)\s+){0,4}"
+# Words around a figure that make it a loss, not a force.
+LOSS = re.compile(r"\b(?:kill(?:ed|ing)?|dead|died|wound(?:ed|ing)?|injur(?:ed|ing)|lost|losing|loss(?:es)?|"
+                  r"captured|casualties|eliminated|destroyed|surrendered|taken\s+prisoner|prisoners|POWs)\b", re.I)
+DEMONYM = {"russia": "Russian", "belarus": "Belarusian", "north korea": "North Korean",
+           "ukraine": "Ukrainian", "moscow": "Russian", "minsk": "Belarusian", "pyongyang": "North Korean"}
+
+_FORCE = re.compile(rf"(?P<count>{COUNT})[”\"’]?\s+(?P<force>{MODIFIER}(?:{FORCE_NOUN}))\b", re.I)
+_PUT = re.compile(rf"\bput\s+(?:it|the\s+(?:figure|number|total|count|strength))\s+(?:\w+\s+)?(?:,\s*)?(?:at|to|closer\s+to|around|near)?\s*(?P<count>{COUNT})\b", re.I)
+_BARE = re.compile(rf",\s*(?P<count>(?:closer\s+to|around|about|nearly|roughly|up\s+to|no\s+more\s+than|more\s+than)\s+[\d,]{{4,}})\b", re.I)
+_LOCATION = re.compile(r"\b(?:in|near|on|along|to|at|inside|into|around)\s+((?:the\s+|Russia['’]s\s+|Ukraine['’]s\s+)?"
+                       r"(?:[A-Z][\w'’-]*\s*){1,3}(?:region|axis|border|front|direction|Oblast|oblast|area)?)", re.U)
+
+
+def extract_deployments(ctx: Context) -> list[dict]:
+    """Deployment rows of an article: each force size with its source."""
+    rows: list[dict] = []
+    seen: set = set()
+    last_force: str | None = None
+    for unit in ctx.units:
+        for count_text, force, start in _figures(unit, last_force):
+            count = parse_count(count_text)
+            if count is None or count.value is None:
+                continue
+            if count.value < 100 and not re.search(r"\b(?:deploy|station|gather|mass|move|send|sent)", unit.text, re.I):
+                continue
+            force = _nationalised(force, unit.text[:start - unit.start])
+            last_force = force
+            source = _source(ctx, unit)
+            key = (count.value, (source or "").lower())
+            if key in seen:
+                continue
+            seen.add(key)
+            date, date_text = ctx.date_near(unit, start - unit.start, reach=80)
+            rows.append({"deployment_id": f"t{len(rows) + 1}", "force": force, "count": count.value,
+                         "count_qualifier": count.qualifier, "location": _location(unit.text[start - unit.start:]),
+                         "source": source, "date": date, "date_text": date_text,
+                         "evidence": unit.text, "char_start": unit.start, "char_end": unit.end})
+    return rows
+
+
+def _figures(unit: Unit, last_force: str | None) -> list[tuple[str, str, int]]:
+    """(count words, force words, offset) of force sizes in a unit; losses are left out."""
+    out = []
+    text = unit.text
+    for match in _FORCE.finditer(text):
+        clause = _clause(text, match.start(), match.end())
+        if LOSS.search(clause):
+            continue
+        out.append((match.group("count"), " ".join(match.group("force").split()), unit.start + match.start()))
+    if not out and last_force:
+        for pattern in (_PUT, _BARE):
+            match = pattern.search(text)
+            if match and not LOSS.search(_clause(text, match.start(), match.end())):
+                out.append((match.group("count"), last_force, unit.start + match.start()))
+                break
+    return out
+
+
+def _clause(text: str, start: int, end: int) -> str:
+    """The clause around a span: from the last clause edge before it to the next after it."""
+    left = re.split(r"[.;]|,\s+(?:and|but|while)\b", text[:start])[-1]
+    right = re.split(r"[.;,]", text[end:])[0]
+    return left[-60:] + " " + right[:40]
+
+
+def _nationalised(force: str, before: str) -> str:
+    """'troops' -> 'Belarusian troops' where the clause's subject names the country."""
+    if re.search(r"\b(?:Russian|Ukrainian|Belarusian|North\s+Korean|Korean|American|Chechen|NATO|Western)\b|Koreans|Belarusians", force):
+        return force
+    match = re.search(r"\b(Russia|Belarus|North\s+Korea|Ukraine|Moscow|Minsk|Pyongyang)\b(?!.*\b(?:Russia|Belarus|North\s+Korea|Ukraine)\b)", before)
+    if match:
+        return f"{DEMONYM[' '.join(match.group(1).lower().split())]} {force}"
+    return force
+
+
+def _location(after: str) -> str | None:
+    """Where the force is, in the text's words."""
+    match = _LOCATION.search(after[:120])
+    return match.group(1).strip() if match else None
+
+
+def _source(ctx: Context, unit: Unit) -> str | None:
+    """Per whom: a reporting subject inside the unit (also inside a transcript turn), else its speaker."""
+    for match in cues_in(unit.masked):
+        if match.group(1).lower() == "according to":
+            continue
+        subject = left_subject(unit.masked, unit.text, match.start())
+        if subject and subject[0]:
+            words = re.sub(r"^(?:Q|A|[A-Z][\w ]{0,30}):\s*", "", subject[0])
+            speaker = parse_np(words)
+            if speaker and speaker.kind in ("organization", "role"):
+                return ctx.qualify_org(speaker.name, unit) if speaker.kind == "organization" else speaker.name
+            if speaker and speaker.kind == "person":
+                return ctx.registry.canonical(speaker.name)
+    return ctx.speaker_at.get(unit.index)

@@ -1,0 +1,311 @@
+"""Drone and missile counts: launched, shot down, diverted, by whom and per whom."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from .context import Context, Unit
+from .dates import best_date
+from .numbers import COUNT, Count, parse_count
+from .speakers import side_of
+
+# Weapon types as named, with their class; matched inside a weapon phrase.
+WEAPON_TYPES = [
+    (r"Shahed", "Shahed", "drone"), (r"Geran", "Geran", "drone"), (r"Lancet", "Lancet", "drone"),
+    (r"Iskander-?K", "Iskander-K", "missile"), (r"Iskander(?:-M)?", "Iskander-M", "missile"),
+    (r"Kh-?(\d+)", "Kh-{0}", "missile"), (r"Kalibr", "Kalibr", "missile"), (r"Kinzhal", "Kinzhal", "missile"),
+    (r"ATACMS", "ATACMS", "missile"), (r"Storm\s+Shadow", "Storm Shadow", "missile"),
+    (r"S-300", "S-300", "missile"), (r"S-400", "S-400", "missile"), (r"Zircon", "Zircon", "missile"),
+    (r"Tochka-U", "Tochka-U", "missile"), (r"Neptune", "Neptune", "missile"), (r"HIMARS", "HIMARS", "missile"),
+    (r"uncrewed\s+boats?|naval\s+drones?|sea\s+drones?|unmanned\s+(?:surface\s+)?(?:boats?|vessels?)", "naval drone", "drone"),
+]
+NOUN = (r"(?:drones?|UAVs?|unmanned\s+aerial\s+vehicles?|Shaheds?|Gerans?|missiles?|Iskander-?Ms?|Iskanders?|"
+        r"Kh-?\d+s?|ATACMS|Kalibrs?|Kinzhals?|uncrewed\s+boats?|unmanned\s+boats?|naval\s+drones?|"
+        r"sea\s+drones?|rockets?)")
+MODIFIER = (r"(?:(?:Ukrainian|Russian|Iranian-made|Iranian-designed|Shahed-type|Shahed|Geran-2|Geran|attack|decoy|"
+            r"kamikaze|combat|strike|long-range|fixed-wing|aircraft-type|aerial|unmanned|cruise|ballistic|"
+            r"guided|air-launched|sea-launched|sea-based|hypersonic|anti-aircraft|enemy|of\s+the|more|"
+            r"Iskander-M|Iskander|Kh-\d+|Kalibr|Kinzhal|ATACMS|S-300|S-400|various|other|"
+            r"and\s+decoy|type|types)\s+){0,5}")
+LAUNCH = r"launch(?:ed|es|ing)?|fir(?:ed|es|ing)|sent|unleash(?:ed|ing)|used|deployed|attacked|struck|targeted|hit|pounded"
+DESTROY = (r"shot\s+down|shoot\s+down|downed|intercept(?:ed|s|ing)?|destroy(?:ed|s|ing)?|repell?(?:ed|ing)?|"
+           r"neutrali[sz]ed|brought\s+down|took\s+down|eliminated|suppressed\s+by\s+air\s+defen[cs]e")
+DIVERT = (r"lost|jammed|suppressed|diverted|redirected|disappeared|failed\s+to\s+reach|went\s+off\s+course|"
+          r"locationally\s+lost|did\s+not\s+reach|were\s+neutrali[sz]ed\s+by\s+electronic")
+
+_COUNT = rf"(?:{COUNT})"
+_PHRASE = re.compile(
+    rf"(?:(?P<none>neither|none)\s+of\s+(?:the\s+)?(?:(?P<nn>{_COUNT})\s+)?|(?P<all>all)\s+(?:of\s+the\s+)?(?P<an>{_COUNT})\s+|"
+    rf"(?P<k>{_COUNT})\s+(?:(?:of|out\s+of)\s+(?:the\s+)?(?:(?P<n>{_COUNT})\s+)?)?)"
+    rf"(?P<w>{MODIFIER}{NOUN})(?![\w-])", re.I)
+_VERB_LEFT = re.compile(rf"\b(?P<launch>{LAUNCH})\b|\b(?P<destroy>{DESTROY})\b|\b(?P<divert>{DIVERT})\b", re.I)
+_OF_WHICH = re.compile(rf"\b(?:of\s+which|of\s+them|of\s+these)\s*,?\s+(?P<k>{_COUNT})\s+(?:were|was|had\s+been)?\s*(?P<v>{DESTROY}|{DIVERT})", re.I)
+_THEN = re.compile(rf"(?:,|\band\b|\bwhile\b|;)\s+(?:another\s+|a\s+further\s+)?(?P<k>{_COUNT})\s+(?:more\s+|others?\s+)?(?:were|was|had\s+been)?\s*(?:\w+\s+)?(?P<v>{DESTROY}|{DIVERT})", re.I)
+_LEAD_DIVERT = re.compile(rf"^(?:another|a\s+further|further)\s+(?P<k>{_COUNT})\s+(?P<w>{MODIFIER}{NOUN})?\s*(?:were|was|had\s+been)?\s*(?:\w+\s+)?(?P<v>{DIVERT}|{DESTROY})", re.I)
+_OF_THE = re.compile(rf"^(?:of\s+the\s+(?P<w>{MODIFIER}{NOUN}),?\s+)(?P<k>{_COUNT})\s+(?:were|was)\s+(?P<v>{DESTROY}|{DIVERT})", re.I)
+_MOST = re.compile(rf"^(?:most|the\s+majority|many|nearly\s+all|almost\s+all)\s+(?:of\s+(?:the|them)\s*)?(?P<w>{MODIFIER}{NOUN})?\s*(?:were|was)\s+(?:\w+\s+)?(?P<v>{DESTROY})", re.I)
+_PASSIVE_RIGHT = re.compile(rf"^[^.;]{{0,25}}?\b(?:were|was|had\s+been|have\s+been)\s+(?:\w+\s+)?(?P<v>{DESTROY}|{DIVERT})", re.I)
+_BOMBS = re.compile(r"\bbombs?\b|\bshells?\b|\bassaults?\b", re.I)
+_SIDE_ADJ = re.compile(r"\b(Russian|Ukrainian|Ukraine['’]s|Russia['’]s|enemy)\b", re.I)
+
+
+@dataclass
+class Claim:
+    """One reported count of launched or downed weapons."""
+
+    attacker: str | None
+    weapon_class: str
+    weapon: str | None
+    reporter: str | None
+    unit: Unit
+    launched: Count | None = None
+    destroyed: Count | None = None
+    diverted: int | None = None
+    area: str | None = None
+    date: str | None = None
+    date_text: str | None = None
+    units: list[Unit] = field(default_factory=list)
+
+
+def weapon_info(words: str) -> tuple[str, str | None]:
+    """(class, type) of a weapon phrase: 'four Iskander-M ballistic missiles' -> (missile, Iskander-M)."""
+    for pattern, name, wclass in WEAPON_TYPES:
+        match = re.search(pattern, words, re.I)
+        if match:
+            typed = name.format(*match.groups()) if match.groups() else name
+            noun_class = "missile" if re.search(r"missiles?|rockets?", words, re.I) and wclass == "drone" and "boat" not in words.lower() else wclass
+            return noun_class, typed
+    if re.search(r"missiles?|rockets?|Iskander|Kh-\d|Kalibr|Kinzhal|ATACMS", words, re.I):
+        return "missile", None
+    return "drone", None
+
+
+def _side(word: str) -> str | None:
+    """'Russia' or 'Ukraine' for a side word."""
+    word = word.lower()
+    if word.startswith("russia"):
+        return "Russia"
+    if word.startswith("ukrain"):
+        return "Ukraine"
+    return None
+
+
+def extract_drone_counts(ctx: Context) -> list[dict]:
+    """Drone and missile count rows of an article."""
+    claims: list[Claim] = []
+    for unit in ctx.units:
+        if unit.kind == "turn" and not _has_number_weapon(unit.text):
+            continue
+        _read_unit(ctx, unit, claims)
+    rows = []
+    for n, c in enumerate((c for c in claims if c.launched or c.destroyed or c.diverted is not None), start=1):
+        rows.append(_row(n, c))
+    return rows
+
+
+def _has_number_weapon(text: str) -> bool:
+    """True where a text counts drones or missiles."""
+    return bool(_PHRASE.search(text))
+
+
+def _read_unit(ctx: Context, unit: Unit, claims: list[Claim]) -> None:
+    """Read every count in one unit into claims."""
+    text = unit.text
+    reporter = _reporter(ctx, unit)
+    last: Claim | None = None
+    for match in _PHRASE.finditer(text):
+        if _BOMBS.search(match.group("w")) or re.search(r"\bbombs?\b", text[match.end():match.end() + 8]):
+            continue
+        wclass, wtype = weapon_info(match.group("w"))
+        slot = _slot(text, match)
+        if slot is None:
+            continue
+        count, launched = _counts(match)
+        if count is None and launched is None:
+            continue
+        attacker = _attacker(ctx, unit, match, reporter, slot)
+        claim = _claim_for(claims, attacker, wclass, wtype, reporter, slot, unit, count, launched)
+        _fill(claim, slot, count, launched)
+        claim.area = claim.area or _area(text, match.end())
+        last = claim
+        for follow in list(_OF_WHICH.finditer(text, match.end())) + list(_THEN.finditer(text, match.end())):
+            if _PHRASE.search(text[match.end():follow.start()]):
+                break
+            k = parse_count(follow.group("k"))
+            _fill(claim, _verb_slot(follow.group("v")), k, None)
+    stripped = text.lstrip("“\"")
+    for pattern in (_LEAD_DIVERT, _OF_THE, _MOST):
+        match = pattern.match(stripped)
+        if not match:
+            continue
+        wclass = weapon_info(match.group("w"))[0] if match.groupdict().get("w") else _last_class(claims, unit)
+        target = _recent(claims, wclass, unit)
+        if target is None:
+            continue
+        k = parse_count(match.group("k")) if match.groupdict().get("k") else Count(None, "vague")
+        _fill(target, _verb_slot(match.group("v")), k, None)
+        rest = stripped[match.end():]
+        for follow in _THEN.finditer(rest):
+            _fill(target, _verb_slot(follow.group("v")), parse_count(follow.group("k")), None)
+            break
+    del last
+
+
+def _slot(text: str, match: re.Match) -> str | None:
+    """'launched', 'destroyed' or 'diverted' for a weapon phrase, from the verb that governs it."""
+    if match.group("none"):
+        right = _PASSIVE_RIGHT.match(text[match.end():])
+        return "destroyed" if right and _verb_slot(right.group("v")) == "destroyed" else None
+    right = _PASSIVE_RIGHT.match(text[match.end():])
+    if right:
+        return _verb_slot(right.group("v"))
+    left = text[max(0, match.start() - 90):match.start()]
+    left = re.split(r"[.;:]|\b(?:said|says|reported|according\s+to)\b", left)[-1]
+    verbs = list(_VERB_LEFT.finditer(left))
+    if not verbs:
+        after = text[match.end():match.end() + 30]
+        if re.match(rf"^\s+(?:were\s+)?(?:{LAUNCH})\b", after, re.I):
+            return "launched"
+        return None
+    verb = verbs[-1]
+    return "launched" if verb.group("launch") else "destroyed" if verb.group("destroy") else "diverted"
+
+
+def _verb_slot(verb: str) -> str:
+    """Slot a verb fills."""
+    if re.fullmatch(DESTROY, verb.strip(), re.I):
+        return "destroyed"
+    if re.fullmatch(DIVERT, verb.strip(), re.I):
+        return "diverted"
+    return "launched"
+
+
+def _counts(match: re.Match) -> tuple[Count | None, Count | None]:
+    """(count, launched-of) in a phrase: '63 of the 88 drones' -> (63, 88); 'all 29 drones' -> (29, 29)."""
+    if match.group("none"):
+        total = parse_count(match.group("nn")) if match.group("nn") else None
+        return Count(0, "exact"), total
+    if match.group("all"):
+        total = parse_count(match.group("an"))
+        return total, total
+    k = parse_count(match.group("k"))
+    n = parse_count(match.group("n")) if match.group("n") else None
+    return k, n
+
+
+def _fill(claim: Claim, slot: str, count: Count | None, launched: Count | None) -> None:
+    """Put a count in a claim's slot (and the total it was taken from, where given)."""
+    if count is not None:
+        if slot == "diverted":
+            claim.diverted = count.value if claim.diverted is None else claim.diverted
+        elif getattr(claim, slot) is None or getattr(claim, slot).qualifier == "vague":
+            setattr(claim, slot, count)
+    if launched is not None and claim.launched is None:
+        claim.launched = launched
+
+
+def _claim_for(claims: list[Claim], attacker, wclass, wtype, reporter, slot, unit, count, launched) -> Claim:
+    """The claim a count belongs to: one of the same side, class, type and reporter with the slot
+    still open; else a new claim."""
+    for c in reversed(claims):
+        if c.weapon_class != wclass or (c.attacker and attacker and c.attacker != attacker):
+            continue
+        if c.weapon and wtype and c.weapon != wtype and wtype not in c.weapon:
+            continue
+        if c.reporter and reporter and c.reporter != reporter:
+            continue
+        if unit.index - c.unit.index > 6:
+            continue
+        current = getattr(c, slot) if slot != "diverted" else c.diverted
+        if current is not None and not (isinstance(current, Count) and current.qualifier == "vague"):
+            if slot == "destroyed" and launched is None:
+                continue
+            if slot != "destroyed":
+                continue
+            if c.destroyed is not None:
+                continue
+        if launched is not None and c.launched is not None and c.launched.value != launched.value:
+            continue
+        if slot == "destroyed" and launched is None and c.launched is None and c.destroyed is None and c.reporter and reporter is None:
+            pass
+        c.attacker = c.attacker or attacker
+        if wtype and not c.weapon:
+            c.weapon = wtype
+        c.units.append(unit)
+        return c
+    date, date_text = best_date(unit.dates) if unit.dates else (None, None)
+    claim = Claim(attacker, wclass, wtype, reporter, unit, date=date, date_text=date_text, units=[unit])
+    claims.append(claim)
+    return claim
+
+
+def _recent(claims: list[Claim], wclass: str, unit: Unit) -> Claim | None:
+    """The latest claim of a class told within the last few units."""
+    for c in reversed(claims):
+        if c.weapon_class == wclass and unit.index - c.units[-1].index <= 3:
+            return c
+    return None
+
+
+def _last_class(claims: list[Claim], unit: Unit) -> str:
+    """Class of the latest claim near a unit (a bare 'Most were intercepted' follows it)."""
+    for c in reversed(claims):
+        if unit.index - c.units[-1].index <= 3:
+            return c.weapon_class
+    return "drone"
+
+
+def _reporter(ctx: Context, unit: Unit) -> str | None:
+    """Who gives the counts in a unit: its speaker, else the paragraph's."""
+    for u in reversed(ctx.units[max(0, unit.index - 3):unit.index + 1]):
+        if u.paragraph != unit.paragraph and u.index != unit.index:
+            break
+        if u.index in ctx.speaker_at:
+            return ctx.speaker_at[u.index]
+    nxt = unit.index + 1
+    if nxt < len(ctx.units) and ctx.units[nxt].paragraph == unit.paragraph and nxt in ctx.speaker_at:
+        return ctx.speaker_at[nxt]
+    return None
+
+
+def _attacker(ctx: Context, unit: Unit, match: re.Match, reporter: str | None, slot: str) -> str | None:
+    """The side that launched the weapons: an adjective, the launching subject, the reporter's side,
+    or where they were downed."""
+    adj = _SIDE_ADJ.search(match.group(0))
+    if adj and adj.group(1).lower() != "enemy":
+        return _side(adj.group(1))
+    left = unit.text[max(0, match.start() - 80):match.start()]
+    subject = re.search(r"\b(Russia|Ukraine|Russian\s+forces|Ukrainian\s+forces|Moscow|Kyiv)\b[^.,;]{0,40}?\b(?:"
+                        + LAUNCH + r")\b[^.;]*$", left)
+    if subject:
+        return _side(subject.group(1).replace("Moscow", "Russia").replace("Kyiv", "Ukraine"))
+    side = side_of(reporter)
+    if side:
+        return "Ukraine" if side == "Russia" else "Russia"
+    places = [m for u in ctx.units[max(0, unit.index - 3):unit.index + 1] for m in u.places]
+    countries = [m.place.country for m in places if m.place.country in ("Russia", "Ukraine")]
+    if countries:
+        return "Ukraine" if countries[-1] == "Russia" else "Russia"
+    return None
+
+
+def _area(text: str, end: int) -> str | None:
+    """Where the weapons were aimed or downed, in the text's words ('over the Kursk region')."""
+    match = re.match(r"^[^.;]{0,40}?\b(?:over|against|at|on|in)\s+((?:the\s+)?[^.;]{3,70}?(?:regions?|oblasts?|Crimea|Ukraine|"
+                     r"the\s+south|the\s+north|the\s+east|the\s+country|territory|bay))\b", text[end:])
+    return match.group(1) if match else None
+
+
+def _row(number: int, c: Claim) -> dict:
+    """A claim as a drone_counts row."""
+    unit = c.units[0]
+    last = c.units[-1]
+    return {"claim_id": f"d{number}", "attacker": c.attacker, "weapon_class": c.weapon_class,
+            "weapon": c.weapon, "date": c.date, "date_text": c.date_text,
+            "launched": c.launched.value if c.launched else None,
+            "launched_qualifier": c.launched.qualifier if c.launched else None,
+            "destroyed": c.destroyed.value if c.destroyed else None,
+            "destroyed_qualifier": c.destroyed.qualifier if c.destroyed else None,
+            "diverted": c.diverted, "area": c.area, "reporter": c.reporter,
+            "evidence": c.unit.text if unit is last else c.unit.text,
+            "char_start": unit.start, "char_end": unit.end}

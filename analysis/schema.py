@@ -1,0 +1,162 @@
+"""The four tables' columns, types and validation (see shared spec tables.md)."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+import pandas as pd
+
+QUALIFIERS = ("exact", "at_least", "approx", "at_most", "vague")
+VICTIM_TYPES = ("civilian", "military", "police", "mixed", "unknown")
+WEAPONS = ("missile", "drone", "shelling", "airstrike", "glide bomb", "debris", "strike")
+MODES = ("direct", "partial", "reported", "interview", "question")
+SPEAKER_TYPES = ("person", "organization", "role")
+SIDES = ("Russia", "Ukraine")
+
+COMMON = ["article_id", "date", "date_text", "evidence", "char_start", "char_end"]
+
+# column -> pandas dtype; order is the CSV column order.
+COLUMNS: dict[str, dict[str, str]] = {
+    "casualties": {
+        "article_id": "string", "incident_id": "string",
+        "country": "string", "region": "string", "place": "string",
+        "date": "string", "date_text": "string",
+        "killed": "Int64", "killed_qualifier": "string",
+        "injured": "Int64", "injured_qualifier": "string",
+        "children_killed": "Int64", "children_injured": "Int64",
+        "victims": "string", "victim_type": "string", "weapon": "string",
+        "perpetrator": "string", "source": "string",
+        "evidence": "string", "char_start": "Int64", "char_end": "Int64",
+    },
+    "drone_counts": {
+        "article_id": "string", "claim_id": "string",
+        "attacker": "string", "weapon_class": "string", "weapon": "string",
+        "date": "string", "date_text": "string",
+        "launched": "Int64", "launched_qualifier": "string",
+        "destroyed": "Int64", "destroyed_qualifier": "string",
+        "diverted": "Int64", "area": "string", "reporter": "string",
+        "evidence": "string", "char_start": "Int64", "char_end": "Int64",
+    },
+    "statements": {
+        "article_id": "string", "statement_id": "string",
+        "speaker": "string", "speaker_role": "string", "speaker_type": "string",
+        "channel": "string", "mode": "string", "cue": "string", "text": "string",
+        "date": "string", "date_text": "string",
+        "evidence": "string", "char_start": "Int64", "char_end": "Int64",
+    },
+    "deployments": {
+        "article_id": "string", "deployment_id": "string",
+        "force": "string", "count": "Int64", "count_qualifier": "string",
+        "location": "string", "source": "string",
+        "date": "string", "date_text": "string",
+        "evidence": "string", "char_start": "Int64", "char_end": "Int64",
+    },
+}
+TABLES = tuple(COLUMNS)
+ID_COLUMN = {"casualties": "incident_id", "drone_counts": "claim_id",
+             "statements": "statement_id", "deployments": "deployment_id"}
+
+# Columns whose values come from a closed vocabulary.
+ALLOWED: dict[str, dict[str, tuple[str, ...]]] = {
+    "casualties": {"killed_qualifier": QUALIFIERS, "injured_qualifier": QUALIFIERS,
+                   "victim_type": VICTIM_TYPES, "weapon": WEAPONS, "perpetrator": SIDES},
+    "drone_counts": {"attacker": SIDES, "weapon_class": ("drone", "missile"),
+                     "launched_qualifier": QUALIFIERS, "destroyed_qualifier": QUALIFIERS},
+    "statements": {"speaker_type": SPEAKER_TYPES, "mode": MODES},
+    "deployments": {"count_qualifier": QUALIFIERS},
+}
+REQUIRED = {"casualties": ("incident_id", "country"), "drone_counts": ("claim_id", "weapon_class"),
+            "statements": ("statement_id", "speaker", "speaker_type", "mode", "text"),
+            "deployments": ("deployment_id", "force")}
+COUNT_COLUMNS = {"casualties": ("killed", "injured", "children_killed", "children_injured"),
+                 "drone_counts": ("launched", "destroyed", "diverted"),
+                 "statements": (), "deployments": ("count",)}
+
+
+@dataclass(frozen=True)
+class Tables:
+    """The four tables of one article."""
+
+    casualties: pd.DataFrame
+    drone_counts: pd.DataFrame
+    statements: pd.DataFrame
+    deployments: pd.DataFrame
+
+    def items(self) -> list[tuple[str, pd.DataFrame]]:
+        """(table name, frame) pairs in the spec's order."""
+        return [(name, getattr(self, name)) for name in TABLES]
+
+
+def empty_frame(table: str) -> pd.DataFrame:
+    """An empty frame with the table's columns and dtypes."""
+    return pd.DataFrame({c: pd.Series(dtype=t) for c, t in COLUMNS[table].items()})
+
+
+def to_frame(table: str, rows: list[dict]) -> pd.DataFrame:
+    """Rows (dicts) as a frame with exactly the table's columns and dtypes."""
+    cols = COLUMNS[table]
+    return pd.DataFrame({c: pd.array([r.get(c) for r in rows], dtype=t) for c, t in cols.items()})
+
+
+class SchemaViolation(ValueError):
+    """A row that breaks its table's declared schema."""
+
+
+_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+def check_rows(table: str, rows: list[dict]) -> list[dict]:
+    """The rows, checked against the declared schema in pure Python (fast path of `validate`)."""
+    cols, allowed, counts = COLUMNS[table], ALLOWED[table], COUNT_COLUMNS[table]
+    seen: set = set()
+    for row in rows:
+        extra = set(row) - set(cols)
+        if extra:
+            raise SchemaViolation(f"{table}: unknown columns {sorted(extra)}")
+        for col in REQUIRED[table]:
+            if row.get(col) in (None, ""):
+                raise SchemaViolation(f"{table}: {col} is required")
+        for col, values in allowed.items():
+            if row.get(col) is not None and row[col] not in values:
+                raise SchemaViolation(f"{table}: {col}={row[col]!r} not in {values}")
+        for col in (*counts, "char_start", "char_end"):
+            value = row.get(col)
+            if value is not None and (not isinstance(value, int) or value < 0):
+                raise SchemaViolation(f"{table}: {col}={value!r} is not a count")
+        if row.get("date") is not None and not _DATE.match(row["date"]):
+            raise SchemaViolation(f"{table}: date {row['date']!r} is not ISO")
+        if row.get("char_start", 0) > row.get("char_end", 0):
+            raise SchemaViolation(f"{table}: char_start after char_end")
+        key = row.get(ID_COLUMN[table])
+        if key in seen:
+            raise SchemaViolation(f"{table}: duplicate id {key!r}")
+        seen.add(key)
+    return rows
+
+
+@lru_cache(maxsize=None)
+def pandera_schema(table: str):
+    """The pandera schema of a table (built on first use; pandera is slow to import)."""
+    import pandera.pandas as pa
+
+    checks = ALLOWED[table]
+    columns = {}
+    for col, dtype in COLUMNS[table].items():
+        col_checks = []
+        if col in checks:
+            col_checks.append(pa.Check.isin(list(checks[col])))
+        if col in COUNT_COLUMNS[table] or col in ("char_start", "char_end"):
+            col_checks.append(pa.Check.ge(0))
+        if col == "date":
+            col_checks.append(pa.Check.str_matches(r"^\d{4}-\d{2}-\d{2}$"))
+        columns[col] = pa.Column(dtype, checks=col_checks, nullable=col not in REQUIRED[table])
+    unique = [ID_COLUMN[table]]
+    return pa.DataFrameSchema(columns, strict=True, ordered=True, unique=unique,
+                              checks=[pa.Check(lambda df: (df["char_start"] <= df["char_end"]).all(),
+                                               error="char_start after char_end")])
+
+
+def validate(table: str, frame: pd.DataFrame) -> pd.DataFrame:
+    """The frame, checked against its table's pandera schema (raises on a violation)."""
+    return pandera_schema(table).validate(frame)

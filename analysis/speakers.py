@@ -1,0 +1,262 @@
+"""Who speaks: a noun phrase as a person, an organisation or a role, with canonical names so that
+"He", "Zelenskyy" and "President Volodymyr Zelenskyy" are one speaker, Syrskiy/Syrskyi one person."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+# Titles that stand before a person's name and give their role.
+TITLES = {
+    "president", "prime", "minister", "governor", "mayor", "general", "gen.", "colonel", "col.",
+    "lieutenant", "lt.", "major", "maj.", "captain", "capt.", "admiral", "sergeant", "commander",
+    "spokesman", "spokeswoman", "spokesperson", "head", "chief", "deputy", "acting", "foreign",
+    "defence", "defense", "secretary", "senator", "sen.", "representative", "ambassador", "envoy",
+    "adviser", "advisor", "chancellor", "chairman", "chairwoman", "speaker", "director", "officer",
+    "regional", "military", "prosecutor", "ombudsman", "commissioner", "lawmaker", "mp", "analyst",
+    "expert", "researcher", "journalist", "correspondent", "editor", "official", "aide", "leader",
+    "patriarch", "pope", "king", "queen", "prince", "dr.", "dr", "mr.", "mr", "mrs.", "ms.", "mrs", "ms",
+    "state", "national", "top", "senior", "former", "ex-", "vice", "first", "interior", "energy",
+    "city", "district", "border", "guard", "army", "navy", "air", "force", "staff", "administration",
+    "council", "member", "founder", "ceo", "co-founder", "police", "emergency", "service", "russian",
+    "ukrainian", "belarusian", "american", "u.s.", "british", "german", "french", "chinese", "polish",
+    "kremlin", "presidential", "parliament", "parliamentary", "committee", "ministry", "office",
+}
+# Head words that make a phrase an organisation.
+ORG_HEADS = {
+    "ministry", "force", "forces", "staff", "service", "services", "administration", "agency",
+    "office", "council", "police", "intelligence", "kremlin", "government", "army", "navy",
+    "command", "committee", "military", "fleet", "guard", "guards", "parliament", "court", "embassy",
+    "department", "headquarters", "mission", "company", "operator", "nato", "un", "iaea", "pentagon",
+    "house", "commission", "corps", "prosecutors", "prosecution", "directorate", "gur", "sbu", "fsb",
+    "mod", "ukrenergo", "rosatom", "gazprom", "naftogaz", "union", "bureau", "centre", "center",
+    "institute", "group", "network", "monitors", "mission", "secretariat", "duma", "rada", "cabinet",
+    "presidency", "authority", "authorities", "coalition", "alliance", "organization", "organisation",
+}
+# Bodies named by their country or capital ("Moscow dismissed the idea").
+METONYMS = {"ukraine", "russia", "moscow", "kyiv", "kiev", "washington", "minsk", "pyongyang",
+            "beijing", "london", "paris", "berlin", "warsaw", "tehran", "seoul", "brussels",
+            "belarus", "the kremlin", "kremlin", "the white house", "white house", "the pentagon",
+            "pentagon", "nato", "the united nations", "the u.n.", "the eu", "the european union",
+            "the united states", "the u.s.", "the us", "britain", "germany", "france", "poland"}
+# Plural or anonymous people known only by what they are.
+ROLE_HEADS = {"officials", "official", "source", "sources", "diplomat", "diplomats", "analyst",
+              "analysts", "residents", "resident", "witnesses", "witness", "leaders", "experts",
+              "expert", "observers", "officers", "soldiers", "soldier", "commanders", "commander",
+              "lawmakers", "people", "volunteers", "rescuers", "doctors", "medics", "authorities",
+              "interviewer", "interviewee", "journalists", "reporters", "bloggers", "blogger",
+              "spokesman", "spokeswoman", "spokesperson", "governor", "mayor", "ministry", "agency",
+              "minister", "president", "prosecutors", "investigators", "monitors", "activists"}
+PRONOUNS = {"he", "she", "it", "they", "him", "her", "we", "i"}
+# Country-possessive to adjective, so "Ukraine's air force" and "the Ukrainian air force" match.
+DEMONYMS = {"ukraine": "Ukrainian", "russia": "Russian", "belarus": "Belarusian",
+            "america": "American", "britain": "British", "germany": "German", "poland": "Polish",
+            "france": "French", "china": "Chinese", "iran": "Iranian", "the u.s.": "U.S.",
+            "the us": "U.S.", "u.s.": "U.S.", "north korea": "North Korean", "kyiv": "Kyiv",
+            "moscow": "Moscow", "the kremlin": "Kremlin"}
+# Organisations a bare mention stands for when no nationality is given.
+DEFAULT_ORG = {"air force": "Ukrainian air force", "general staff": "Ukrainian General Staff",
+               "ukrainian military intelligence agency": "Ukrainian military intelligence",
+               "military intelligence agency": "Ukrainian military intelligence",
+               "military intelligence": "Ukrainian military intelligence",
+               "state emergency service": "State Emergency Service"}
+_SIDE_WORDS = {"ukrainian": "Ukraine", "ukraine": "Ukraine", "kyiv": "Ukraine", "kiev": "Ukraine",
+               "russian": "Russia", "russia": "Russia", "moscow": "Russia", "kremlin": "Russia",
+               "russian-installed": "Russia", "moscow-installed": "Russia"}
+
+_NAME_TOKEN = re.compile(r"^[A-Z][a-zà-ÿ'’\-]+(?:-[A-Z][a-zà-ÿ'’]+)?$|^[A-Z]\.$|^[A-Z][a-z]?[A-Z][a-z]+$")
+_PARTICLES = {"de", "van", "von", "der", "al", "bin", "da", "di", "la", "le"}
+
+
+@dataclass(frozen=True)
+class Speaker:
+    """A speaker as named in the text: name, role words and kind."""
+
+    name: str
+    kind: str  # "person" | "organization" | "role" | "pronoun"
+    role: str | None = None
+
+
+def _clean(phrase: str) -> str:
+    """The phrase without outer punctuation, quote marks and spacing."""
+    phrase = re.sub(r"\s+", " ", phrase).strip(" ,;:.\"“”'‘’«»()-—–")
+    return phrase
+
+
+def _possessive_to_demonym(phrase: str) -> str:
+    """'Ukraine's air force' -> 'Ukrainian air force'."""
+    def swap(match: re.Match) -> str:
+        return DEMONYMS.get(match.group(1).lower(), match.group(0))
+    return re.sub(r"\b((?:the\s+)?[A-Z][\w.]*(?:\s+Korea)?)['’]s\b", swap, phrase)
+
+
+def parse_np(phrase: str) -> Speaker | None:
+    """A speaker noun phrase ("Governor Ivan Marchenko", "Russia's defense ministry", "he")."""
+    phrase = _clean(phrase)
+    if not phrase or len(phrase) > 120:
+        return None
+    low = phrase.lower()
+    if low in PRONOUNS:
+        return Speaker(low, "pronoun")
+    if low in METONYMS:
+        return Speaker(re.sub(r"^the\s+", "", phrase, flags=re.I).replace("kremlin", "Kremlin"), "organization")
+    words = phrase.split()
+    name_tokens = _trailing_name(words)
+    if name_tokens:
+        name = " ".join(name_tokens)
+        role = " ".join(words[: len(words) - len(name_tokens)])
+        role = re.sub(r"^(?:the|a|an)\s+", "", role, flags=re.I).strip() or None
+        if name.lower() not in METONYMS and not _is_org_words(name_tokens):
+            return Speaker(name, "person", _role_title(role))
+    stripped = re.sub(r"^(?:the|a|an|another|one|two|several|some|many)\s+", "", phrase, flags=re.I)
+    stripped = _possessive_to_demonym(stripped)
+    tokens = [t.lower().strip(".,") for t in stripped.split()]
+    if not tokens:
+        return None
+    if tokens[-1] in ORG_HEADS or any(t in ORG_HEADS for t in tokens[-2:]) and tokens[-1] not in ROLE_HEADS:
+        return Speaker(canonical_org(stripped), "organization")
+    if tokens[-1] in ROLE_HEADS or tokens[-1].rstrip("s") in ROLE_HEADS:
+        if tokens[-1] in {"ministry", "agency", "authorities"}:
+            return Speaker(canonical_org(stripped), "organization")
+        return Speaker(stripped, "role")
+    return None
+
+
+def _trailing_name(words: list[str]) -> list[str]:
+    """The capitalised words at the end of a phrase that form a person's name."""
+    name: list[str] = []
+    for word in reversed(words):
+        bare = word.strip(",.;:")
+        if bare.lower() in TITLES and name:
+            break
+        if _NAME_TOKEN.match(bare) or (name and bare.lower() in _PARTICLES):
+            if bare.lower() in TITLES or bare.lower() in ORG_HEADS or bare.lower() in ROLE_HEADS:
+                break
+            name.insert(0, bare)
+        else:
+            break
+    if name and name[0].lower() in _PARTICLES:
+        name = name[1:]
+    if len(name) > 4:
+        return []
+    return name
+
+
+def _is_org_words(tokens: list[str]) -> bool:
+    """True where capitalised words are an organisation ('Foreign Ministry', 'General Staff')."""
+    return any(t.lower().strip(".") in ORG_HEADS for t in tokens) or tokens[-1].isupper() and len(tokens[-1]) > 1
+
+
+def _role_title(role: str | None) -> str | None:
+    """Role words in sentence case ('regional governor' stays, 'Governor' -> 'Governor')."""
+    if not role:
+        return None
+    role = role.strip(" ,")
+    return role[0].upper() + role[1:] if role else None
+
+
+def canonical_org(phrase: str) -> str:
+    """An organisation's name with nationality as an adjective and defaults filled in."""
+    phrase = _possessive_to_demonym(_clean(phrase))
+    phrase = re.sub(r"^(?:the|a|an)\s+", "", phrase, flags=re.I)
+    low = phrase.lower()
+    for bare, full in DEFAULT_ORG.items():
+        if low == bare:
+            return full
+    if low.endswith("military intelligence agency"):
+        return phrase[: -len(" agency")]
+    return phrase
+
+
+def side_of(name: str | None) -> str | None:
+    """'Russia' or 'Ukraine' where a speaker's name tells the side ('Russian defense ministry')."""
+    if not name:
+        return None
+    for token in re.findall(r"[\w-]+", name.lower()):
+        if token in _SIDE_WORDS:
+            return _SIDE_WORDS[token]
+    return None
+
+
+def fold(name: str) -> str:
+    """A spelling-insensitive key: Syrskiy/Syrskyi, Zelensky/Zelenskyy/Zelenskiy, Viktor/Victor."""
+    key = name.lower()
+    for a, b in (("ck", "k"), ("kh", "h"), ("ts", "c"), ("iy", "i"), ("yi", "i"), ("yy", "i"),
+                 ("ii", "i"), ("y", "i"), ("ie", "e"), ("ye", "e"), ("j", "i"), ("w", "v"),
+                 ("ph", "f"), ("x", "ks"), ("c", "k"), ("'", ""), ("’", "")):
+        key = key.replace(a, b)
+    return re.sub(r"(.)\1+", r"\1", key)
+
+
+def same_person(a: str, b: str) -> bool:
+    """True where two person names are one person (surname equal after folding, first names agree)."""
+    ta, tb = a.split(), b.split()
+    if fold(ta[-1]) != fold(tb[-1]):
+        return False
+    if len(ta) > 1 and len(tb) > 1:
+        return fold(ta[0])[:3] == fold(tb[0])[:3]
+    return True
+
+
+class Registry:
+    """Speakers met so far in one article, resolving later mentions to their fullest name."""
+
+    def __init__(self) -> None:
+        self.people: list[list[str]] = []  # each entry: forms of one person, fullest first
+        self.roles: dict[str, str] = {}
+        self.last_person: str | None = None
+        self.last_org: str | None = None
+        self.orgs: list[str] = []
+
+    def person(self, name: str, role: str | None = None) -> str:
+        """The canonical name of a person mention; longer forms become canonical."""
+        for forms in self.people:
+            if any(same_person(name, f) for f in forms):
+                if name not in forms:
+                    forms.append(name)
+                if len(name.split()) > len(forms[0].split()):
+                    forms.insert(0, forms.pop(forms.index(name)))
+                canonical = forms[0]
+                break
+        else:
+            self.people.append([name])
+            canonical = name
+        if role and (forms_role := self.roles.get(canonical)) is None:
+            self.roles[canonical] = role
+        elif role and forms_role and len(role) > len(forms_role):
+            self.roles[canonical] = role
+        self.last_person = canonical
+        return canonical
+
+    def canonical(self, name: str) -> str:
+        """The fullest known form of a person's name (after all mentions are seen)."""
+        for forms in self.people:
+            if name in forms or any(same_person(name, f) for f in forms):
+                return forms[0]
+        return name
+
+    def org(self, name: str) -> str:
+        """The canonical name of an organisation mention, reusing an earlier fuller form."""
+        low = name.lower()
+        for known in reversed(self.orgs):
+            if known.lower() == low or known.lower().endswith(" " + low) and _first_word_is_side(known):
+                self.last_org = known
+                return known
+        self.orgs.append(name)
+        self.last_org = name
+        return name
+
+    def by_role(self, role_head: str) -> str | None:
+        """The person or body that a definite role ('the governor', 'the ministry') refers back to."""
+        head = role_head.lower()
+        for canonical, role in reversed(list(self.roles.items())):
+            if head in role.lower():
+                return canonical
+        for org in reversed(self.orgs):
+            if head in org.lower():
+                return org
+        return None
+
+
+def _first_word_is_side(name: str) -> bool:
+    """True where a name opens with a nationality ('Russian defense ministry')."""
+    return name.split()[0].lower() in _SIDE_WORDS

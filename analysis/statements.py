@@ -1,0 +1,407 @@
+"""Statements: who said what (direct quotes, partial quotes, reported speech, transcript turns),
+through which channel, when."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from . import quotes as q
+from .context import Context, Unit
+from .speakers import Registry, Speaker, canonical_org, parse_np
+
+# Reporting verbs; some count only with an object that makes them speech (see CUE_NEEDS).
+CUES = ("said", "says", "say", "saying", "told", "tells", "telling", "added", "adds", "adding",
+        "wrote", "writes", "warned", "warns", "warning", "declared", "declares", "revealed",
+        "reveals", "reported", "reports", "disclosed", "stated", "announced", "announces",
+        "confirmed", "confirms", "claimed", "claims", "claiming", "noted", "noting", "notes",
+        "suggested", "suggests", "hinted", "urged", "urging", "urges", "insisted", "insists",
+        "stressed", "stressing", "stresses", "explained", "acknowledged", "admitted", "denied",
+        "denies", "accused", "accuses", "called", "calls", "described", "describes", "dismissed",
+        "dismisses", "estimated", "estimate", "estimates", "put", "asserted", "argued", "alleged",
+        "vowed", "promised", "pledged", "threatened", "emphasised", "emphasized", "indicated",
+        "predicted", "deemed", "posted", "tweeted", "replied", "responded", "commented",
+        "remarked", "conceded", "complained", "demanded", "according to", "cited", "quoted",
+        "informed", "assured", "reiterated", "underlined", "added that", "rejected", "condemned")
+# Cue -> pattern its right context must match for it to be speech.
+CUE_NEEDS = {
+    "put": r"^\s+(?:it|the\s+(?:figure|number|toll|death toll|total|count|losses|strength))\b",
+    "called": r"^\s+(?:on|for)\b|^[^.;]{0,60}?x{2}|^[^.;]{0,40}\bas\b",
+    "calls": r"^\s+(?:on|for)\b|^[^.;]{0,60}?x{2}|^\s+the\b",
+    "described": r"^[^.;]{0,60}?(?:\bas\b|x{2})", "describes": r"^[^.;]{0,60}?(?:\bas\b|x{2})",
+    "estimate": r"^\s+that\b", "estimates": r"^\s+that\b", "estimated": r"^\s+that\b",
+    "claimed": r"^(?!\s+the\s+li(?:fe|ves)\b)", "claims": r"^(?!\s+the\s+li(?:fe|ves)\b)",
+    "reported": r"^(?!\s+(?:missing|dead|killed|wounded|injured)\b)",
+    "dismissed": r"^\s+(?:the|it|this|that|claims|reports|as)\b",
+    "rejected": r"^\s+(?:the|it|this|that|claims|reports|accusations)\b",
+    "accused": r"^\s+\w+", "denied": r"^\s+(?:that|the|it|any|claims|reports|involvement)\b",
+    "warning": r"^\s+(?:that|of|about|against)\b", "posted": r"^\s+(?:on|that|a\s+video)\b",
+    "quoted": r"^\s+(?:as|by)\b", "cited": r"^\s+(?:as|by)\b",
+}
+# Words before a cue that make it something else ("no reports of", "were reported", "did not say").
+CUE_BLOCKERS = re.compile(
+    r"(?:\b(?:was|were|been|be|is|are|being|no|not|never|the|a|an|any|of|media|news|press|initial|"
+    r"unconfirmed|earlier|such|to|air\s+raid|raid|without|did\s+not|didn['’]t|declined\s+to|"
+    r"refused\s+to|would\s+not|has\s+not|have\s+not|had\s+not|also\s+not|could\s+not)\s*)$", re.I)
+# Words that may stand between a subject and its cue.
+_ADVERBS = re.compile(r"(?:\s+(?:has|have|had|also|repeatedly|explicitly|strongly|later|then|previously|"
+                      r"earlier|initially|separately|further|again|publicly|quickly|already|"
+                      r"reportedly|subsequently|once|now|himself|herself|itself|themselves|first|"
+                      r"officially|privately|openly|directly|recently|only|just|would|will|could|may|"
+                      r"might|had\s+also|has\s+since|clearly|flatly|bluntly|sharply))+\s*$", re.I)
+# Where a channel of a statement shows, and its name.
+CHANNELS = [
+    (r"\bon\s+telegram\b|\btelegram\s+(?:post|channel|message)", "Telegram"),
+    (r"\bon\s+(?:x|twitter)\b|\bx\s+post\b|\btweet", "X"), (r"\bon\s+facebook\b", "Facebook"),
+    (r"\bvideo\s+address\b|\bnightly\s+address\b|\bevening\s+address\b", "video address"),
+    (r"\bin\s+a\s+video\b|\bvideo\s+posted\b", "video"),
+    (r"\btelevised\s+briefing\b", "televised briefing"),
+    (r"\b(?:news\s+)?briefing\b|\bpress\s+conference\b", "briefing"),
+    (r"\btold\s+reporters\b|\breporters\b", "reporters"),
+    (r"\bnational\s+television\b|\btelevision\b|\btv\b|\bon\s+air\b", "television"),
+    (r"\bin\s+an?\s+interview\b|\binterview\s+with\b", "interview"),
+    (r"\bmorning\s+report\b", "morning report"), (r"\bweekly\s+summary\b", "weekly summary"),
+    (r"\bevening\s+update\b", "evening update"), (r"\bwebsite\b", "website"),
+    (r"\bin\s+a\s+statement\b|\bstatement\b", "statement"), (r"\bradio\b", "radio"),
+]
+ASKER_LABELS = {"q", "question", "interviewer", "editor", "host", "reporter", "moderator",
+                "journalist", "anchor", "presenter"}
+ANSWER_LABELS = {"a", "answer"}
+
+_CUE_RE = re.compile(r"\b(" + "|".join(sorted((re.escape(c) for c in CUES), key=len, reverse=True)) + r")\b",
+                     re.I)
+_NEEDS = {k: re.compile(v, re.I) for k, v in CUE_NEEDS.items()}
+_CHANNELS = [(re.compile(p, re.I), name) for p, name in CHANNELS]
+_SPLIT_SEGMENT = re.compile(r"\s*(?:[;—–]|\s-\s|\bthat\b|\bwhile\b|\bbut\b|\band\b|\bas\b|\bwhereas\b|"
+                            r"\bafter\b|\bbefore\b|\bwhen\b|\bbecause\b|\bthough\b|\balthough\b|"
+                            r"\bwhich\b|\bwhere\b|\bif\b|\bx{2,}\S*)\s*", re.I)
+_APPOSITIVE_START = re.compile(r"^(?:a|an|the|who|which|whose|speaking|based|himself|herself|one|"
+                               r"writing|citing|quoted|according|[a-z])", re.I)
+
+
+@dataclass
+class Found:
+    """A statement found in a unit, before its speaker is canonical."""
+
+    unit: Unit
+    speaker: Speaker
+    cue: str | None
+    cue_at: int
+    mode: str
+    text: str
+    start: int
+    end: int
+    channel: str | None = None
+    date: str | None = None
+    date_text: str | None = None
+    turn_label: str | None = None
+    extra: dict = field(default_factory=dict)
+
+
+def cues_in(masked: str) -> list[re.Match]:
+    """Reporting-verb matches in a masked unit that are speech, not nouns or passives."""
+    found = []
+    for match in _CUE_RE.finditer(masked):
+        cue = match.group(1).lower()
+        if CUE_BLOCKERS.search(masked[: match.start()]) and cue != "according to":
+            continue
+        need = _NEEDS.get(cue)
+        if need and not need.search(masked[match.end():]):
+            continue
+        if match.group(1)[0].isupper() and match.start() == 0 and cue in ("writing", "speaking"):
+            continue
+        found.append(match)
+    return found
+
+
+def left_subject(masked: str, original: str, cue_start: int) -> tuple[str, str | None] | None:
+    """(subject words, appositive role) standing before a cue in its clause, if any."""
+    left = masked[:cue_start]
+    left = _ADVERBS.sub("", left)
+    stripped = left.rstrip()
+    segments = [s for s in re.split(r",", original[: len(stripped)])]
+    masked_segments = re.split(r",", stripped)
+    if stripped.endswith(","):
+        # "Name, a spokesman for X, said" / "Name, who ..., said"
+        parts = [s.strip() for s in original[: len(stripped) - 1].split(",")]
+        if len(parts) >= 2 and _APPOSITIVE_START.match(parts[-1] or "a"):
+            return _last_piece(parts[-2]), parts[-1]
+        return None
+    last = segments[-1] if segments else ""
+    masked_last = masked_segments[-1] if masked_segments else ""
+    if masked_last.strip().lower() == "who" and len(segments) >= 2:
+        return _last_piece(segments[-2]), None
+    piece = _last_piece(last, masked_last)
+    return (piece, None) if piece else None
+
+
+def _last_piece(segment: str, masked: str | None = None) -> str:
+    """The words after the last conjunction or clause boundary in a segment."""
+    masked = masked if masked is not None else segment
+    cut = 0
+    for match in _SPLIT_SEGMENT.finditer(masked):
+        if match.end() < len(masked):
+            cut = match.end()
+        elif match.group(0).strip():
+            return ""
+    return segment[cut:].strip()
+
+
+def right_subject(original: str, cue_end: int) -> tuple[str, str | None]:
+    """(subject words, role) after an inverted cue: 'said Mykola Savchuk, head of ...'."""
+    rest = original[cue_end:]
+    rest = re.split(r"[.;:!?\"“”«»]|\s[—–-]\s", rest)[0]
+    parts = [p.strip() for p in rest.split(",") if p.strip()]
+    if not parts:
+        return "", None
+    first = parts[0]
+    first = re.split(r"\s+(?:on|in|at|during|after|before|late|early|via|through|citing|adding|while|who)\s",
+                     " " + first + " ")[0].strip() or first
+    if len(parts) >= 2 and not re.search(r"\b[A-Z][a-z]+\s+[A-Z][a-z]+", first):
+        second = parts[1]
+        if re.match(r"^[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+){1,3}$", second):
+            return second, first
+    role = parts[1] if len(parts) >= 2 else None
+    return first, role
+
+
+def according_to(original: str, cue_end: int) -> str:
+    """The source named after 'according to' (the first one where several are joined)."""
+    rest = original[cue_end:]
+    rest = re.split(r"[.;:!?\"“”«»]|,\s|\s[—–-]\s", rest)[0]
+    return re.split(r"\s+and\s+(?:the\s+)?", rest)[0].strip()
+
+
+def channel_of(text: str) -> str | None:
+    """The channel a statement came through, where the words say ('on Telegram')."""
+    for pattern, name in _CHANNELS:
+        if pattern.search(text):
+            return name
+    return None
+
+
+def extract_statements(ctx: Context) -> list[dict]:
+    """Statement rows of an article (also records who speaks in each unit, for other tables)."""
+    registry = ctx.registry
+    found: list[Found] = []
+    for unit in ctx.units:
+        if unit.kind == "turn":
+            continue
+        found.extend(_statements_in_unit(ctx, unit, registry, found))
+    found.extend(_turn_statements(ctx, registry))
+    found.sort(key=lambda f: (f.start, f.cue_at))
+    for f in found:
+        if f.speaker.kind == "person" and f.turn_label is None:
+            registry.person(f.speaker.name, f.speaker.role)
+    rows = []
+    for f in found:
+        name, kind, role = _resolve(f, registry, ctx)
+        if not name:
+            continue
+        ctx.speaker_at.setdefault(f.unit.index, name)
+        row = {"speaker": name, "speaker_role": role, "speaker_type": kind,
+               "channel": f.channel, "mode": f.mode, "cue": f.cue, "text": f.text.strip()[:2000],
+               "date": f.date, "date_text": f.date_text,
+               "evidence": ctx.text[f.start:f.end], "char_start": f.start, "char_end": f.end}
+        rows.append(row)
+        ctx.statements.append(row)
+    return _dedupe(rows)
+
+
+def _dedupe(rows: list[dict]) -> list[dict]:
+    """One statement per speaker per evidence span."""
+    seen, out = set(), []
+    for row in rows:
+        key = (row["speaker"], row["char_start"])
+        if key not in seen:
+            seen.add(key)
+            out.append(row)
+    return out
+
+
+def _statements_in_unit(ctx: Context, unit: Unit, registry: Registry, before: list[Found]) -> list[Found]:
+    """Statements of one sentence-like unit of a report paragraph."""
+    out: list[Found] = []
+    speakers_here: set[str] = set()
+    for match in cues_in(unit.masked):
+        cue = match.group(1).lower()
+        subject = _subject_for(unit, match, cue)
+        if subject is None:
+            continue
+        words, role = subject
+        speaker = parse_np(words) if words else None
+        if speaker is None:
+            continue
+        if speaker.kind == "person":
+            speaker = Speaker(speaker.name, "person", speaker.role or _clean_role(role))
+        key = speaker.name.lower()
+        if key in speakers_here:
+            continue
+        speakers_here.add(key)
+        found = Found(unit, speaker, cue, unit.start + match.start(), *_mode_and_text(unit, match),
+                      start=unit.start, end=unit.end)
+        found.channel = channel_of(unit.text)
+        found.date, found.date_text = ctx.date_near(unit, match.start())
+        out.append(found)
+    if not out and unit.quotes:
+        speaker = _quote_speaker(ctx, unit, before)
+        if speaker is not None:
+            text = " ".join(unit.text[qq.start:qq.end] for qq in unit.quotes)
+            out.append(Found(unit, speaker, None, unit.start, "direct", text, unit.start, unit.end))
+    return out
+
+
+def _subject_for(unit: Unit, match: re.Match, cue: str) -> tuple[str, str | None] | None:
+    """Subject words (and role) of a cue: after 'according to', before the verb, or inverted."""
+    if cue == "according to":
+        return according_to(unit.text, match.end()), None
+    left = left_subject(unit.masked, unit.text, match.start())
+    if left and left[0] and not _only_quote_gap(unit.masked[: match.start()]):
+        return left
+    before = unit.masked[: match.start()].rstrip()
+    if not before or before.endswith((",", "x", "\"", "”", "»", ":")) or re.search(r"x[,.!?]?['\"”’»]?\s*$", before):
+        right = right_subject(unit.text, match.end())
+        if right[0]:
+            return right
+    if cue.endswith("ing") or re.search(r"\b(?:and|but)\s*$", before):
+        return _sentence_subject(unit)
+    return left
+
+
+def _only_quote_gap(before: str) -> bool:
+    """True where only a quote (and punctuation) stands before the cue."""
+    return not re.sub(r"[x\s,.!?\"“”«»'’‘—–-]", "", before)
+
+
+def _sentence_subject(unit: Unit) -> tuple[str, str | None] | None:
+    """The subject opening a unit (after introductory phrases), for participles and 'and said'."""
+    masked = unit.masked
+    verb = re.search(r"\b(?:has|have|had|is|was|were|will|would|issued|declined|spoke|met|made|"
+                     r"gave|visited|called|urged|strongly|also|hinted|did)\b", masked)
+    head = unit.text[: verb.start()] if verb else unit.text[:80]
+    parts = [p.strip() for p in head.split(",") if p.strip()]
+    if not parts:
+        return None
+    if len(parts) >= 2 and _APPOSITIVE_START.match(parts[-1]):
+        return parts[-2], parts[-1]
+    return parts[-1], None
+
+
+def _clean_role(role: str | None) -> str | None:
+    """An appositive as a role: 'a spokesman for the air force' -> 'Spokesman for the air force'."""
+    if not role:
+        return None
+    role = re.sub(r"^(?:a|an|the|who|which)\s+", "", role.strip(), flags=re.I)
+    if re.match(r"^(?:speaking|based|citing)\b", role, re.I) or not role:
+        return None
+    return role[0].upper() + role[1:]
+
+
+def _mode_and_text(unit: Unit, match: re.Match) -> tuple[str, str]:
+    """Mode (direct, partial, reported) and the words said."""
+    if unit.quotes:
+        quoted = " ".join(unit.text[qq.start:qq.end] for qq in unit.quotes)
+        outside = re.sub(r"[x\s,.!?\"“”«»'’‘:—–-]", "", unit.masked)
+        said_outside = len(outside) - len(re.sub(r"\W", "", match.group(0)))
+        if len(re.sub(r"\W", "", quoted)) >= said_outside * 0.6 or _quote_is_whole(unit, match):
+            return "direct", quoted
+        return "partial", unit.text
+    after = unit.text[match.end():].strip()
+    after = re.sub(r"^(?:on\s+\w+\s+|in\s+a\s+[\w\s]+?\s+)?that\s+", "", after)
+    if len(after) > 20 and match.group(1).lower() != "according to":
+        return "reported", after
+    return "reported", unit.text
+
+
+def _quote_is_whole(unit: Unit, match: re.Match) -> bool:
+    """True where the quote stands alone around its attribution ('"...," he said')."""
+    before = unit.masked[: match.start()]
+    return bool(re.match(r"^\s*x", unit.masked.lstrip("\"“«")) or re.search(r":\s*$", unit.masked[: unit.quotes[0].start]))
+
+
+def _quote_speaker(ctx: Context, unit: Unit, before: list[Found]) -> Speaker | None:
+    """The speaker of an uncued quote: a 'said:' just before it, else the previous statement's."""
+    prev = ctx.units[unit.index - 1] if unit.index > 0 else None
+    if prev is not None and prev.masked.rstrip().endswith(":"):
+        for f in reversed(before):
+            if f.unit.index == prev.index:
+                return f.speaker
+    for f in reversed(before):
+        if f.unit.index >= unit.index - 3 and f.unit.paragraph >= unit.paragraph - 2:
+            return f.speaker
+    return None
+
+
+def _turn_statements(ctx: Context, registry: Registry) -> list[Found]:
+    """One statement per transcript turn, its label resolved to the person it stands for."""
+    out: list[Found] = []
+    current: Found | None = None
+    for para in ctx.layout.paragraphs:
+        if para.kind != "turn":
+            continue
+        if para.label is None and current is not None:
+            current.end = para.end
+            current.text += " " + para.text
+            continue
+        body_start = para.body_start or para.start
+        label = para.label or ""
+        speaker, mode = _turn_speaker(ctx, label, ctx.text[body_start:para.end])
+        unit = next(u for u in ctx.units if u.start >= para.start)
+        current = Found(unit, speaker, None, body_start, mode, ctx.text[body_start:para.end],
+                        para.start, para.end, channel="interview", turn_label=label)
+        out.append(current)
+    return out
+
+
+def _turn_speaker(ctx: Context, label: str, body: str) -> tuple[Speaker, str]:
+    """The speaker a turn label stands for, and the turn's mode (question or interview)."""
+    low = label.lower()
+    asks = low in ASKER_LABELS or low == ctx.first_turn_label.lower() and low not in ANSWER_LABELS
+    mode = "question" if asks and not re.match(r"^\s*thank", body, re.I) else "interview"
+    if low in ("q", "question"):
+        return Speaker("Interviewer", "role", "Interviewer"), mode
+    if low in ANSWER_LABELS:
+        name = ctx.interviewee()
+        if name:
+            return Speaker(name, "person", ctx.interviewee_role()), mode
+        return Speaker("Interviewee", "role", "Interviewee"), mode
+    named = ctx.person_for_label(label)
+    if named:
+        return Speaker(named, "person", label), mode
+    parsed = parse_np(label)
+    if parsed and parsed.kind == "person" and len(label.split()) <= 3 and low not in ASKER_LABELS:
+        return parsed, mode
+    return Speaker(label, "role", ctx.role_phrase_for(label)), mode
+
+
+def _resolve(f: Found, registry: Registry, ctx: Context) -> tuple[str | None, str, str | None]:
+    """(canonical name, speaker_type, role) of a found statement's speaker."""
+    sp = f.speaker
+    if f.turn_label is not None:
+        if sp.kind == "person":
+            return registry.canonical(sp.name), "person", sp.role
+        return sp.name, "role", sp.role
+    if sp.kind == "person":
+        name = registry.canonical(sp.name)
+        return name, "person", registry.roles.get(name) or sp.role
+    if sp.kind == "organization":
+        return ctx.qualify_org(sp.name, f.unit), "organization", None
+    if sp.kind == "pronoun":
+        target = ctx.pronoun_target(sp.name, f.unit)
+        if target is None:
+            return None, "role", None
+        return target
+    if sp.kind == "role":
+        target = ctx.role_target(sp.name, f.unit)
+        if target is not None:
+            return target
+        return sp.name, "role", None
+    return None, "role", None
+
+
+def canonical_speaker_org(name: str) -> str:
+    """Canonical form of an organisation speaker (exported for tests)."""
+    return canonical_org(name)
+
+
+__all__ = ["extract_statements", "cues_in", "left_subject", "right_subject", "according_to",
+           "channel_of", "q"]

@@ -1,0 +1,255 @@
+"""The structure of an article's text: paragraphs, headings, boilerplate, sentences, and the
+documents it holds (a news report, an interview transcript with its turns)."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+# Lines that are page furniture, not content.
+BOILERPLATE = [
+    r"^illustrative test article\b",
+    r"^skip to (?:main )?content",
+    r"^(?:sign in|log in|subscribe|newsletters?|register)\b.{0,40}$",
+    r"^share (?:this|on)\b", r"^(?:advertisement|sponsored|promoted)$",
+    r"^(?:by|from)\s+[A-Z][\w.'’ -]{1,60}$",
+    r"^(?:published|updated|posted|last updated)\b.{0,80}$",
+    r"^_{3,}$", r"^[-*=~]{3,}$",
+    r"^follow (?:\w+['’]s )?(?:coverage|us|our)\b", r"^(?:©|\(c\)|copyright)\b", r"all rights reserved",
+    r"^\((?:reporting|additional reporting|writing|editing) by\b", r"^(?:reporting|writing|editing) by\b",
+    r"^sign up\b", r"^leave a (?:reply|comment)", r"^(?:read|see) (?:more|also)\b",
+    r"^(?:cookie|we use cookies)", r"^(?:photo|image|video|caption|file photo)\s*[:|]",
+    r"^this live page\b", r"^have a question about\b", r"^(?:contact|terms of use|privacy)\b",
+    r"^editor['’]s note\b", r"^how we report\b", r"^(?:tags?|topics?|filed under)\s*:",
+    r"^(?:click|tap) (?:here|to)\b", r"^(?:home|menu)\b.{0,30}$",
+]
+# Headings after which the rest of a list is links to other stories.
+LINK_LIST_HEADINGS = r"^(?:related(?: articles| stories| coverage| news)?|most read|most popular|more (?:on|from) .{0,40}|recommended|read next|more stories|latest news|trending|you may also like|also read)\s*:?$"
+TURN_LABEL_STOP = {"note", "editor's note", "editor’s note", "update", "updated", "photo", "source",
+                   "published", "correction", "warning", "read more", "related", "watch", "video",
+                   "tags", "share", "by", "image", "caption", "listen", "clarification", "disclaimer"}
+
+_BOILER_RE = re.compile("|".join(BOILERPLATE), re.IGNORECASE)
+_LINKS_RE = re.compile(LINK_LIST_HEADINGS, re.IGNORECASE)
+_TURN_RE = re.compile(r"^(?P<label>Q|A|[A-Z][\w.'’ -]{0,40}?)\s*:\s+(?P<body>\S.*)$", re.DOTALL)
+_END_PUNCT = re.compile(r"[.!?:;…]['\"”’»)]*\s*$")
+
+ABBREVIATIONS = {"mr", "mrs", "ms", "dr", "gen", "lt", "col", "maj", "capt", "sgt", "st", "no",
+                 "gov", "sen", "rep", "jr", "sr", "co", "corp", "inc", "ltd", "vs", "approx", "prof",
+                 "adm", "cmdr", "brig", "pres", "u.s", "u.k", "u.n", "e.u", "a.m", "p.m", "e.g", "i.e",
+                 "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec",
+                 "mt", "ft", "fig", "est", "dept", "govt", "no", "nos", "lt.-col", "lt.-gen", "maj.-gen"}
+
+
+@dataclass(frozen=True)
+class Sentence:
+    """A sentence with its offsets in the article text."""
+
+    start: int
+    end: int
+    text: str
+    paragraph: int
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    """A block of text: body, heading, boilerplate, or a transcript turn (with its label)."""
+
+    index: int
+    start: int
+    end: int
+    text: str
+    kind: str  # "body" | "heading" | "boilerplate" | "turn" | "intro"
+    section: int = 0
+    label: str | None = None
+    body_start: int | None = None  # where a turn's words begin, after its label
+    sentences: tuple[Sentence, ...] = field(default=())
+
+
+@dataclass(frozen=True)
+class Section:
+    """One document in the file: a news report or an interview transcript."""
+
+    index: int
+    kind: str  # "report" | "transcript"
+    start: int
+    end: int
+    title: str | None
+
+
+@dataclass(frozen=True)
+class Layout:
+    """Paragraphs and sections of an article."""
+
+    paragraphs: tuple[Paragraph, ...]
+    sections: tuple[Section, ...]
+
+    def content(self) -> list[Paragraph]:
+        """Paragraphs that carry the article's words (no headings or boilerplate)."""
+        return [p for p in self.paragraphs if p.kind in ("body", "turn", "intro")]
+
+
+def split_blocks(text: str) -> list[tuple[int, int]]:
+    """Non-empty lines as (start, end), hard-wrapped lines joined into their paragraph."""
+    blocks: list[list[int]] = []
+    for match in re.finditer(r"[^\r\n]+", text):
+        start, end = match.start(), match.end()
+        while start < end and text[start].isspace():
+            start += 1
+        while end > start and text[end - 1].isspace():
+            end -= 1
+        if start == end:
+            continue
+        if blocks and _continues(text, blocks[-1], start):
+            blocks[-1][1] = end
+        else:
+            blocks.append([start, end])
+    return [(s, e) for s, e in blocks]
+
+
+def _continues(text: str, previous: list[int], start: int) -> bool:
+    """True where a line carries on the previous one (hard wrap: no blank line, lowercase start)."""
+    gap = text[previous[1]:start]
+    if gap.count("\n") != 1:
+        return False
+    prev = text[previous[0]:previous[1]]
+    return not _END_PUNCT.search(prev) and text[start].islower()
+
+
+def is_boilerplate(line: str) -> bool:
+    """True for page furniture: menus, bylines, share lines, footers."""
+    if line.count(" | ") >= 2 or line.count("|") >= 3:
+        return True
+    return bool(_BOILER_RE.search(line))
+
+
+def is_heading(line: str) -> bool:
+    """True for a headline or section heading: short and with no closing punctuation."""
+    words = line.split()
+    return len(words) <= 25 and not _END_PUNCT.search(line)
+
+
+def turn_label(line: str) -> tuple[str, int] | None:
+    """(label, offset of the words) when a line is a transcript turn such as 'Editor: ...'."""
+    match = _TURN_RE.match(line)
+    if not match:
+        return None
+    label = match.group("label").strip()
+    words = label.split()
+    if label.lower() in TURN_LABEL_STOP or len(words) > 5 or not all(w[0].isupper() for w in words if w[0].isalpha()):
+        return None
+    return label, match.start("body")
+
+
+def layout(text: str) -> Layout:
+    """Paragraphs (with kinds and sentences) and sections of an article's text."""
+    blocks = split_blocks(text)
+    kinds: list[str] = []
+    labels: list[tuple[str, int] | None] = []
+    in_links = False
+    for start, end in blocks:
+        line = text[start:end]
+        label = turn_label(line)
+        labels.append(label)
+        if _LINKS_RE.match(line):
+            in_links = True
+            kinds.append("boilerplate")
+        elif in_links and (is_heading(line) or re.match(r"^(?:[-*•]|\d+[.)])\s", line) or is_boilerplate(line)):
+            kinds.append("boilerplate")
+        elif is_boilerplate(line):
+            in_links = False
+            kinds.append("boilerplate")
+        else:
+            in_links = False
+            kinds.append("heading" if is_heading(line) and label is None else "body")
+    _mark_turns(kinds, labels)
+    sections = _sections(text, blocks, kinds)
+    paragraphs = []
+    for i, ((start, end), kind) in enumerate(zip(blocks, kinds)):
+        section = next((s.index for s in sections if s.start <= start < s.end), 0)
+        label, body = (labels[i][0], start + labels[i][1]) if kind == "turn" and labels[i] else (None, None)
+        sents = tuple(split_sentences(text, start, end, i)) if kind != "boilerplate" else ()
+        paragraphs.append(Paragraph(i, start, end, text[start:end], kind, section, label, body, sents))
+    return Layout(tuple(paragraphs), tuple(sections))
+
+
+def _mark_turns(kinds: list[str], labels: list) -> None:
+    """Mark transcript turns: runs of labelled lines with two or more labels that repeat."""
+    candidates = [i for i, label in enumerate(labels) if label and kinds[i] == "body"]
+    names = [labels[i][0] for i in candidates]
+    repeated = {n for n in names if names.count(n) >= 2}
+    if len(repeated) < 2 and not {"Q", "A"} <= set(names):
+        return
+    turns = [i for i in candidates if labels[i][0] in repeated]
+    for i in turns:
+        kinds[i] = "turn"
+    first = turns[0]
+    # Paragraphs between the transcript's heading and its first turn introduce it.
+    j = first - 1
+    while j >= 0 and kinds[j] == "body":
+        kinds[j] = "intro"
+        j -= 1
+    # Unlabelled paragraphs after a turn continue it.
+    for i in range(first + 1, len(kinds)):
+        if kinds[i] == "body":
+            kinds[i] = "turn"
+            labels[i] = None
+
+
+def _sections(text: str, blocks: list[tuple[int, int]], kinds: list[str]) -> list[Section]:
+    """Split the text into a report and, where present, a transcript starting at its heading."""
+    turn_ix = [i for i, k in enumerate(kinds) if k in ("turn", "intro")]
+    if not turn_ix:
+        return [Section(0, "report", 0, len(text), _title(text, blocks, kinds, 0, len(blocks)))]
+    first = turn_ix[0]
+    head = first
+    while head > 0 and kinds[head - 1] == "heading":
+        head -= 1
+    has_report = any(k == "body" for k in kinds[:head])
+    if not has_report:
+        return [Section(0, "transcript", 0, len(text), _title(text, blocks, kinds, 0, len(blocks)))]
+    cut = blocks[head][0]
+    return [Section(0, "report", 0, cut, _title(text, blocks, kinds, 0, head)),
+            Section(1, "transcript", cut, len(text), _title(text, blocks, kinds, head, len(blocks)))]
+
+
+def _title(text: str, blocks: list[tuple[int, int]], kinds: list[str], lo: int, hi: int) -> str | None:
+    """The first heading of a range of blocks, if it opens the range."""
+    for i in range(lo, hi):
+        if kinds[i] == "heading":
+            return text[blocks[i][0]:blocks[i][1]]
+        if kinds[i] in ("body", "turn", "intro"):
+            return None
+    return None
+
+
+_SPLIT = re.compile(r"(?<=[.!?…])(['\"”’»)]*)(\s+)(?=['\"“‘«(]?[A-Z0-9])")
+
+
+def split_sentences(text: str, start: int, end: int, paragraph: int) -> list[Sentence]:
+    """Sentences of text[start:end] with offsets; abbreviations and initials do not end one."""
+    chunk = text[start:end]
+    cuts = [0]
+    for match in _SPLIT.finditer(chunk):
+        before = chunk[:match.start()]
+        word = re.search(r"([\w.'-]+)[.!?…]$", before)
+        token = word.group(1).lower() if word else ""
+        if chunk[match.start() - 1] == "." and (token in ABBREVIATIONS or re.fullmatch(r"[a-z]", token)
+                                               or re.fullmatch(r"(?:[a-z]\.)+[a-z]", token)):
+            continue
+        cuts.append(match.end(1))
+    cuts.append(len(chunk))
+    sentences = []
+    for a, b in zip(cuts, cuts[1:]):
+        seg = chunk[a:b]
+        lead = len(seg) - len(seg.lstrip())
+        trail = len(seg.rstrip())
+        if trail > lead:
+            sentences.append(Sentence(start + a + lead, start + a + trail, seg[lead:trail], paragraph))
+    return sentences
+
+
+@lru_cache(maxsize=4096)
+def _cached_layout(text: str) -> Layout:
+    """Layout memoised per text (extraction stages share it)."""
+    return layout(text)
