@@ -13,6 +13,15 @@ from .speakers import Registry, parse_np
 from .structure import Layout, layout, split_sentences
 
 
+# A bare 'the agency' refers back to the latest body whose name holds one of these words.
+BARE_ORG_HEADS = {"agency": ("agency", "intelligence", "service", "bureau"), "ministry": ("ministry",),
+                  "service": ("service",), "administration": ("administration",), "council": ("council",),
+                  "office": ("office",), "army": ("army", "forces"), "command": ("command",),
+                  "committee": ("committee",), "staff": ("staff",), "force": ("force",),
+                  "department": ("department",), "intelligence": ("intelligence",),
+                  "fleet": ("fleet",), "navy": ("navy",)}
+
+
 @dataclass
 class Unit:
     """A sentence-like stretch of a paragraph; a quote with its attribution stays in one unit."""
@@ -97,10 +106,9 @@ class Context:
         military administration' -> 'Kyiv city military administration'."""
         low = name.lower()
         bare = re.sub(r"^(?:the\s+)?", "", low)
-        if bare in ("agency", "ministry", "service", "administration", "council", "office", "army",
-                    "command", "committee", "staff", "force", "department", "intelligence"):
+        if bare in BARE_ORG_HEADS:
             for known in reversed(self.registry.orgs):
-                if bare in known.lower():
+                if any(word in known.lower() for word in BARE_ORG_HEADS[bare]):
                     return known
         local = re.match(r"^(?:the\s+)?(city['’]s|town['’]s|village['’]s|region['’]s|regional|city|town|district|local)\s+(.+)$",
                          name, re.I)
@@ -169,7 +177,7 @@ class Context:
         """The named person a role label ('Foreign Minister') stands for in the intro."""
         for text in self._intro_texts():
             esc = re.escape(label)
-            match = (re.search(esc + r"\s+([A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+){1,2})", text, re.I)
+            match = (re.search(r"(?i:" + esc + r")\s+([A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+){1,2})", text)
                      or re.search(r"([A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+){1,2}),\s+(?:the\s+)?[\w\s.]*" + esc, text))
             if match:
                 speaker = parse_np(match.group(1))
@@ -180,9 +188,12 @@ class Context:
     def role_phrase_for(self, label: str) -> str | None:
         """The fuller role words a label has in the transcript's title or intro ('Time.news Editor')."""
         for text in self._intro_texts():
-            match = re.search(r"((?:[A-Z][\w.'’-]*\s+){0,2})" + re.escape(label) + r"\b", text)
+            match = re.search(r"((?:[A-Z][\w.'’-]*\s+)?)" + re.escape(label) + r"\b", text)
             if match:
-                return (match.group(1) + label).strip()
+                lead = match.group(1).strip()
+                if lead.lower() in ("between", "and", "with", "interview", "on", "by", "the", "from"):
+                    lead = ""
+                return f"{lead} {label}".strip()
         return label
 
     def _intro_texts(self) -> list[str]:

@@ -35,7 +35,7 @@ CUE_NEEDS = {
     "rejected": r"^\s+(?:the|it|this|that|claims|reports|accusations)\b",
     "accused": r"^\s+\w+", "denied": r"^\s+(?:that|the|it|any|claims|reports|involvement)\b",
     "warning": r"^\s+(?:that|of|about|against)\b", "posted": r"^\s+(?:on|that|a\s+video)\b",
-    "quoted": r"^\s+(?:as|by)\b", "cited": r"^\s+(?:as|by)\b",
+    "quoted": r"^\s+(?:as|by)\b", "declared": r"^(?!\s+\w+\s+(?:a|an)\s)", "cited": r"^\s+(?:as|by)\b",
 }
 # Words before a cue that make it something else ("no reports of", "were reported", "did not say").
 CUE_BLOCKERS = re.compile(
@@ -74,8 +74,8 @@ _CHANNELS = [(re.compile(p, re.I), name) for p, name in CHANNELS]
 _SPLIT_SEGMENT = re.compile(r"\s*(?:[;—–]|\s-\s|\bthat\b|\bwhile\b|\bbut\b|\band\b|\bas\b|\bwhereas\b|"
                             r"\bafter\b|\bbefore\b|\bwhen\b|\bbecause\b|\bthough\b|\balthough\b|"
                             r"\bwhich\b|\bwhere\b|\bif\b|\bx{2,}\S*)\s*", re.I)
-_APPOSITIVE_START = re.compile(r"^(?:a|an|the|who|which|whose|speaking|based|himself|herself|one|"
-                               r"writing|citing|quoted|according|[a-z])", re.I)
+_APPOSITIVE_START = re.compile(r"^(?:[Aa]n?\s|[Tt]he\s|who\b|which\b|whose\b|speaking|based|himself|herself|one\b|"
+                               r"writing|citing|quoted|according|[a-z])")
 
 
 @dataclass
@@ -115,22 +115,21 @@ def cues_in(masked: str) -> list[re.Match]:
 
 def left_subject(masked: str, original: str, cue_start: int) -> tuple[str, str | None] | None:
     """(subject words, appositive role) standing before a cue in its clause, if any."""
-    left = masked[:cue_start]
-    left = _ADVERBS.sub("", left)
+    left = _ADVERBS.sub("", masked[:cue_start])
     stripped = left.rstrip()
-    segments = [s for s in re.split(r",", original[: len(stripped)])]
-    masked_segments = re.split(r",", stripped)
+    cuts = [0] + [m.end() for m in re.finditer(",", stripped)]
+    bounds = list(zip(cuts, [c - 1 for c in cuts[1:]] + [len(stripped)]))
+    orig = [original[a:b] for a, b in bounds]
+    mask = [stripped[a:b] for a, b in bounds]
     if stripped.endswith(","):
         # "Name, a spokesman for X, said" / "Name, who ..., said"
-        parts = [s.strip() for s in original[: len(stripped) - 1].split(",")]
+        parts = [p.strip() for p in orig[:-1]]
         if len(parts) >= 2 and _APPOSITIVE_START.match(parts[-1] or "a"):
-            return _last_piece(parts[-2]), parts[-1]
+            return _last_piece(orig[-3], mask[-3]), parts[-1]
         return None
-    last = segments[-1] if segments else ""
-    masked_last = masked_segments[-1] if masked_segments else ""
-    if masked_last.strip().lower() == "who" and len(segments) >= 2:
-        return _last_piece(segments[-2]), None
-    piece = _last_piece(last, masked_last)
+    if mask[-1].strip().lower() == "who" and len(orig) >= 2:
+        return _last_piece(orig[-2], mask[-2]), None
+    piece = _last_piece(orig[-1], mask[-1])
     return (piece, None) if piece else None
 
 
@@ -154,6 +153,8 @@ def right_subject(original: str, cue_end: int) -> tuple[str, str | None]:
     if not parts:
         return "", None
     first = parts[0]
+    if re.match(r"^(?:that|which|whether|how|if|to|it\s+was)\b", first, re.I):
+        return "", None
     first = re.split(r"\s+(?:on|in|at|during|after|before|late|early|via|through|citing|adding|while|who)\s",
                      " " + first + " ")[0].strip() or first
     if len(parts) >= 2 and not re.search(r"\b[A-Z][a-z]+\s+[A-Z][a-z]+", first):
@@ -168,7 +169,8 @@ def according_to(original: str, cue_end: int) -> str:
     """The source named after 'according to' (the first one where several are joined)."""
     rest = original[cue_end:]
     rest = re.split(r"[.;:!?\"“”«»]|,\s|\s[—–-]\s", rest)[0]
-    return re.split(r"\s+and\s+(?:the\s+)?", rest)[0].strip()
+    rest = re.split(r"\s+and\s+(?:the\s+)?", rest)[0]
+    return re.split(r"\s+(?:familiar|who|speaking|close|with|in|at|on|based|cited|quoted|citing|from)\b", rest)[0].strip()
 
 
 def channel_of(text: str) -> str | None:
@@ -224,17 +226,17 @@ def _statements_in_unit(ctx: Context, unit: Unit, registry: Registry, before: li
     speakers_here: set[str] = set()
     for match in cues_in(unit.masked):
         cue = match.group(1).lower()
-        subject = _subject_for(unit, match, cue)
-        if subject is None:
-            continue
-        words, role = subject
-        speaker = parse_np(words) if words else None
+        speaker = None
+        for words, role in _subject_candidates(unit, match, cue):
+            speaker = parse_np(words) if words else None
+            if speaker is not None:
+                break
         if speaker is None:
             continue
         if speaker.kind == "person":
             speaker = Speaker(speaker.name, "person", speaker.role or _clean_role(role))
         key = speaker.name.lower()
-        if key in speakers_here:
+        if key in speakers_here or (speaker.kind == "pronoun" and out):
             continue
         speakers_here.add(key)
         found = Found(unit, speaker, cue, unit.start + match.start(), *_mode_and_text(unit, match),
@@ -250,21 +252,32 @@ def _statements_in_unit(ctx: Context, unit: Unit, registry: Registry, before: li
     return out
 
 
-def _subject_for(unit: Unit, match: re.Match, cue: str) -> tuple[str, str | None] | None:
-    """Subject words (and role) of a cue: after 'according to', before the verb, or inverted."""
+def _subject_candidates(unit: Unit, match: re.Match, cue: str) -> list[tuple[str, str | None]]:
+    """Possible subject words (and role) of a cue, most likely first: after 'according to', before
+    the verb, or after it when inverted ('..., said Mykola Savchuk'); participles take the sentence's."""
     if cue == "according to":
-        return according_to(unit.text, match.end()), None
-    left = left_subject(unit.masked, unit.text, match.start())
-    if left and left[0] and not _only_quote_gap(unit.masked[: match.start()]):
-        return left
+        return [(according_to(unit.text, match.end()), None)]
     before = unit.masked[: match.start()].rstrip()
-    if not before or before.endswith((",", "x", "\"", "”", "»", ":")) or re.search(r"x[,.!?]?['\"”’»]?\s*$", before):
-        right = right_subject(unit.text, match.end())
-        if right[0]:
-            return right
     if cue.endswith("ing") or re.search(r"\b(?:and|but)\s*$", before):
-        return _sentence_subject(unit)
-    return left
+        earlier = [m for m in cues_in(unit.masked) if m.start() < match.start() and not m.group(1).lower().endswith("ing")]
+        if earlier:
+            return _subject_candidates(unit, earlier[0], earlier[0].group(1).lower())
+        subject = _sentence_subject(unit)
+        return [subject] if subject else []
+    left = left_subject(unit.masked, unit.text, match.start())
+    inverted = not before or before.endswith((",", "x", "\"", "”", "»", ":")) or bool(re.search(r"x[,.!?]?['\"”’»]?\s*$", before))
+    right = right_subject(unit.text, match.end()) if inverted else None
+    candidates = []
+    if left and left[0] and not _only_quote_gap(unit.masked[: match.start()]):
+        candidates.append(left)
+    if right and right[0]:
+        candidates.insert(0 if before.endswith(",") and not (left and left[0] and _names_someone(left[0])) else len(candidates), right)
+    return candidates
+
+
+def _names_someone(words: str) -> bool:
+    """True where words parse as a speaker."""
+    return parse_np(words) is not None
 
 
 def _only_quote_gap(before: str) -> bool:
@@ -276,7 +289,7 @@ def _sentence_subject(unit: Unit) -> tuple[str, str | None] | None:
     """The subject opening a unit (after introductory phrases), for participles and 'and said'."""
     masked = unit.masked
     verb = re.search(r"\b(?:has|have|had|is|was|were|will|would|issued|declined|spoke|met|made|"
-                     r"gave|visited|called|urged|strongly|also|hinted|did)\b", masked)
+                     r"gave|visited|called|urged|strongly|also|hinted|did|said|says|told|wrote|warned)\b", masked)
     head = unit.text[: verb.start()] if verb else unit.text[:80]
     parts = [p.strip() for p in head.split(",") if p.strip()]
     if not parts:

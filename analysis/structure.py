@@ -223,7 +223,7 @@ def _title(text: str, blocks: list[tuple[int, int]], kinds: list[str], lo: int, 
     return None
 
 
-_SPLIT = re.compile(r"(?<=[.!?…])(['\"”’»)]*)(\s+)(?=['\"“‘«(]?[A-Z0-9])")
+_SPLIT = re.compile(r"(?<=[.!?…])(['\"”’»)]*)(\s+)(?=['\"“‘«(]?[A-Z0-9]|[\"“«]x)")
 
 
 def split_sentences(text: str, start: int, end: int, paragraph: int) -> list[Sentence]:
