@@ -22,12 +22,12 @@ WEAPON_TYPES = [
 NOUN = (r"(?:drones?|UAVs?|unmanned\s+aerial\s+vehicles?|Shaheds?|Gerans?|missiles?|Iskander-?Ms?|Iskanders?|"
         r"Kh-?\d+s?|ATACMS|Kalibrs?|Kinzhals?|uncrewed\s+boats?|unmanned\s+boats?|naval\s+drones?|"
         r"sea\s+drones?|rockets?)")
-MODIFIER = (r"(?:(?:Ukrainian|Russian|Iranian-made|Iranian-designed|Shahed-type|Shahed|Geran-2|Geran|attack|decoy|"
+MODIFIER = (r"(?:(?:[A-Z][A-Za-z0-9]*-[A-Za-z0-9-]+|Ukrainian|Russian|aeroballistic|hypersonic|winged|jet-powered|reactive|Iranian-made|Iranian-designed|Shahed-type|Shahed|Geran-2|Geran|attack|decoy|"
             r"kamikaze|combat|strike|long-range|fixed-wing|aircraft-type|aerial|unmanned|cruise|ballistic|"
             r"guided|air-launched|sea-launched|sea-based|hypersonic|anti-aircraft|enemy|of\s+the|more|"
             r"Iskander-M|Iskander|Kh-\d+|Kalibr|Kinzhal|ATACMS|S-300|S-400|various|other|"
             r"and\s+decoy|type|types)\s+){0,5}")
-LAUNCH = r"launch(?:ed|es|ing)?|fir(?:ed|es|ing)|sent|unleash(?:ed|ing)|used|deployed|attacked|struck|targeted|hit|pounded"
+LAUNCH = r"launched|launches|launching|fired|fires|firing|sent|unleash(?:ed|ing)|used|deployed|attacked"
 DESTROY = (r"shot\s+down|shoot\s+down|downed|intercept(?:ed|s|ing)?|destroy(?:ed|s|ing)?|repell?(?:ed|ing)?|"
            r"neutrali[sz]ed|brought\s+down|took\s+down|eliminated|suppressed\s+by\s+air\s+defen[cs]e")
 DIVERT = (r"lost|jammed|suppressed|diverted|redirected|disappeared|failed\s+to\s+reach|went\s+off\s+course|"
@@ -36,7 +36,7 @@ DIVERT = (r"lost|jammed|suppressed|diverted|redirected|disappeared|failed\s+to\s
 _COUNT = rf"(?:{COUNT})"
 _PHRASE = re.compile(
     rf"(?:(?P<none>neither|none)\s+of\s+(?:the\s+)?(?:(?P<nn>{_COUNT})\s+)?|(?P<all>all)\s+(?:of\s+the\s+)?(?P<an>{_COUNT})\s+|"
-    rf"(?P<k>{_COUNT})\s+(?:(?:of|out\s+of)\s+(?:the\s+)?(?:(?P<n>{_COUNT})\s+)?)?)"
+    rf"(?<![\w-])(?P<k>{_COUNT})\s+(?:(?:of|out\s+of)\s+(?:the\s+)?(?:(?P<n>{_COUNT})\s+)?)?)"
     rf"(?P<w>{MODIFIER}{NOUN})(?![\w-])", re.I)
 _VERB_LEFT = re.compile(rf"\b(?P<launch>{LAUNCH})\b|\b(?P<destroy>{DESTROY})\b|\b(?P<divert>{DIVERT})\b", re.I)
 _OF_WHICH = re.compile(rf"\b(?:of\s+which|of\s+them|of\s+these)\s*,?\s+(?P<k>{_COUNT})\s+(?:were|was|had\s+been)?\s*(?P<v>{DESTROY}|{DIVERT})", re.I)
@@ -44,7 +44,7 @@ _THEN = re.compile(rf"(?:,|\band\b|\bwhile\b|;)\s+(?:another\s+|a\s+further\s+)?
 _LEAD_DIVERT = re.compile(rf"^(?:another|a\s+further|further)\s+(?P<k>{_COUNT})\s+(?P<w>{MODIFIER}{NOUN})?\s*(?:were|was|had\s+been)?\s*(?:\w+\s+)?(?P<v>{DIVERT}|{DESTROY})", re.I)
 _OF_THE = re.compile(rf"^(?:of\s+the\s+(?P<w>{MODIFIER}{NOUN}),?\s+)(?P<k>{_COUNT})\s+(?:were|was)\s+(?P<v>{DESTROY}|{DIVERT})", re.I)
 _MOST = re.compile(rf"^(?:most|the\s+majority|many|nearly\s+all|almost\s+all)\s+(?:of\s+(?:the|them)\s*)?(?P<w>{MODIFIER}{NOUN})?\s*(?:were|was)\s+(?:\w+\s+)?(?P<v>{DESTROY})", re.I)
-_PASSIVE_RIGHT = re.compile(rf"^[^.;]{{0,25}}?\b(?:were|was|had\s+been|have\s+been)\s+(?:\w+\s+)?(?P<v>{DESTROY}|{DIVERT})", re.I)
+_PASSIVE_RIGHT = re.compile(rf"^[^.;,]{{0,25}}?\b(?:were|was|had\s+been|have\s+been)\s+(?:\w+\s+)?[\"“”']?(?P<v>{DESTROY}|{DIVERT})", re.I)
 _BOMBS = re.compile(r"\bbombs?\b|\bshells?\b|\bassaults?\b", re.I)
 _SIDE_ADJ = re.compile(r"\b(Russian|Ukrainian|Ukraine['’]s|Russia['’]s|enemy)\b", re.I)
 
@@ -97,10 +97,22 @@ def extract_drone_counts(ctx: Context) -> list[dict]:
         if unit.kind == "turn" and not _has_number_weapon(unit.text):
             continue
         _read_unit(ctx, unit, claims)
-    rows = []
-    for n, c in enumerate((c for c in claims if c.launched or c.destroyed or c.diverted is not None), start=1):
-        rows.append(_row(n, c))
-    return rows
+    kept: list[Claim] = []
+    for c in claims:
+        if not any(x is not None and x.value is not None for x in (c.launched, c.destroyed)) and c.diverted is None:
+            continue
+        if any(_same_figures(k, c) for k in kept):
+            continue
+        kept.append(c)
+    return [_row(n, c) for n, c in enumerate(kept, start=1)]
+
+
+def _same_figures(a: Claim, b: Claim) -> bool:
+    """True where two claims give the same count for the same side and class (a repetition)."""
+    def value(count: Count | None) -> int | None:
+        return count.value if count else None
+    return (a.attacker == b.attacker and a.weapon_class == b.weapon_class
+            and value(a.launched) == value(b.launched) and value(a.destroyed) == value(b.destroyed))
 
 
 def _has_number_weapon(text: str) -> bool:
@@ -113,11 +125,17 @@ def _read_unit(ctx: Context, unit: Unit, claims: list[Claim]) -> None:
     text = unit.text
     reporter = _reporter(ctx, unit)
     last: Claim | None = None
+    previous_slot, previous_end = None, 0
     for match in _PHRASE.finditer(text):
         if _BOMBS.search(match.group("w")) or re.search(r"\bbombs?\b", text[match.end():match.end() + 8]):
             continue
         wclass, wtype = weapon_info(match.group("w"))
         slot = _slot(text, match)
+        gap = text[previous_end:match.start()]
+        if previous_slot and not _VERB_LEFT.search(gap) and len(gap) < 120 and re.search(
+                r"(?:,|\band\b|together\s+with|as\s+well\s+as|along\s+with|plus|:)\s*$", gap) and not _PASSIVE_RIGHT.match(text[match.end():]):
+            slot = previous_slot
+        previous_slot, previous_end = slot, match.end()
         if slot is None:
             continue
         count, launched = _counts(match)
@@ -159,12 +177,15 @@ def _slot(text: str, match: re.Match) -> str | None:
     right = _PASSIVE_RIGHT.match(text[match.end():])
     if right:
         return _verb_slot(right.group("v"))
-    left = text[max(0, match.start() - 90):match.start()]
-    left = re.split(r"[.;:]|\b(?:said|says|reported|according\s+to)\b", left)[-1]
-    verbs = list(_VERB_LEFT.finditer(left))
+    left = text[max(0, match.start() - 200):match.start()]
+    left = re.split(r"[.;]|\b(?:said|says|reported|according\s+to)\b", left)[-1]
+    verbs = [v for v in _VERB_LEFT.finditer(left)
+             if not (v.group("launch") and re.search(NOUN + r"\s+$", left[:v.start()], re.I))]
+    if re.search(r"\b(?:struck|hit|targeted|attacked|pounded|shelled|bombarded)\b[^.;]{0,60}\bwith\s+$", left, re.I):
+        return "launched"
     if not verbs:
         after = text[match.end():match.end() + 30]
-        if re.match(rf"^\s+(?:were\s+)?(?:{LAUNCH})\b", after, re.I):
+        if re.match(rf"^\s+(?:were\s+|had\s+been\s+)?(?:{LAUNCH})\b", after, re.I):
             return "launched"
         return None
     verb = verbs[-1]
@@ -240,11 +261,10 @@ def _claim_for(claims: list[Claim], attacker, wclass, wtype, reporter, slot, uni
 
 
 def _recent(claims: list[Claim], wclass: str, unit: Unit) -> Claim | None:
-    """The latest claim of a class told within the last few units."""
-    for c in reversed(claims):
-        if c.weapon_class == wclass and unit.index - c.units[-1].index <= 3:
-            return c
-    return None
+    """The latest claim of a class told within the last few units (an untyped total first)."""
+    near = [c for c in claims if c.weapon_class == wclass and unit.index - c.units[-1].index <= 3]
+    untyped = [c for c in near if c.weapon is None]
+    return (untyped or near or [None])[-1]
 
 
 def _last_class(claims: list[Claim], unit: Unit) -> str:
@@ -275,10 +295,11 @@ def _attacker(ctx: Context, unit: Unit, match: re.Match, reporter: str | None, s
     if adj and adj.group(1).lower() != "enemy":
         return _side(adj.group(1))
     left = unit.text[max(0, match.start() - 80):match.start()]
-    subject = re.search(r"\b(Russia|Ukraine|Russian\s+forces|Ukrainian\s+forces|Moscow|Kyiv)\b[^.,;]{0,40}?\b(?:"
-                        + LAUNCH + r")\b[^.;]*$", left)
-    if subject:
-        return _side(subject.group(1).replace("Moscow", "Russia").replace("Kyiv", "Ukraine"))
+    subjects = list(re.finditer(r"\b(Russia|Ukraine|Russians|Ukrainians|Moscow|Kyiv|Russian|Ukrainian)\b(?:\s+(?:forces|troops|army|military|side))?"
+                                r"\s+(?:has\s+|had\s+|have\s+|also\s+|again\s+)*(?:" + LAUNCH + r")\b", left))
+    if subjects:
+        word = subjects[-1].group(1).replace("Moscow", "Russia").replace("Kyiv", "Ukraine")
+        return _side(word)
     side = side_of(reporter)
     if side:
         return "Ukraine" if side == "Russia" else "Russia"
