@@ -55,6 +55,9 @@ def conform(table: str, frame: pd.DataFrame | None) -> pd.DataFrame:
     """A frame with exactly the table's columns, in order, with the declared dtypes."""
     if frame is None or frame.empty:
         return _empty(table)
+    wanted = ALL_COLUMNS[table]
+    if list(frame.columns) == list(wanted) and all(str(frame[c].dtype) == t for c, t in wanted.items()):
+        return frame.reset_index(drop=True)
     out = pd.DataFrame(index=range(len(frame)))
     for col, dtype in ALL_COLUMNS[table].items():
         values = frame[col].reset_index(drop=True) if col in frame else pd.Series([None] * len(frame))
@@ -91,7 +94,7 @@ def _insert(con, table: str, frame: pd.DataFrame) -> None:
 def write_article(con, meta: dict, tables: dict[str, pd.DataFrame] | None = None) -> None:
     """Replace one article's metadata and rows in a single transaction (delete, then insert)."""
     article_id = meta["article_id"]
-    frames = {t: conform(t, (tables or {}).get(t)) for t in TABLES}
+    frames = {t: conform(t, f) for t, f in (tables or {}).items() if f is not None and not f.empty}
     for table, frame in frames.items():
         if not frame.empty and set(frame["article_id"].dropna()) - {article_id}:
             raise ValueError(f"{table}: rows of another article in the tables of {article_id}")
