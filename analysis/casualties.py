@@ -39,7 +39,7 @@ UPDATE = re.compile(r"\b(?:death\s+toll|toll|number\s+of\s+(?:dead|killed|injure
                     r"(?:rose|risen|has\s+risen|climbed|increased|reached|rises|jumped|grew|stands|stood|"
                     r"remained|remains|is\s+now|was\s+now|now\s+stands)\b", re.I)
 TOTAL = re.compile(r"\b(?:in\s+total|in\s+all|altogether|overall|a\s+total\s+of|combined|across\s+the\s+(?:region|country))\b", re.I)
-AMONG = re.compile(r"\bamong\s+(?:the\s+|those\s+)?(?:dead|killed|injured|wounded|victims|casualties|them)\b", re.I)
+AMONG = re.compile(r"(?:^|[.;]\s*|\bwere\s+|\bwas\s+)among\s+(?:the\s+|those\s+)?(?:dead|killed|injured|wounded|victims|casualties)\b", re.I)
 PARTITIVE = re.compile(rf"\b(?:{COUNT})\s+of\s+(?:the\s+|those\s+)?(?:injured|wounded|dead|killed|victims|them|casualties)\b", re.I)
 DENIAL = re.compile(r"\b(?:no\s+(?:one|body)|nobody|none|no\s+(?:immediate\s+|initial\s+)?(?:reports?\s+of\s+)?"
                     r"(?:casualties|injuries|deaths|fatalities|victims|one\s+was)|without\s+casualties|"
@@ -115,7 +115,8 @@ def count_people(phrase: str) -> Count | None:
         if count is not None:
             return count
     people = 0
-    for part in re.split(r"\s+and\s+|,\s+", phrase):
+    parts = re.split(r"\s+and\s+|,\s+", phrase) if re.search(r",[^,]+\band\b", phrase) else re.split(r"\s+and\s+", phrase.split(",")[0])
+    for part in parts:
         if re.match(r"^\s*(?:a|an|the|his|her|their|one|another|its)\b[^,]*?\b(?:" + PERSON + r")\b", part, re.I) \
                 and not re.search(r"\b(?:people|residents|civilians|others|workers|passengers|volunteers|soldiers|"
                                   r"troops|servicemen|officers|children|families)\b", part, re.I):
@@ -157,7 +158,7 @@ def _clause_before(text: str, start: int) -> str:
 
 def mentions_in(unit: Unit) -> Mention | None:
     """The casualty figures of one unit, if it states any (or denies any)."""
-    text, masked = unit.text, unit.masked
+    text = masked = unit.text
     if PARTITIVE.search(masked) and not re.search(rf"\b(?:{KILL}|{HURT})\b(?![^.]*\bof\s+the\b)", masked[:PARTITIVE.search(masked).start()], re.I):
         return None
     mention = Mention(unit, pos=0)
@@ -185,9 +186,10 @@ def mentions_in(unit: Unit) -> Mention | None:
     if mention.update:
         found = _update(mention)
     if not found:
-        for match in _KILL_RE.finditer(masked):
+        mention.update = False
+        for match in _KILL_RE.finditer(text):
             found |= _read(mention, match, "killed")
-        for match in _HURT_RE.finditer(masked):
+        for match in _HURT_RE.finditer(text):
             found |= _read(mention, match, "injured")
     return mention if found else None
 
@@ -220,6 +222,8 @@ def _read(mention: Mention, match: re.Match, slot: str) -> bool:
         left_words = _clause_before(text, match.start())
         if re.search(r"\b(?:left|leaving|leave|leaves)\s+(.+)$", left_words, re.I):
             left_words = re.search(r"\b(?:left|leaving|leave|leaves)\s+(.+)$", left_words, re.I).group(1)
+        left_words = " ".join((left_words or "").split()[-6:])
+        left_words = re.split(r"\b(?:reported|said|says|confirmed|announced|stated|claimed|wrote|added)\b", left_words)[-1].strip()
         count = count_people(left_words) if left_words else None
         victims = left_words or ""
     if count is None:
@@ -256,7 +260,7 @@ def _better(new: Count, old: Count) -> bool:
 
 def _update(mention: Mention) -> bool:
     """Read an updated toll ('the death toll had risen to six, and 41 people were being treated')."""
-    text = mention.unit.masked
+    text = mention.unit.text
     found = False
     for match in UPDATE.finditer(text):
         after = re.search(rf"\b(?:to|at|of)\s+({COUNT})\b", text[match.end():match.end() + 40], re.I)
@@ -403,7 +407,7 @@ def _reads(unit: Unit) -> list[tuple[int, str, Count, str]]:
     """Every (offset, slot, count, victims) a unit's triggers give, one trigger at a time."""
     reads = []
     for slot, pattern in (("killed", _KILL_RE), ("injured", _HURT_RE)):
-        for match in pattern.finditer(unit.masked):
+        for match in pattern.finditer(unit.text):
             probe = Mention(unit, pos=0)
             if _read(probe, match, slot) and getattr(probe, slot) is not None:
                 reads.append((match.start(), slot, getattr(probe, slot), " ".join(probe.victims)))
@@ -446,8 +450,15 @@ def _add(ctx: Context, incidents: list[Incident], unit: Unit, mention: Mention,
             target.children_injured = mention.children_injured or target.children_injured
             _add_source(target, source)
         return
-    if mention.update and not places and incidents:
-        target = next((i for i in reversed(incidents) if not i.denial and not i.total), incidents[-1])
+    if mention.update and incidents:
+        regions = {p.place.region for p in places}
+        target = next((i for i in reversed(incidents) if not i.denial and not i.total
+                       and (not regions or i.region in regions)), None)
+        if target is None:
+            target = incidents[-1] if not places else None
+    else:
+        target = None
+    if target is not None:
         for slot in ("killed", "injured"):
             if getattr(mention, slot) is not None:
                 setattr(target, slot, getattr(mention, slot))
@@ -456,6 +467,8 @@ def _add(ctx: Context, incidents: list[Incident], unit: Unit, mention: Mention,
         _add_source(target, source)
         return
     where = _where(ctx, unit, places, multi, incidents)
+    if mention.total and not places and incidents:
+        where = (incidents[-1].country, None, None)
     if where is None:
         return
     country, region, place = where
@@ -466,42 +479,66 @@ def _add(ctx: Context, incidents: list[Incident], unit: Unit, mention: Mention,
                    mention.killed, mention.injured, mention.children_killed, mention.children_injured,
                    list(mention.victims), [], mention.denial, mention.total, multi, unit, [unit])
     _add_source(new, source)
-    target = None if mention.new_incident and not _same_unit_paragraph_detail(incidents, unit) else _match(incidents, new)
+    target = None if mention.new_incident else _match(incidents, new)
     if target is None:
         incidents.append(new)
         return
     _merge(target, new, unit)
 
 
-def _same_unit_paragraph_detail(incidents: list[Incident], unit: Unit) -> bool:
-    """True where the last incident was opened in the same paragraph (a detail, not a new attack)."""
-    return False
-
-
 def _where(ctx: Context, unit: Unit, places: list[PlaceMention], multi: bool,
            incidents: list[Incident]) -> tuple[str, str | None, str | None] | None:
-    """(country, region, place) of a mention: its own places, the paragraph's, or the last incident's."""
+    """(country, region, place) of a mention: its own places, the paragraph's, the region of whoever
+    reports it, or the last incident's."""
+    village = _named_settlement(unit.text)
     if places:
         if multi:
             countries = {p.place.country for p in places}
             return (countries.pop(), None, None) if len(countries) == 1 else None
         chosen = places[0] if len(places) == 1 else _nearest(places, unit)
-        return _spot(unit, chosen)
+        country, region, place = _spot(unit, chosen)
+        return country, region, village if village and chosen.place.kind == "region" else place
     if re.search(r"\bthe\s+same\s+(?:region|province|oblast|area|city|town)\b", unit.text, re.I) and incidents:
         last = incidents[-1]
-        return last.country, last.region, None
+        return last.country, last.region, village
     for prev in reversed(ctx.units[max(0, unit.index - 4):unit.index]):
         if prev.paragraph != unit.paragraph:
             break
         prev_places = [m for m in incident_places(prev) if m.place.kind in ("city", "region")]
         if prev_places:
-            return _spot(prev, prev_places[-1] if len({p.place.region for p in prev_places}) == 1 else prev_places[0])
+            country, region, place = _spot(prev, prev_places[-1] if len({p.place.region for p in prev_places}) == 1 else prev_places[0])
+            return country, region, village or place
+    reporter_region = _reporter_region(ctx, unit)
+    if reporter_region:
+        return reporter_region.country, reporter_region.region, village
     if incidents and incidents[-1].units[-1].section == unit.section:
         last = incidents[-1]
-        return last.country, last.region, last.place
+        return last.country, last.region, village or (None if village is None and _new_attack(unit) else last.place)
     countries = [m.place.country for m in unit.places if m.place.kind == "country"]
     if countries:
-        return countries[0], None, None
+        return countries[0], None, village
+    return None
+
+
+def _named_settlement(text: str) -> str | None:
+    """A place the gazetteer may not hold, named as 'the village of X' / 'the town of X'."""
+    match = re.search(r"\b(?:village|town|city|settlement|hamlet|township)\s+of\s+([A-Z][\w'’-]+(?:[ -][A-Z][\w'’-]+)?)", text)
+    return match.group(1) if match else None
+
+
+def _new_attack(unit: Unit) -> bool:
+    """True where a unit tells of an attack of its own (a weapon striking something)."""
+    return bool(re.search(r"\b(?:struck|hit|attacked|dropped|shelled|targeted)\b", unit.text, re.I))
+
+
+def _reporter_region(ctx: Context, unit: Unit):
+    """The region of an official who reports from the unit or its paragraph ('Belgorod Governor ...')."""
+    for u in reversed(ctx.units[max(0, unit.index - 4):unit.index + 1]):
+        if u.paragraph != unit.paragraph:
+            break
+        for m in u.places:
+            if m.place.kind == "region" or (m.place.kind == "city" and ATTRIBUTIVE_AFTER.match(u.text[m.end - u.start:])):
+                return m.place
     return None
 
 
@@ -526,6 +563,9 @@ def _spot(unit: Unit, chosen: PlaceMention) -> tuple[str, str | None, str | None
     before = unit.text[max(0, chosen.start - unit.start - 20):chosen.start - unit.start]
     if re.search(r"\b(?:near|outside|around|outskirts\s+of)\s+$", before, re.I) and p.region == p.name:
         return p.country, f"{p.name} Oblast", None
+    named = [m.place for m in unit.places if m.place.kind == "region"]
+    if named and p.region not in {r.region for r in named}:
+        return named[0].country, named[0].region, chosen.surface
     return p.country, p.region, p.name
 
 
