@@ -141,7 +141,7 @@ def count_children(phrase: str) -> int | None:
 def _clause_after(text: str, end: int) -> str:
     """Words after a trigger up to the next clause edge or trigger."""
     rest = text[end:end + 120]
-    rest = re.split(rf"[.;:]|\s+(?:and\s+)?(?:{KILL}|{HURT})\b|\s+(?:when|after|as|in|at|on|near|while|from|by|who|which|that|during|since|inside|outside)\s|,\s+(?:according|officials|the|said|police|he|she|it|they|\w+\s+said)\b",
+    rest = re.split(rf"[.;:]|\s+(?:and\s+)?(?:{KILL}|{HURT})\b|\s+(?:when|after|as|in|at(?!\s+(?:least|most))|on|near|while|from|by|who|which|that|during|since|inside|outside)\s|,\s+(?:according|officials|the|said|police|he|she|it|they|\w+\s+said)\b",
                     rest, flags=re.I)[0]
     return rest.strip()
 
@@ -149,9 +149,10 @@ def _clause_after(text: str, end: int) -> str:
 def _clause_before(text: str, start: int) -> str:
     """Words before a trigger back to the clause start (appositives dropped)."""
     head = text[max(0, start - 140):start]
-    head = re.sub(r",\s*(?:including|among\s+them)\s[^,]*,\s*$", " ", head, flags=re.I)
     head = re.sub(r"\s+(?:were|was|had\s+been|have\s+been|has\s+been|are|is|may\s+have\s+been|"
-                  r"might\s+have\s+been|were\s+being|had|have|remained|also|reportedly|been|all|each)\s*$", "", head, flags=re.I)
+                  r"might\s+have\s+been|were\s+being|had|have|remained|also|reportedly|been|all|each|"
+                  r"sustained|suffered|received|got|were\s+left|was\s+left)\s*$", "", head, flags=re.I)
+    head = re.sub(r",\s*(?:including|among\s+them)\s[^,]*,?\s*$", " ", head, flags=re.I)
     pieces = re.split(r"[.;:,]|\b(?:and|when|after|while|but|as|that|which|who|where)\b|x{2,}", head, flags=re.I)
     return pieces[-1].strip() if pieces else ""
 
@@ -537,7 +538,9 @@ def _reporter_region(ctx: Context, unit: Unit):
         if u.paragraph != unit.paragraph:
             break
         for m in u.places:
-            if m.place.kind == "region" or (m.place.kind == "city" and ATTRIBUTIVE_AFTER.match(u.text[m.end - u.start:])):
+            rel = m.start - u.start
+            if m.place.kind == "region" or (m.place.kind == "city" and (ATTRIBUTIVE_AFTER.match(u.text[m.end - u.start:])
+                                                                      or re.search(r"(?:governor|mayor|head)\s+of\s+(?:the\s+)?$", u.text[max(0, rel - 20):rel], re.I))):
                 return m.place
     return None
 
@@ -563,7 +566,8 @@ def _spot(unit: Unit, chosen: PlaceMention) -> tuple[str, str | None, str | None
     before = unit.text[max(0, chosen.start - unit.start - 20):chosen.start - unit.start]
     if re.search(r"\b(?:near|outside|around|outskirts\s+of)\s+$", before, re.I) and p.region == p.name:
         return p.country, f"{p.name} Oblast", None
-    named = [m.place for m in unit.places if m.place.kind == "region"]
+    named = [m.place for m in unit.places if m.place.kind == "region" and m.start < chosen.start
+             and not any(o.place.kind == "city" and m.start < o.start < chosen.start for o in unit.places)]
     if named and p.region not in {r.region for r in named}:
         return named[0].country, named[0].region, chosen.surface
     return p.country, p.region, p.name
@@ -608,7 +612,7 @@ def _match(incidents: list[Incident], new: Incident) -> Incident | None:
     for old in reversed(incidents):
         if old.country != new.country or old.denial != new.denial or old.total or new.total:
             continue
-        if (old.region is None) != (new.region is None) or (old.region and region_key(old.region) != region_key(new.region)):
+        if (old.region is None) != (new.region is None) or (old.region and not _same_region(old.region, new.region)):
             continue
         if old.place and new.place and old.place != new.place:
             continue
@@ -618,6 +622,18 @@ def _match(incidents: list[Incident], new: Incident) -> Incident | None:
             continue
         return old
     return None
+
+
+# Regions a reader counts as one when merging mentions (Sevastopol lies in Crimea).
+REGION_FAMILIES = ({"crimea", "sevastopol"},)
+
+
+def _same_region(a: str, b: str) -> bool:
+    """True where two region names are one region, or one holds the other."""
+    from .places import region_key
+
+    ka, kb = region_key(a), region_key(b)
+    return ka == kb or any({ka, kb} <= family for family in REGION_FAMILIES)
 
 
 def _merge(target: Incident, new: Incident, unit: Unit) -> None:

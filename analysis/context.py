@@ -67,7 +67,7 @@ class Context:
                 unit = Unit(len(units), para.index, para.section, para.kind, start, end, raw,
                             sent.text, inside)
                 unit.places = [PlaceMention(m.start + start, m.end + start, m.surface, m.place)
-                               for m in find_places(raw)]
+                               for m in find_places(raw) if not _is_person_name(raw, m)]
                 unit.dates = [DateMention(d.start + start, d.end + start, d.text, d.kind, d.date)
                               for d in find_dates(raw, self.published)]
                 units.append(unit)
@@ -205,6 +205,25 @@ class Context:
         texts = [sec.title] if sec.title else []
         texts += [p.text for p in self.layout.paragraphs if p.kind in ("intro", "heading") and p.section == sec.index]
         return [t for t in texts if t]
+
+
+_NOT_FIRST_NAME = {"in", "near", "outside", "of", "at", "from", "to", "the", "on", "and", "across", "over",
+                   "around", "city", "town", "village", "region", "oblast", "central", "eastern", "western",
+                   "northern", "southern", "occupied", "downtown", "greater", "while", "but", "when"}
+_SPEECH_AFTER = re.compile(r"^\s+(?:said|says|wrote|told|added|reported|stated|noted|warned|claimed|announced)\b")
+
+
+def _is_person_name(text: str, mention: PlaceMention) -> bool:
+    """True where a place name is not a location: a person's surname ('Konstantin Obukhov',
+    'Obukhov said') or part of an adjective ('Moscow-installed')."""
+    if re.match(r"^-(?:installed|backed|appointed|controlled|based|led|allied|made)\b", text[mention.end:]):
+        return True
+    if mention.place.kind != "city":
+        return False
+    before = re.search(r"([A-Z][a-z'’]+)\s+$", text[: mention.start])
+    if before and before.group(1).lower() not in _NOT_FIRST_NAME and mention.start - before.start() < 25:
+        return True
+    return bool(_SPEECH_AFTER.match(text[mention.end:]))
 
 
 _PERSON_WITH_ROLE = re.compile(
