@@ -79,7 +79,7 @@ def cluster_reports(frame: pd.DataFrame, key: tuple[str, ...], tolerance_days: i
     keyed = frame.assign(_key=[tuple("" if pd.isna(v) else str(v) for v in row)
                                for row in frame[list(key)].itertuples(index=False)])
     open_clusters: dict[tuple, list[dict]] = {}
-    order = keyed.sort values if False else keyed.sort_values(["day", "article_id"], kind="stable", na_position="last")
+    order = keyed.sort_values(["day", "article_id"], kind="stable", na_position="last")
     for idx, row in order.iterrows():
         if pd.isna(row["day"]) or pd.isna(row[key[0]]):
             labels[idx] = next_label
@@ -105,6 +105,14 @@ def cluster_reports(frame: pd.DataFrame, key: tuple[str, ...], tolerance_days: i
     return labels
 
 
+def _short(value: object, width: int = 48) -> str | None:
+    """A name cut to width characters (with an ellipsis), or None."""
+    if not isinstance(value, str) or not value.strip():
+        return None
+    value = value.strip()
+    return value if len(value) <= width else value[: width - 1].rstrip() + "…"
+
+
 def _norm(value: object) -> str | None:
     """A place name folded for comparison, or None."""
     return str(value).strip().casefold() if isinstance(value, str) and value.strip() else None
@@ -113,7 +121,7 @@ def _norm(value: object) -> str | None:
 def figure_text(number: object, qualifier: object) -> str | None:
     """A count in words as the source gave it ("at least 5", "vague"), or None when not stated."""
     if pd.isna(number):
-        return "vague" if qualifier == "vague" else None
+        return "vague" if isinstance(qualifier, str) and qualifier == "vague" else None
     words = FIGURE_WORDS.get(qualifier, "") if isinstance(qualifier, str) else ""
     return f"{words}{int(number)}"
 
@@ -137,8 +145,7 @@ def _per_source(group: pd.DataFrame, number: str, qualifier: str) -> list[str]:
     for _, row in group.iterrows():
         text = figure_text(row[number], row[qualifier])
         if text is not None:
-            who = row["outlet"] if isinstance(row["outlet"], str) else (row["title"] if isinstance(
-                row["title"], str) else row["article_id"])
+            who = _short(row["outlet"]) or _short(row["title"]) or row["article_id"]
             out.append(f"{text} per {who}" + (f" ({row['source']})" if isinstance(row.get("source"), str) else ""))
     return out
 
