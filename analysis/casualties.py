@@ -374,23 +374,14 @@ def located_mentions(ctx: Context, unit: Unit) -> list[tuple[Mention, list[Place
     if len({(r[0], ) for r in reads}) < 2:
         return [(mention, places, _is_list(unit, places))]
     groups: list[tuple[list, PlaceMention | None]] = []
-    pending: list = []
-    events = sorted([(r[0], "read", r) for r in reads] + [(p.start - unit.start, "place", p) for p in places],
-                    key=lambda e: e[0])
-    last_place = None
-    for _, kind, item in events:
-        if kind == "place":
-            if pending:
-                groups.append((pending, item))
-                pending = []
-            last_place = item
+    for read in reads:
+        place = _place_of_read(unit, read[0], places)
+        for group in groups:
+            if group[1] is place:
+                group[0].append(read)
+                break
         else:
-            pending.append(item)
-    if pending:
-        if groups and last_place is not None and groups[-1][1] is last_place:
-            groups[-1][0].extend(pending)
-        else:
-            groups.append((pending, last_place))
+            groups.append(([read], place))
     if len(groups) < 2:
         return [(mention, places, _is_list(unit, places))]
     out = []
@@ -402,6 +393,17 @@ def located_mentions(ctx: Context, unit: Unit) -> list[tuple[Mention, list[Place
             sub.victims.append(victims)
         out.append((sub, [place] if place else [], False))
     return out
+
+
+def _place_of_read(unit: Unit, pos: int, places: list[PlaceMention]) -> PlaceMention | None:
+    """The place a figure belongs to: the next one named in the same clause ('killing two in
+    Kharkiv'), else the last one named before it ('In Kharkiv, ... killing two')."""
+    for p in places:
+        rel = p.start - unit.start
+        if rel > pos and not re.search(r"[,;.]", unit.text[pos:rel]) and rel - pos < 120:
+            return p
+    before = [p for p in places if p.start - unit.start < pos]
+    return before[-1] if before else (places[0] if places else None)
 
 
 def _reads(unit: Unit) -> list[tuple[int, str, Count, str]]:

@@ -132,6 +132,11 @@ class Context:
                 continue
             if want is None or row["speaker_type"] == want:
                 return row["speaker"], row["speaker_type"], row["speaker_role"]
+        if want == "person":
+            named = [(pos, name, role) for pos, name, role in self.people_roles if pos < unit.start]
+            if named:
+                _, name, role = named[-1]
+                return self.registry.person(name, role), "person", role
         return None
 
     def role_target(self, role: str, unit: Unit):
