@@ -55,6 +55,7 @@ ATTRIBUTIVE_BEFORE = re.compile(r"(?:according\s+to\s+(?:the\s+)?|governor\s+of\
                                 r"hospital\s+in\s+|from\s+)$", re.I)
 DATELINE = re.compile(r"^[A-Z][A-Z .'’-]{2,40}(?:,\s*[A-Z][\w .]{1,30})?(?:\s*\([^)]{1,30}\))?\s*[—–-]{1,2}\s*")
 
+_ANY_TRIGGER = re.compile(rf"\b(?:{KILL}|{HURT}|no\s+one|nobody|none|among)\b", re.I)
 _COUNT_THEN = re.compile(rf"\b({COUNT})\b", re.I)
 _KILL_RE = re.compile(rf"\b(?:{KILL})\b", re.I)
 _HURT_RE = re.compile(rf"\b(?:{HURT})\b", re.I)
@@ -160,6 +161,8 @@ def _clause_before(text: str, start: int) -> str:
 def mentions_in(unit: Unit) -> Mention | None:
     """The casualty figures of one unit, if it states any (or denies any)."""
     text = masked = unit.text
+    if not _ANY_TRIGGER.search(text):
+        return None
     if PARTITIVE.search(masked) and not re.search(rf"\b(?:{KILL}|{HURT})\b(?![^.]*\bof\s+the\b)", masked[:PARTITIVE.search(masked).start()], re.I):
         return None
     mention = Mention(unit, pos=0)

@@ -20,6 +20,8 @@ DEMONYM = {"russia": "Russian", "belarus": "Belarusian", "north korea": "North K
            "ukraine": "Ukrainian", "moscow": "Russian", "minsk": "Belarusian", "pyongyang": "North Korean"}
 
 _FORCE = re.compile(rf"(?P<count>{COUNT})[”\"’]?\s+(?P<force>{MODIFIER}(?:{FORCE_NOUN}))\b", re.I)
+_NOUN_ONLY = re.compile(rf"\b(?:{FORCE_NOUN})\b", re.I)  # cheap pre-check before the count patterns
+_PUT_OR_BARE_HINT = re.compile(r"\bput\b|,\s*(?:closer|around|about|nearly|roughly|up|no|more)\b", re.I)
 _PUT = re.compile(rf"\bput\s+(?:it|the\s+(?:figure|number|total|count|strength))\s+(?:\w+\s+)?(?:,\s*)?(?:at|to|closer\s+to|around|near)?\s*(?P<count>{COUNT})\b", re.I)
 _BARE = re.compile(rf",\s*(?P<count>(?:closer\s+to|around|about|nearly|roughly|up\s+to|no\s+more\s+than|more\s+than)\s+[\d,]{{4,}})\b", re.I)
 _LOCATION = re.compile(r"\b(?:in|near|on|along|to|at|inside|into|around)\s+((?:the\s+|Russia['’]s\s+|Ukraine['’]s\s+)?"
@@ -57,6 +59,8 @@ def _figures(unit: Unit, last_force: str | None) -> list[tuple[str, str, int]]:
     """(count words, force words, offset) of force sizes in a unit; losses are left out."""
     out = []
     text = unit.text
+    if not _NOUN_ONLY.search(text) and not (last_force and _PUT_OR_BARE_HINT.search(text)):
+        return out
     for match in _FORCE.finditer(text):
         clause = _clause(text, match.start(), match.end())
         if LOSS.search(clause):

@@ -38,6 +38,7 @@ _PHRASE = re.compile(
     rf"(?:(?P<none>neither|none)\s+of\s+(?:the\s+)?(?:(?P<nn>{_COUNT})\s+)?|(?P<all>all)\s+(?:of\s+the\s+)?(?P<an>{_COUNT})\s+|"
     rf"(?<![\w-])(?P<k>{_COUNT})\s+(?:(?:of|out\s+of)\s+(?:the\s+)?(?:(?P<n>{_COUNT})\s+)?)?)"
     rf"(?P<w>{MODIFIER}{NOUN})(?![\w-])", re.I)
+_NOUN_ONLY = re.compile(NOUN, re.I)  # cheap pre-check before the count patterns
 _VERB_LEFT = re.compile(rf"\b(?P<launch>{LAUNCH})\b|\b(?P<destroy>{DESTROY})\b|\b(?P<divert>{DIVERT})\b", re.I)
 _OF_WHICH = re.compile(rf"\b(?:of\s+which|of\s+them|of\s+these)\s*,?\s+(?P<k>{_COUNT})\s+(?:were|was|had\s+been)?\s*(?P<v>{DESTROY}|{DIVERT})", re.I)
 _THEN = re.compile(rf"(?:,|\band\b|\bwhile\b|;)\s+(?:another\s+|a\s+further\s+)?(?P<k>{_COUNT})\s+(?:more\s+|others?\s+)?(?:were|was|had\s+been)?\s*(?:\w+\s+)?(?P<v>{DESTROY}|{DIVERT})", re.I)
@@ -123,6 +124,8 @@ def _has_number_weapon(text: str) -> bool:
 def _read_unit(ctx: Context, unit: Unit, claims: list[Claim]) -> None:
     """Read every count in one unit into claims."""
     text = unit.text
+    if not _NOUN_ONLY.search(text) and not re.search(r"\b(?:were|was)\b", text):
+        return
     reporter = _reporter(ctx, unit)
     last: Claim | None = None
     previous_slot, previous_end = None, 0
