@@ -188,7 +188,7 @@ def _load_one(folder: Path, table: str) -> pd.DataFrame | None:
         return conform(table, pd.read_parquet(folder / f"{table}.parquet"))
     if (folder / f"{table}.csv").is_file():
         return read_csv(table, folder / f"{table}.csv")
-    if (folder / table).is_dir() and any((folder / table).rglob("*.parquet")):
+    if (folder / table).is_dir():
         return read_dataset(folder / table, table)
     return None
 
@@ -204,6 +204,8 @@ def read_dataset(path: str | Path, table: str) -> pd.DataFrame:
     categorical, are dropped or turned back into strings."""
     import pyarrow.dataset as ds
 
+    if not any(Path(path).rglob("*.parquet")):
+        return conform(table, None)
     data = ds.dataset(str(path), format="parquet", partitioning="hive").to_table().to_pandas()
     for col in data.columns:
         if isinstance(data[col].dtype, pd.CategoricalDtype):

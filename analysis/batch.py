@@ -1,0 +1,569 @@
+"""`batch`, `extract-corpus` and `store`: many articles into reports, one store, an index and a corpus overview.
+
+`batch` runs N worker processes, each with one warm kernel (analysis.kernels) that executes the
+article notebook for article after article; the parent alone writes the DuckDB store, one
+transaction per article, after the article's files are in place. Every file is written under a
+temporary name and renamed, so a batch killed at any moment leaves whole files and whole
+articles, and a re-run skips what is done: articles whose text and code version are unchanged.
+"""
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import os
+import signal
+import sys
+import time
+import traceback
+import uuid
+from collections import deque
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .jobs import Failure, Job, extract_job, job_paths, read_all
+from .schema import TABLES
+
+DEFAULT_TIMEOUT = 120  # seconds an article's notebook may run
+GRACE = 60  # seconds more before the parent kills a silent worker
+STORE_NAME = "corpus.duckdb"
+FAILURES_NAME = "failures.csv"
+INDEX_NAME = "index.html"
+CORPUS_NAME = "corpus.html"
+STATE_DIR = ".batch"  # kernel logs and the corpus report's parameters
+REPORT_NAME = "report.html"
+TMP_MARK = ".tmp-"
+FAILURE_COLUMNS = ["origin", "article_id", "reason"]
+
+
+# ---------------------------------------------------------------- files
+
+
+def write_atomic(path: Path, data: str | bytes) -> None:
+    """Write a file under a temporary name in its folder, then rename it into place."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}{TMP_MARK}{os.getpid()}-{uuid.uuid4().hex[:6]}")
+    try:
+        if isinstance(data, bytes):
+            tmp.write_bytes(data)
+        else:
+            with open(tmp, "w", encoding="utf-8", newline="") as handle:
+                handle.write(data)
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+
+
+def write_if_changed(path: Path, data: str) -> bool:
+    """Write a text file atomically unless it already holds exactly data; whether it was written."""
+    if path.is_file() and path.read_text(encoding="utf-8") == data:
+        return False
+    write_atomic(path, data)
+    return True
+
+
+def clean_temporaries(folder: Path) -> None:
+    """Remove temporary files a killed run left in a folder."""
+    if folder.is_dir():
+        for tmp in folder.glob(f".*{TMP_MARK}*"):
+            tmp.unlink(missing_ok=True)
+
+
+def code_version(notebooks: list[Path]) -> str:
+    """analysis.__version__ plus a hash of the notebooks and of analysis/*.py: a change re-runs articles."""
+    from . import __version__
+
+    digest = hashlib.sha256()
+    package = Path(__file__).resolve().parent
+    for path in [*notebooks, *sorted(package.glob("*.py"))]:
+        if path.is_file():
+            digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
+    return f"{__version__}+{digest.hexdigest()[:12]}"
+
+
+def one_line(err: BaseException) -> str:
+    """An exception as one line for failures.csv."""
+    ename, evalue = getattr(err, "ename", None), getattr(err, "evalue", None)
+    if ename:
+        text = f"notebook error {ename}: {evalue}"
+    else:
+        text = f"{type(err).__name__}: {err}"
+    text = " ".join(text.split())
+    return text[:497] + "..." if len(text) > 500 else text
+
+
+# ---------------------------------------------------------------- worker side
+
+
+@dataclass(frozen=True)
+class Settings:
+    """What every worker needs to know."""
+
+    out: Path
+    notebook: Path
+    corpus_notebook: Path
+    timeout: int
+    code_version: str
+
+
+def process_job(job: Job, settings: Settings) -> dict:
+    """Write one article's files (text, tables, report) under its folder; the result for the parent."""
+    from . import batch_render as render
+
+    folder = job_paths(settings.out, job.article_id)
+    started = time.perf_counter()
+    clean_temporaries(folder)
+    meta = job.meta(code_version=settings.code_version)
+    try:
+        write_atomic(folder / "article.txt", job.text)
+        side = {"title": job.title, "published": job.published, "source": job.source, "url": job.url}
+        write_atomic(folder / "article.meta.json", json.dumps(side, indent=2, ensure_ascii=False))
+        tables = extract_job(job)
+        params = render.article_parameters(folder / "article.txt", job.published)
+        html = render.render(settings.notebook, params, engine_name="warm", timeout=settings.timeout)
+        for table, frame in tables.items():
+            write_atomic(folder / f"{table}.csv", frame.to_csv(index=False))
+        write_atomic(folder / REPORT_NAME, html)
+        status = {"status": "ok", "error": None}
+    except Exception as err:  # noqa: BLE001 - any failure of one article is recorded, the batch goes on
+        tables = {}
+        status = {"status": "failed", "error": one_line(err)}
+        for name in (REPORT_NAME, *[f"{t}.csv" for t in TABLES]):
+            (folder / name).unlink(missing_ok=True)
+    record = {k: v for k, v in {**meta, **status}.items() if k != "text"}
+    write_atomic(folder / "article.json", json.dumps(record, indent=2, ensure_ascii=False))
+    return {"article_id": job.article_id, "meta": {**meta, **status}, "tables": tables,
+            "seconds": time.perf_counter() - started}
+
+
+def render_corpus(params: dict, settings: Settings) -> dict:
+    """Render the corpus notebook to OUT/corpus.html; the result for the parent."""
+    from . import batch_render as render
+
+    try:
+        html = render.render(settings.corpus_notebook, params, engine_name="warm", timeout=settings.timeout * 5)
+        write_atomic(settings.out / CORPUS_NAME, html)
+        return {"corpus": "ok", "error": None}
+    except Exception as err:  # noqa: BLE001
+        return {"corpus": "failed", "error": one_line(err)}
+
+
+def worker_main(conn, settings: Settings, index: int) -> None:
+    """A worker process: start one warm kernel, then process the tasks the parent sends until told to stop."""
+    from . import kernels
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
+    os.environ.setdefault("MPLBACKEND", "Agg")
+    logs = settings.out / STATE_DIR
+    logs.mkdir(parents=True, exist_ok=True)
+    log = open(logs / f"kernel-{index}.log", "a", encoding="utf-8")
+    kernels.register()
+    try:
+        kernel = kernels.WarmKernel(stderr=log).start()
+    except Exception as err:  # noqa: BLE001
+        conn.send(("error", f"could not start a kernel: {one_line(err)}"))
+        return
+    kernels.use_kernel(kernel)
+    conn.send(("ready", os.getpid()))
+    try:
+        while True:
+            try:
+                task = conn.recv()
+            except (EOFError, OSError):
+                break  # the parent is gone
+            if task is None:
+                break
+            kind, payload = task
+            try:
+                result = process_job(payload, settings) if kind == "article" else render_corpus(payload, settings)
+            except Exception:  # noqa: BLE001 - never leave the parent waiting
+                result = {"article_id": getattr(payload, "article_id", None), "crash": traceback.format_exc()}
+            try:
+                conn.send(("result", result))
+            except (BrokenPipeError, OSError):
+                break
+    finally:
+        kernels.current_kernel().shutdown()
+        log.close()
+
+
+# ---------------------------------------------------------------- parent side
+
+
+@dataclass
+class Worker:
+    """A worker process as the parent sees it."""
+
+    index: int
+    process: object
+    conn: object
+    ready: bool = False
+    task: object = None
+    deadline: float = 0.0
+    started: float = field(default_factory=time.monotonic)
+
+
+class Pool:
+    """N worker processes with warm kernels; tasks out, results back, silent workers killed and replaced."""
+
+    def __init__(self, settings: Settings, size: int, startup_timeout: float = 180.0) -> None:
+        import multiprocessing
+
+        self.settings = settings
+        self.context = multiprocessing.get_context("spawn")
+        self.startup_timeout = startup_timeout
+        self.workers = [self._start(i) for i in range(size)]
+
+    def _start(self, index: int) -> Worker:
+        """Start one worker process."""
+        parent, child = self.context.Pipe()
+        process = self.context.Process(target=worker_main, args=(child, self.settings, index), daemon=True,
+                                       name=f"batch-worker-{index}")
+        process.start()
+        child.close()
+        return Worker(index, process, parent)
+
+    def _replace(self, worker: Worker) -> None:
+        """Kill a worker (and so its kernel) and start another in its place."""
+        self._kill(worker)
+        self.workers[self.workers.index(worker)] = self._start(worker.index)
+
+    @staticmethod
+    def _kill(worker: Worker) -> None:
+        """Kill a worker process and wait for it."""
+        if worker.process.is_alive():
+            worker.process.kill()
+        worker.process.join(10)
+        worker.conn.close()
+
+    def run(self, tasks: list[tuple[str, object]], on_result, timeout: float) -> None:
+        """Send every task to an idle worker; on_result(task, result) for each, failures included."""
+        from multiprocessing.connection import wait
+
+        pending = deque(tasks)
+        while pending or any(w.task is not None for w in self.workers):
+            for worker in self.workers:
+                if worker.ready and worker.task is None and pending:
+                    worker.task = pending.popleft()
+                    worker.deadline = time.monotonic() + timeout
+                    worker.conn.send(worker.task)
+            conns = {w.conn: w for w in self.workers}
+            for conn in wait(list(conns), timeout=1.0):
+                worker = conns[conn]
+                try:
+                    kind, payload = conn.recv()
+                except (EOFError, OSError):
+                    self._lost(worker, on_result, f"worker process died (exit code {worker.process.exitcode})")
+                    continue
+                if kind == "ready":
+                    worker.ready = True
+                elif kind == "error":
+                    self.close()
+                    raise RuntimeError(payload)
+                else:
+                    task, worker.task = worker.task, None
+                    on_result(task, payload)
+            now = time.monotonic()
+            for worker in list(self.workers):
+                if worker.task is not None and now > worker.deadline:
+                    self._lost(worker, on_result, f"timed out after {timeout:.0f} s (worker and kernel killed)")
+                elif not worker.ready and now - worker.started > self.startup_timeout:
+                    self.close()
+                    raise RuntimeError(f"worker {worker.index} did not start in {self.startup_timeout:.0f} s")
+
+    def _lost(self, worker: Worker, on_result, reason: str) -> None:
+        """A worker died or hung: its task fails with reason, and a new worker takes its place."""
+        task = worker.task
+        self._replace(worker)
+        if task is not None:
+            kind, payload = task
+            on_result(task, {"article_id": getattr(payload, "article_id", None), "crash": reason})
+
+    def close(self) -> None:
+        """Ask the workers to stop, then make sure they have."""
+        for worker in self.workers:
+            try:
+                worker.conn.send(None)
+            except (BrokenPipeError, OSError):
+                pass
+        deadline = time.monotonic() + 15
+        for worker in self.workers:
+            worker.process.join(max(0.1, deadline - time.monotonic()))
+            self._kill(worker)
+
+
+def needs_work(job: Job, state: tuple[str, str, str] | None, settings: Settings, retry_failed: bool) -> bool:
+    """Whether an article must be (re)processed: new, changed text or code, or its report missing."""
+    if state is None:
+        return True
+    sha, version, status = state
+    if sha != job.text_sha or version != settings.code_version:
+        return True
+    if status == "failed":
+        return retry_failed
+    return not (job_paths(settings.out, job.article_id) / REPORT_NAME).is_file()
+
+
+def _store_states(path: Path) -> dict[str, tuple[str, str, str]]:
+    """The store's article states, read-only (an absent store has none)."""
+    from . import store
+
+    if not path.is_file():
+        return {}
+    con = store.connect(path, read_only=True)
+    try:
+        return store.article_states(con)
+    finally:
+        con.close()
+
+
+def failures_frame(input_failures: list[Failure], store_path: Path):
+    """failures.csv's rows: inputs that could not be read, and articles that failed (from the store)."""
+    import pandas as pd
+
+    rows = [{"origin": f.origin, "article_id": f.article_id, "reason": f.reason} for f in input_failures]
+    if store_path.is_file():
+        from . import store
+
+        con = store.connect(store_path, read_only=True)
+        try:
+            failed = con.execute("SELECT origin, article_id, error FROM articles WHERE status = 'failed' "
+                                 "ORDER BY origin, article_id").fetchall()
+        finally:
+            con.close()
+        rows += [{"origin": o, "article_id": a, "reason": e} for o, a, e in failed]
+    frame = pd.DataFrame(rows, columns=FAILURE_COLUMNS)
+    return frame.sort_values(["origin", "article_id"], kind="stable", na_position="first").reset_index(drop=True)
+
+
+def corpus_parameters(store_path: Path, date_from: str | None, date_to: str | None,
+                      regions: list[str] | None) -> dict:
+    """The corpus notebook's parameters."""
+    return {"store": str(store_path.resolve()), "date_from": date_from, "date_to": date_to,
+            "regions": list(regions) if regions else None}
+
+
+@dataclass
+class Summary:
+    """What a batch run did."""
+
+    articles: int = 0
+    processed: int = 0
+    failed: int = 0
+    skipped: int = 0
+    input_failures: int = 0
+    corpus: str = "unchanged"
+    seconds: float = 0.0
+    errors: list[str] = field(default_factory=list)
+
+
+def run_batch(inputs: list[str], out: Path, workers: int = 2, timeout: int = DEFAULT_TIMEOUT,
+              notebook: Path | None = None, corpus_notebook: Path | None = None, max_bytes: int | None = None,
+              retry_failed: bool = False, date_from: str | None = None, date_to: str | None = None,
+              regions: list[str] | None = None, progress: bool = True) -> Summary:
+    """Process every article of the inputs that needs it; write store, failures.csv, index and corpus report."""
+    from . import batch_render as render, store
+    from .articles import DEFAULT_MAX_BYTES
+
+    began = time.perf_counter()
+    out = Path(out)
+    out.mkdir(parents=True, exist_ok=True)
+    clean_temporaries(out)
+    notebook = Path(notebook or render.ARTICLE_NOTEBOOK)
+    corpus_notebook = Path(corpus_notebook or render.CORPUS_NOTEBOOK)
+    settings = Settings(out=out, notebook=notebook, corpus_notebook=corpus_notebook, timeout=timeout,
+                        code_version=code_version([notebook, corpus_notebook]))
+    jobs, input_failures = read_all(inputs, max_bytes or DEFAULT_MAX_BYTES)
+    store_path = out / STORE_NAME
+    states = _store_states(store_path)
+    todo = [j for j in jobs if needs_work(j, states.get(j.article_id), settings, retry_failed)]
+    summary = Summary(articles=len(jobs), skipped=len(jobs) - len(todo), input_failures=len(input_failures))
+    params = corpus_parameters(store_path, date_from, date_to, regions)
+    params_file = out / STATE_DIR / "corpus-parameters.json"
+    params_text = json.dumps({**params, "code_version": settings.code_version}, indent=2, sort_keys=True)
+    corpus_due = bool(todo) or not (out / CORPUS_NAME).is_file() or \
+        not params_file.is_file() or params_file.read_text(encoding="utf-8") != params_text
+    pool = Pool(settings, min(workers, max(1, len(todo)))) if (todo or corpus_due) else None
+    try:
+        if todo:
+            _run_articles(pool, todo, settings, store_path, summary, progress)
+        write_if_changed(out / FAILURES_NAME, failures_frame(input_failures, store_path).to_csv(index=False))
+        if store_path.is_file():
+            from .batch_index import index_html, index_rows
+
+            con = store.connect(store_path, read_only=True)
+            try:
+                rows = index_rows(con)
+            finally:
+                con.close()
+            write_if_changed(out / INDEX_NAME, index_html(rows, summary_line(summary)))
+        if corpus_due and store_path.is_file():
+            summary.corpus = _render_corpus(pool, params, timeout)
+            if summary.corpus == "ok":
+                write_if_changed(params_file, params_text)
+            else:
+                summary.errors.append(f"corpus report: {summary.corpus}")
+    finally:
+        if pool is not None:
+            pool.close()
+    summary.seconds = time.perf_counter() - began
+    return summary
+
+
+def summary_line(summary: Summary) -> str:
+    """The index page's line about the corpus."""
+    return f"{summary.articles} articles read; {summary.input_failures} inputs could not be read."
+
+
+def _run_articles(pool: Pool, todo: list[Job], settings: Settings, store_path: Path, summary: Summary,
+                  progress: bool) -> None:
+    """Process the jobs on the pool; the parent writes each result to the store as it comes."""
+    from tqdm import tqdm
+
+    from . import store
+
+    con = store.connect(store_path)
+    bar = tqdm(total=len(todo), desc="batch", unit="article", disable=not progress, file=sys.stderr,
+               dynamic_ncols=True, smoothing=0.1)
+
+    def on_result(task, result: dict) -> None:
+        """Write one article's outcome to the store and move the progress bar."""
+        _, job = task
+        if "crash" in result:
+            reason = result["crash"].strip().splitlines()[-1] if result["crash"].strip() else "worker crashed"
+            meta = job.meta(code_version=settings.code_version, status="failed", error=reason)
+            store.write_article(con, meta, {})
+            _mark_failed(settings, job, reason)
+        else:
+            store.write_article(con, result["meta"], result["tables"])
+        if "crash" in result or result["meta"].get("status") == "failed":
+            summary.failed += 1
+        else:
+            summary.processed += 1
+        bar.update(1)
+        bar.set_postfix(done=summary.processed, failed=summary.failed, refresh=False)
+
+    try:
+        pool.run([("article", job) for job in todo], on_result, timeout=settings.timeout + GRACE)
+    finally:
+        bar.close()
+        con.close()
+
+
+def _mark_failed(settings: Settings, job: Job, reason: str) -> None:
+    """Record in the article's folder that it failed (its worker died or hung), dropping stale outputs."""
+    folder = job_paths(settings.out, job.article_id)
+    for name in (REPORT_NAME, *[f"{t}.csv" for t in TABLES]):
+        (folder / name).unlink(missing_ok=True)
+    record = {k: v for k, v in job.meta(code_version=settings.code_version, status="failed",
+                                         error=reason).items() if k != "text"}
+    write_atomic(folder / "article.json", json.dumps(record, indent=2, ensure_ascii=False))
+
+
+def _render_corpus(pool: Pool, params: dict, timeout: int) -> str:
+    """Render corpus.html on a worker's warm kernel; 'ok' or the reason it failed."""
+    outcome: dict = {}
+
+    def on_result(task, result: dict) -> None:
+        outcome.update(result)
+
+    pool.run([("corpus", params)], on_result, timeout=timeout * 5 + GRACE)
+    if outcome.get("corpus") == "ok":
+        return "ok"
+    return outcome.get("error") or outcome.get("crash", "failed")
+
+
+# ---------------------------------------------------------------- commands
+
+
+def cmd_batch(args: argparse.Namespace) -> int:
+    """`batch INPUT... --out DIR`: reports, tables, store, index and corpus report for many articles."""
+    try:
+        summary = run_batch(args.inputs, Path(args.out), workers=args.workers, timeout=args.timeout,
+                            notebook=args.notebook, corpus_notebook=args.corpus_notebook,
+                            max_bytes=args.max_bytes, retry_failed=args.retry_failed, date_from=args.date_from,
+                            date_to=args.date_to, regions=args.region, progress=not args.quiet)
+    except RuntimeError as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 2
+    print(f"{args.out}: {summary.articles} articles, {summary.processed} reported, {summary.failed} failed, "
+          f"{summary.skipped} unchanged (skipped), {summary.input_failures} unreadable inputs; corpus report "
+          f"{summary.corpus}; {summary.seconds:.1f} s")
+    for error in summary.errors:
+        print(f"warning: {error}", file=sys.stderr)
+    if summary.failed or summary.input_failures:
+        print(f"failures listed in {Path(args.out) / FAILURES_NAME}", file=sys.stderr)
+    return 0
+
+
+def cmd_extract_corpus(args: argparse.Namespace) -> int:
+    """`extract-corpus INPUT... --out DATASET`: the four tables on Dask, as month-partitioned Parquet."""
+    from .dask_corpus import extract_corpus
+
+    result = extract_corpus(args.inputs, args.out, scheduler=args.scheduler, n_workers=args.workers,
+                            max_bytes=args.max_bytes)
+    print(f"{result['out']}: {result['articles']} articles from {result['files']} files, "
+          f"{result['failures']} failures")
+    return 0
+
+
+def cmd_store(args: argparse.Namespace) -> int:
+    """`store export STORE --to DIR` / `store import DIR --to STORE`: rebuild one from the other."""
+    from . import store
+
+    if args.action == "export":
+        con = store.connect(args.source, read_only=True)
+        try:
+            written = store.export_store(con, args.to, args.format)
+        finally:
+            con.close()
+        print(f"{args.to}: " + ", ".join(p.name for p in written))
+        return 0
+    tables = store.load_tables(args.source)
+    if not tables:
+        print(f"error: {args.source}: no tables found", file=sys.stderr)
+        return 2
+    con = store.connect(args.to)
+    try:
+        count = store.import_tables(con, tables)
+        counts = store.row_counts(con)
+    finally:
+        con.close()
+    print(f"{args.to}: {count} articles imported; " + ", ".join(f"{n} {t}" for t, n in counts.items()))
+    return 0
+
+
+def register(sub) -> None:
+    """Add the `batch`, `extract-corpus` and `store` sub-commands to `python -m analysis`."""
+    from .articles import DEFAULT_MAX_BYTES
+
+    p = sub.add_parser("batch", help="reports, tables, a store, an index and a corpus report for many articles")
+    p.add_argument("inputs", nargs="+", metavar="INPUT", help="article files, folders and .jsonl corpora")
+    p.add_argument("--out", required=True, help="output folder (reports/)")
+    p.add_argument("--workers", type=int, default=2, help="worker processes, each with one warm kernel")
+    p.add_argument("--timeout", type=int, default=DEFAULT_TIMEOUT, help="seconds an article's notebook may run")
+    p.add_argument("--notebook", type=Path, help="article notebook (default notebooks/article_report.ipynb)")
+    p.add_argument("--corpus-notebook", type=Path, help="corpus notebook (default notebooks/corpus_report.ipynb)")
+    p.add_argument("--max-bytes", type=int, default=DEFAULT_MAX_BYTES, help="refuse inputs larger than this")
+    p.add_argument("--retry-failed", action="store_true", help="run failed articles again even if unchanged")
+    p.add_argument("--from", dest="date_from", help="corpus report: first day (YYYY-MM-DD)")
+    p.add_argument("--to", dest="date_to", help="corpus report: last day (YYYY-MM-DD)")
+    p.add_argument("--region", action="append", help="corpus report: only this region (repeatable)")
+    p.add_argument("--quiet", action="store_true", help="no progress bar")
+    p.set_defaults(func=cmd_batch)
+
+    p = sub.add_parser("extract-corpus", help="extract a corpus on Dask into month-partitioned Parquet datasets")
+    p.add_argument("inputs", nargs="+", metavar="INPUT", help="article files, folders and .jsonl corpora")
+    p.add_argument("--out", required=True, help="dataset folder")
+    p.add_argument("--scheduler", help="address of a Dask scheduler (default: a local cluster)")
+    p.add_argument("--workers", type=int, default=2, help="worker processes of the local cluster")
+    p.add_argument("--max-bytes", type=int, default=DEFAULT_MAX_BYTES, help="refuse inputs larger than this")
+    p.set_defaults(func=cmd_extract_corpus)
+
+    p = sub.add_parser("store", help="rebuild the store from CSV/Parquet files or export it to them")
+    p.add_argument("action", choices=["export", "import"])
+    p.add_argument("source", help="export: the store file; import: a folder of tables, a dataset or reports/")
+    p.add_argument("--to", required=True, help="export: a folder; import: the store file")
+    p.add_argument("--format", choices=["parquet", "csv"], default="parquet", help="export format")
+    p.set_defaults(func=cmd_store)

@@ -1,0 +1,143 @@
+"""`extract-corpus`: extraction of a corpus on Dask, written as Parquet datasets partitioned by month.
+
+Input files become a Dask bag of article jobs; each partition is extracted on a worker; the
+articles table and the four tables are written under DATASET/TABLE/published_month=YYYY-MM/.
+The datasets are first written to a temporary folder beside the target and swapped in only
+when every table is complete, so a failed run leaves the previous dataset as it was.
+"""
+from __future__ import annotations
+
+import shutil
+import uuid
+from pathlib import Path
+
+import pandas as pd
+
+from .jobs import Failure, Job, extract_job, published_month, read_jobs
+from .schema import TABLES
+
+PARTITION = "published_month"
+DATASET_TABLES = ("articles", *TABLES)
+
+
+def _partition_frames(jobs: list[Job]) -> dict[str, pd.DataFrame]:
+    """The five tables of a list of jobs (one bag partition), with the partition column."""
+    from .store import conform
+
+    metas, parts = [], {t: [] for t in TABLES}
+    for job in jobs:
+        month = published_month(job.published)
+        metas.append({**job.meta(status="ok"), PARTITION: month})
+        for table, frame in extract_job(job).items():
+            if not frame.empty:
+                parts[table].append(frame.assign(**{PARTITION: month}))
+    out = {"articles": _with_partition(conform("articles", pd.DataFrame(metas) if metas else None), metas)}
+    for table, frames in parts.items():
+        out[table] = (pd.concat(frames, ignore_index=True) if frames
+                      else conform(table, None).assign(**{PARTITION: pd.Series(dtype="string")}))
+        out[table][PARTITION] = out[table][PARTITION].astype("string")
+    return out
+
+
+def _with_partition(frame: pd.DataFrame, metas: list[dict]) -> pd.DataFrame:
+    """The articles frame with its partition column."""
+    return frame.assign(**{PARTITION: pd.array([m[PARTITION] for m in metas], dtype="string")})
+
+
+def _meta_frame(table: str) -> pd.DataFrame:
+    """The empty frame Dask uses as the table's metadata."""
+    from .store import conform
+
+    return conform(table, None).assign(**{PARTITION: pd.Series(dtype="string")})
+
+
+def _read_file(path: str, max_bytes: int) -> list[tuple[str, object]]:
+    """('job', Job) and ('failure', Failure) items of one input file."""
+    jobs, failures = read_jobs(path, max_bytes)
+    return [("job", j) for j in jobs] + [("failure", f) for f in failures]
+
+
+def start_client(scheduler: str | None, n_workers: int = 2):
+    """A Dask client on the scheduler at an address, or on a new local cluster of worker processes."""
+    from distributed import Client, LocalCluster
+
+    if scheduler:
+        return Client(scheduler), None
+    cluster = LocalCluster(n_workers=n_workers, processes=True, threads_per_worker=1,
+                           dashboard_address=None)
+    return Client(cluster), cluster
+
+
+def extract_corpus(paths: list[str], out: str | Path, scheduler: str | None = None, n_workers: int = 2,
+                   partition_size: int = 50, max_bytes: int | None = None) -> dict[str, object]:
+    """Extract every article of the inputs on Dask and write the Parquet datasets; a summary."""
+    import dask
+    import dask.bag as db
+    import dask.dataframe as dd
+
+    from .articles import DEFAULT_MAX_BYTES, iter_inputs
+
+    files = iter_inputs(paths)
+    out = Path(out)
+    client, cluster = start_client(scheduler, n_workers)
+    try:
+        limit = max_bytes or DEFAULT_MAX_BYTES
+        items = db.from_sequence(files, npartitions=max(1, min(len(files), 4 * n_workers)) if files else 1)
+        items = items.map(_read_file, limit).flatten().persist()
+        failures = [f for kind, f in items.filter(lambda it: it[0] == "failure").compute()]
+        jobs = items.filter(lambda it: it[0] == "job").map(lambda it: it[1])
+        jobs = jobs.distinct(key=lambda job: job.article_id)
+        count = jobs.count().compute()
+        jobs = jobs.repartition(npartitions=max(1, -(-count // partition_size)))
+        frames = [dask.delayed(_partition_frames)(part) for part in jobs.to_delayed()]
+        staging = out.parent / f".{out.name}.tmp-{uuid.uuid4().hex[:8]}"
+        writes = []
+        for table in DATASET_TABLES:
+            parts = [dask.delayed(lambda f, t=table: f[t])(f) for f in frames]
+            ddf = dd.from_delayed(parts, meta=_meta_frame(table), verify_meta=False)
+            writes.append(ddf.to_parquet(str(staging / table), partition_on=[PARTITION], write_index=False,
+                                         compute=False))
+        dask.compute(*writes)
+        _swap_in(staging, out)
+    finally:
+        client.close()
+        if cluster is not None:
+            cluster.close()
+    write_failures(out / "failures.csv", failures)
+    return {"files": len(files), "articles": count, "failures": len(failures), "out": str(out)}
+
+
+def _swap_in(staging: Path, out: Path) -> None:
+    """Replace each table folder of out by the freshly written one, then drop the staging folder."""
+    out.mkdir(parents=True, exist_ok=True)
+    for table in DATASET_TABLES:
+        new, old = staging / table, out / table
+        if not new.exists():
+            new.mkdir(parents=True)
+        trash = out / f".{table}.old-{uuid.uuid4().hex[:8]}"
+        if old.exists():
+            old.rename(trash)
+        new.rename(old)
+        shutil.rmtree(trash, ignore_errors=True)
+    shutil.rmtree(staging, ignore_errors=True)
+
+
+def write_failures(path: Path, failures: list[Failure]) -> None:
+    """failures.csv: one row per input or article that failed, with its reason."""
+    frame = pd.DataFrame([{"origin": f.origin, "article_id": f.article_id, "reason": f.reason} for f in failures],
+                         columns=["origin", "article_id", "reason"])
+    tmp = path.with_name(f".{path.name}.tmp")
+    frame.to_csv(tmp, index=False)
+    tmp.replace(path)
+
+
+def read_corpus_dataset(folder: str | Path) -> dict[str, pd.DataFrame]:
+    """The five tables of a dataset `extract-corpus` wrote, with the declared dtypes, in a stable order."""
+    from .store import read_dataset
+
+    out = {}
+    for table in DATASET_TABLES:
+        frame = read_dataset(Path(folder) / table, table)
+        keys = ["article_id"] if table == "articles" else ["article_id", "char_start", "char_end"]
+        out[table] = frame.sort_values(keys, kind="stable").reset_index(drop=True)
+    return out

@@ -1,0 +1,136 @@
+"""Articles as units of work for `batch` and `extract-corpus`: read, identify, extract, or fail with a reason."""
+from __future__ import annotations
+
+import hashlib
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from .articles import DEFAULT_MAX_BYTES, ArticleError, normalise, read_articles
+from .schema import TABLES
+
+UNKNOWN_MONTH = "unknown"
+
+
+@dataclass(frozen=True)
+class Job:
+    """One article to process, with what identifies it."""
+
+    article_id: str
+    text: str
+    title: str | None
+    published: str | None
+    source: str | None
+    url: str | None
+    origin: str
+    text_sha: str
+
+    def meta(self, **extra: object) -> dict:
+        """The article's row of the store's `articles` table (extra: status, code_version ...)."""
+        return {**asdict(self), **extra}
+
+
+@dataclass(frozen=True)
+class Failure:
+    """An input or article that could not be processed, and why (one line)."""
+
+    origin: str
+    reason: str
+    article_id: str | None = None
+
+
+def text_sha(text: str) -> str:
+    """SHA-256 of the article's normalised text (the first 12 hex chars are its article_id)."""
+    return hashlib.sha256(normalise(text).encode("utf-8")).hexdigest()
+
+
+def read_jobs(path: str, max_bytes: int = DEFAULT_MAX_BYTES) -> tuple[list[Job], list[Failure]]:
+    """The articles of one input file as jobs, and failures for what could not be read."""
+    try:
+        articles, problems = read_articles(path, max_bytes)
+    except ArticleError as err:
+        return [], [Failure(path, _reason(str(err), path))]
+    except (OSError, ValueError) as err:  # unreadable file, broken sidecar metadata ...
+        return [], [Failure(path, f"{type(err).__name__}: {err}")]
+    jobs = []
+    for article in articles:
+        published = article.published or _dateline(article.text)
+        sha = text_sha(article.text)
+        jobs.append(Job(article_id=sha[:12], text=article.text, title=article.title or _heading(article.text),
+                        published=published, source=article.source, url=article.url,
+                        origin=article.origin, text_sha=sha))
+    failures = [Failure(p.split(": ", 1)[0], _reason(p, p.split(": ", 1)[0])) for p in problems]
+    return jobs, failures
+
+
+def read_all(paths: list[str], max_bytes: int = DEFAULT_MAX_BYTES) -> tuple[list[Job], list[Failure]]:
+    """Jobs of every input (files, folders, corpora), the first of each article_id only, and failures."""
+    from .articles import iter_inputs
+
+    jobs: dict[str, Job] = {}
+    failures: list[Failure] = []
+    for path in iter_inputs(paths):
+        found, failed = read_jobs(path, max_bytes)
+        failures += failed
+        for job in found:
+            jobs.setdefault(job.article_id, job)
+    return list(jobs.values()), failures
+
+
+def _reason(message: str, origin: str) -> str:
+    """A problem message without its leading origin."""
+    prefix = f"{origin}: "
+    return message[len(prefix):] if message.startswith(prefix) else message
+
+
+def _dateline(text: str) -> str | None:
+    """The publication date from the article's dateline, where it has one."""
+    from .dates import published_from_text
+
+    return published_from_text(text)
+
+
+def _heading(text: str) -> str | None:
+    """The article's first heading, else its first line, shortened."""
+    from .structure import layout
+
+    for section in layout(text).sections:
+        if section.title:
+            return section.title
+    first = text.strip().splitlines()[0].strip() if text.strip() else ""
+    return (first[:117] + "…") if len(first) > 120 else (first or None)
+
+
+def extract_job(job: Job) -> dict[str, pd.DataFrame]:
+    """The four tables of one job's article."""
+    from .extract import extract_tables
+
+    return dict(extract_tables(job.text, job.published).items())
+
+
+def published_month(published: str | None) -> str:
+    """The partition of an article: 'YYYY-MM' of its publication date, or 'unknown'."""
+    return published[:7] if isinstance(published, str) and len(published) >= 7 else UNKNOWN_MONTH
+
+
+def tables_of(jobs: list[Job]) -> dict[str, pd.DataFrame]:
+    """Articles and the four tables of jobs, extracted one after another in this process."""
+    from .store import conform
+
+    parts: dict[str, list[pd.DataFrame]] = {t: [] for t in TABLES}
+    metas = []
+    for job in jobs:
+        metas.append(job.meta(status="ok"))
+        for table, frame in extract_job(job).items():
+            parts[table].append(frame)
+    out = {"articles": conform("articles", pd.DataFrame(metas))}
+    for table, frames in parts.items():
+        frames = [f for f in frames if not f.empty]
+        out[table] = conform(table, pd.concat(frames, ignore_index=True) if frames else None)
+    return out
+
+
+def job_paths(out: Path, article_id: str) -> Path:
+    """The folder of one article's report and tables under an output folder."""
+    return out / "articles" / article_id
