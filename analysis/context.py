@@ -9,7 +9,7 @@ from datetime import date
 from . import quotes as q
 from .dates import DateMention, find_dates
 from .places import PlaceMention, find_places
-from .speakers import Registry, parse_np
+from .speakers import Registry, canonical_org, parse_np
 from .structure import Layout, layout, split_sentences
 
 
@@ -88,24 +88,27 @@ class Context:
     # ---- places ------------------------------------------------------------------------
     def place_context(self, unit: Unit, back: int = 6) -> tuple[str | None, str | None]:
         """(most recent city, most recent region) named in this unit or the few before it."""
-        city = region = None
+        city = region = city_region = None
         for u in reversed(self.units[max(0, unit.index - back): unit.index + 1]):
             if u.section != unit.section:
                 break
             for m in reversed(u.places):
                 if m.place.kind == "city" and city is None:
-                    city = m.place.name
-                if m.place.kind in ("city", "region") and region is None and m.place.region:
+                    city, city_region = m.place.name, m.place.region
+                if m.place.kind == "region" and region is None:
                     region = m.place.region
             if city and region:
                 break
-        return city, region
+        return city, region or city_region
 
     def qualify_org(self, name: str, unit: Unit) -> str:
         """An organisation's fullest name: 'the ministry' -> the ministry named before, 'the city's
         military administration' -> 'Kyiv city military administration'."""
         low = name.lower()
         bare = re.sub(r"^(?:the\s+)?", "", low)
+        for known in reversed(self.registry.orgs):
+            if len(bare.split()) >= 2 and re.search(r"\b" + re.escape(bare) + r"\b", known.lower()) and known.lower() != bare:
+                return self.registry.org(known)
         if bare in BARE_ORG_HEADS:
             for known in reversed(self.registry.orgs):
                 if any(word in known.lower() for word in BARE_ORG_HEADS[bare]):
@@ -121,7 +124,7 @@ class Context:
             if city and not word.startswith("region"):
                 kind = "city " if word.startswith("city") else ""
                 return self.registry.org(f"{city} {kind}{local.group(2)}")
-        return self.registry.org(name)
+        return self.registry.org(canonical_org(name))
 
     # ---- speakers ----------------------------------------------------------------------
     def pronoun_target(self, pronoun: str, unit: Unit):
@@ -160,12 +163,28 @@ class Context:
         return self._people_roles
 
     def interviewee(self) -> str | None:
-        """The person a transcript's 'A:' turns stand for: the first person named in its intro."""
+        """The person a transcript's 'A:' turns stand for: the first person named in its intro
+        who is not the interviewer."""
+        asker = self.interviewer()
         for text in self._intro_texts():
             for match in re.finditer(r"\b[A-Z][a-zà-ÿ'’-]+(?:\s+[A-Z][a-zà-ÿ'’-]+){1,2}\b", text):
                 speaker = parse_np(match.group(0))
-                if speaker and speaker.kind == "person" and not find_places(match.group(0)):
+                if speaker and speaker.kind == "person" and not find_places(match.group(0)) and speaker.name != asker:
                     return self.registry.person(speaker.name)
+        return None
+
+    def interviewer(self) -> str | None:
+        """The person a transcript's 'Q:' turns stand for, where the intro names them."""
+        for text in self._intro_texts():
+            match = re.search(r"(?:spoke|talked|speaking)\s+(?:to|with)\s+(?:our\s+|the\s+)?(?:\w+\s+)?"
+                              r"(?:correspondent|reporter|journalist|editor|host)\s+([A-Z][\w'’-]+\s+[A-Z][\w'’-]+)"
+                              r"|interviewed\s+by\s+(?:our\s+)?(?:\w+\s+)?([A-Z][\w'’-]+\s+[A-Z][\w'’-]+)"
+                              r"|([A-Z][\w'’-]+\s+[A-Z][\w'’-]+)\s+(?:asked|interviewed|spoke\s+to|talked\s+to)\b", text)
+            if match:
+                name = next(g for g in match.groups() if g)
+                speaker = parse_np(name)
+                if speaker and speaker.kind == "person":
+                    return speaker.name
         return None
 
     def interviewee_role(self) -> str | None:

@@ -107,16 +107,24 @@ def parse_np(phrase: str) -> Speaker | None:
         role = re.sub(r"^(?:the|a|an)\s+", "", role, flags=re.I).strip() or None
         if name.lower() not in METONYMS and not _is_org_words(name_tokens):
             return Speaker(name, "person", _role_title(role))
+    if re.search(r"\s+of\s+", phrase) and not re.search(r"\s+of\s+(?:the\s+)?[A-Z][a-z]+$", phrase.split(",")[0]) or \
+            re.search(r"\b(?:ministry|force|police|office|service|staff|governor|mayor|head|minister|spokes\w+)\s+of\s", phrase, re.I):
+        head = re.split(r"\s+of\s+", phrase, maxsplit=1)[0]
+        parsed = parse_np(head) if head != phrase else None
+        if parsed is not None and parsed.kind == "organization":
+            return Speaker(canonical_org(phrase, defaults=False), "organization")
+        if parsed is not None and parsed.kind == "role":
+            return Speaker(_clean(phrase), "role")
     stripped = re.sub(r"^(?:the|a|an|another|one|two|several|some|many)\s+", "", phrase, flags=re.I)
     stripped = _possessive_to_demonym(stripped)
     tokens = [t.lower().strip(".,") for t in stripped.split()]
     if not tokens:
         return None
     if tokens[-1] in ORG_HEADS or any(t in ORG_HEADS for t in tokens[-2:]) and tokens[-1] not in ROLE_HEADS:
-        return Speaker(canonical_org(stripped), "organization")
+        return Speaker(canonical_org(stripped, defaults=False), "organization")
     if tokens[-1] in ROLE_HEADS or tokens[-1].rstrip("s") in ROLE_HEADS:
         if tokens[-1] in {"ministry", "agency", "authorities"}:
-            return Speaker(canonical_org(stripped), "organization")
+            return Speaker(canonical_org(stripped, defaults=False), "organization")
         return Speaker(stripped, "role")
     return None
 
@@ -154,14 +162,16 @@ def _role_title(role: str | None) -> str | None:
     return role[0].upper() + role[1:] if role else None
 
 
-def canonical_org(phrase: str) -> str:
-    """An organisation's name with nationality as an adjective and defaults filled in."""
+def canonical_org(phrase: str, defaults: bool = True) -> str:
+    """An organisation's name with nationality as an adjective and (unless told not to) the
+    default nationality filled in for a bare name ('air force' -> 'Ukrainian air force')."""
     phrase = _possessive_to_demonym(_clean(phrase))
     phrase = re.sub(r"^(?:the|a|an)\s+", "", phrase, flags=re.I)
     low = phrase.lower()
-    for bare, full in DEFAULT_ORG.items():
-        if low == bare:
-            return full
+    if defaults:
+        for bare, full in DEFAULT_ORG.items():
+            if low == bare:
+                return full
     if low.endswith("military intelligence agency"):
         return phrase[: -len(" agency")]
     return phrase

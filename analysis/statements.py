@@ -126,6 +126,10 @@ def left_subject(masked: str, original: str, cue_start: int) -> tuple[str, str |
         parts = [p.strip() for p in orig[:-1]]
         if len(parts) >= 2 and _APPOSITIVE_START.match(parts[-1] or "a"):
             return _last_piece(orig[-3], mask[-3]), parts[-1]
+        if len(parts) >= 2 and re.fullmatch(r"(?:[A-Z][\w.'’-]*\s+){0,3}[A-Z][\w'’-]+", parts[-1]):
+            named = parse_np(parts[-1])
+            if named is not None and named.kind == "person":  # "A Pentagon spokesman, Colonel Dana Whitfield, said"
+                return parts[-1], parts[-2]
         return None
     if mask[-1].strip().lower() == "who" and len(orig) >= 2:
         return _last_piece(orig[-2], mask[-2]), None
@@ -371,6 +375,9 @@ def _turn_speaker(ctx: Context, label: str, body: str) -> tuple[Speaker, str]:
     asks = low in ASKER_LABELS or low == ctx.first_turn_label.lower() and low not in ANSWER_LABELS
     mode = "question" if asks and not re.match(r"^\s*thank", body, re.I) else "interview"
     if low in ("q", "question"):
+        asker = ctx.interviewer()
+        if asker:
+            return Speaker(asker, "person", "Interviewer"), mode
         return Speaker("Interviewer", "role", "Interviewer"), mode
     if low in ANSWER_LABELS:
         name = ctx.interviewee()
