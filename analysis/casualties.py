@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 from .context import Context, Unit
 from .numbers import COUNT, Count, parse_count
-from .places import PlaceMention
+from .places import PlaceMention, lookup
 
 KILL = r"kill(?:ed|ing|s)?|dead|died|dies|die|deaths?|lives|life|perished|fatalit(?:y|ies)"
 HURT = r"injur(?:ed|ing|ies|y|es)|wound(?:ed|ing|s)?|hurt|casualties|hospitali[sz]ed"
@@ -152,7 +152,8 @@ def _clause_before(text: str, start: int) -> str:
     head = text[max(0, start - 140):start]
     head = re.sub(r"\s+(?:were|was|had\s+been|have\s+been|has\s+been|are|is|may\s+have\s+been|"
                   r"might\s+have\s+been|were\s+being|had|have|remained|also|reportedly|been|all|each|"
-                  r"sustained|suffered|received|got|were\s+left|was\s+left)\s*$", "", head, flags=re.I)
+                  r"sustained|suffered|received|got|were\s+left|was\s+left|confirmed|reported|officially|"
+                  r"(?:had|have|has)\s+been\s+(?:confirmed|reported))\s*$", "", head, flags=re.I)
     head = re.sub(r",\s*(?:including|among\s+them)\s[^,]*,?\s*$", " ", head, flags=re.I)
     pieces = re.split(r"[.;:,]|\b(?:and|when|after|while|but|as|that|which|who|where)\b|x{2,}", head, flags=re.I)
     return pieces[-1].strip() if pieces else ""
@@ -527,9 +528,29 @@ def _where(ctx: Context, unit: Unit, places: list[PlaceMention], multi: bool,
 
 
 def _named_settlement(text: str) -> str | None:
-    """A place the gazetteer may not hold, named as 'the village of X' / 'the town of X'."""
-    match = re.search(r"\b(?:village|town|city|settlement|hamlet|township)\s+of\s+([A-Z][\w'’-]+(?:[ -][A-Z][\w'’-]+)?)", text)
-    return match.group(1) if match else None
+    """A place the gazetteer may not hold: 'the village of X', 'the town of X', or 'In X,' / 'in X'
+    where X is a capitalised name that is no month, weekday or known body."""
+    match = re.search(r"\b(?:village|town|city|settlement|hamlet|township|community)\s+of\s+([A-Z][\w'’-]+(?:[ -][A-Z][\w'’-]+)?)", text)
+    if match:
+        return match.group(1)
+    for match in re.finditer(r"\b(?:[Ii]n|[Nn]ear|[Oo]utside)\s+([A-Z][a-z'’-]{3,}(?:[ -][A-Z][a-z'’-]+)?)\b(?!['’]s|\s+(?:region|Oblast|oblast|province|district))", text):
+        word = match.group(1)
+        if word.split()[0].lower() not in _NOT_SETTLEMENTS and lookup(word) is None:
+            return word
+    return None
+
+
+# Capitalised words after "in" that are not settlements.
+_NOT_SETTLEMENTS = {"january", "february", "march", "april", "may", "june", "july", "august", "september",
+                    "october", "november", "december", "monday", "tuesday", "wednesday", "thursday", "friday",
+                    "saturday", "sunday", "ukraine", "russia", "europe", "the", "a", "an", "his", "her", "their",
+                    "its", "total", "addition", "response", "particular", "general", "moscow", "kyiv", "washington",
+                    "belarus", "crimea", "telegram", "donbas", "english", "russian", "ukrainian", "spring",
+                    "summer", "autumn", "winter", "february", "parliament", "court", "hospital", "brussels",
+                    "london", "paris", "berlin", "warsaw", "beijing", "tehran", "seoul", "pyongyang", "geneva",
+                    "istanbul", "minsk", "latvia", "poland", "romania", "moldova", "germany", "france", "britain",
+                    "america", "china", "iran", "india", "turkey", "nato", "western", "eastern", "southern",
+                    "northern", "central", "soviet", "this", "that", "these", "those", "some", "many", "all"}
 
 
 def _new_attack(unit: Unit) -> bool:

@@ -21,9 +21,11 @@ DEMONYM = {"russia": "Russian", "belarus": "Belarusian", "north korea": "North K
 
 _FORCE = re.compile(rf"(?P<count>{COUNT})[”\"’]?\s+(?P<force>{MODIFIER}(?:{FORCE_NOUN}))\b", re.I)
 _NOUN_ONLY = re.compile(rf"\b(?:{FORCE_NOUN})\b", re.I)  # cheap pre-check before the count patterns
-_PUT_OR_BARE_HINT = re.compile(r"\bput\b|,\s*(?:closer|around|about|nearly|roughly|up|no|more)\b", re.I)
-_PUT = re.compile(rf"\bput\s+(?:it|the\s+(?:figure|number|total|count|strength))\s+(?:\w+\s+)?(?:,\s*)?(?:at|to|closer\s+to|around|near)?\s*(?P<count>{COUNT})\b", re.I)
-_BARE = re.compile(rf",\s*(?P<count>(?:closer\s+to|around|about|nearly|roughly|up\s+to|no\s+more\s+than|more\s+than)\s+[\d,]{{4,}})\b", re.I)
+_PUT_OR_BARE_HINT = re.compile(r"\bput\b|\b(?:closer|around|about|nearly|roughly|up\s+to|no\s+more|more\s+than|at\s+least|some|at\s+most)\s+\d", re.I)
+_PUT = re.compile(rf"\bput\s+(?:it|the\s+(?:figure|number|total|count|strength))(?:\s+\w+)?\s*,?\s*(?:at|to|closer\s+to|around|near)?\s*(?P<count>{COUNT})\b", re.I)
+_QUALIFIED = r"(?:closer\s+to|around|about|nearly|roughly|up\s+to|no\s+more\s+than|more\s+than|at\s+least|some|at\s+most)"
+_BARE = re.compile(rf"(?:,|\bsay|\bestimate|\bthink|\bbelieve|\bfigure\s+(?:is|was|of))\s*(?P<count>{_QUALIFIED}\s+[\d,]{{5,}})\b"
+                   rf"|(?P<count2>{_QUALIFIED}\s+[\d,]{{5,}})\s+(?:remain(?:ed)?|were|are|have\s+been)\s+(?:at|in|on|near|deployed|stationed)\b", re.I)
 _LOCATION = re.compile(r"\b(?:in|near|on|along|to|at|inside|into|around)\s+((?:the\s+|Russia['’]s\s+|Ukraine['’]s\s+)?"
                        r"(?:[A-Z][\w'’-]*\s*){1,3}(?:region|axis|border|front|direction|Oblast|oblast|area)?)", re.U)
 
@@ -66,13 +68,15 @@ def _figures(unit: Unit, last_force: str | None) -> list[tuple[str, str, int]]:
         if LOSS.search(clause):
             continue
         out.append((match.group("count"), " ".join(match.group("force").split()), unit.start + match.start()))
-    if not out and last_force:
+    if last_force or out:
         for pattern in (_PUT, _BARE):
             match = pattern.search(text)
             if match and not LOSS.search(_clause(text, match.start(), match.end())):
-                out.append((match.group("count"), last_force, unit.start + match.start()))
+                count = match.groupdict().get("count") or match.groupdict().get("count2")
+                if not any(parse_count(c) == parse_count(count) for c, _, _ in out):
+                    out.append((count, (out[0][1] if out else last_force), unit.start + match.start()))
                 break
-    return out
+    return sorted(out, key=lambda f: f[2])
 
 
 def _clause(text: str, start: int, end: int) -> str:
