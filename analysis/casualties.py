@@ -35,9 +35,10 @@ WEAPONS = [
     ("strike", r"\bstrikes?\b|\battacks?\b|\bexplosions?\b|\bstruck\b"),
 ]
 UPDATE = re.compile(r"\b(?:death\s+toll|toll|number\s+of\s+(?:dead|killed|injured|wounded|victims|casualties)|"
-                    r"number\s+of\s+people\s+(?:killed|injured|wounded))\b[^.]{0,60}?\b"
+                    r"number\s+of\s+people\s+(?:killed|injured|wounded))\b[^.]{0,120}?\b"
                     r"(?:rose|risen|has\s+risen|climbed|increased|reached|rises|jumped|grew|stands|stood|"
-                    r"remained|remains|is\s+now|was\s+now|now\s+stands)\b", re.I)
+                    r"remained|remains|is\s+now|was\s+now|now\s+stands)\b|"
+                    r"\bbring(?:ing|s)?\s+the\s+(?:death\s+)?toll\b", re.I)
 TOTAL = re.compile(r"\b(?:in\s+total|in\s+all|altogether|overall|a\s+total\s+of|combined|across\s+the\s+(?:region|country))\b", re.I)
 AMONG = re.compile(r"(?:^|[.;]\s*|\bwere\s+|\bwas\s+)among\s+(?:the\s+|those\s+)?(?:dead|killed|injured|wounded|victims|casualties)\b", re.I)
 PARTITIVE = re.compile(rf"\b(?:{COUNT})\s+of\s+(?:the\s+|those\s+)?(?:injured|wounded|dead|killed|victims|them|casualties)\b", re.I)
@@ -269,6 +270,10 @@ def _update(mention: Mention) -> bool:
     found = False
     for match in UPDATE.finditer(text):
         after = re.search(rf"\b(?:to|at|of)\s+({COUNT})\b", text[match.end():match.end() + 40], re.I)
+        if after is None:
+            after = re.search(rf"\b(?:to|at|of)\s+({COUNT})\b", text[match.start():match.end()], re.I)
+            if after is not None:
+                after = re.search(rf"\b(?:to|at|of)\s+({COUNT})\b", text[match.end() - len(after.group(0)):match.end() + 40], re.I)
         if not after:
             continue
         count = parse_count(after.group(1))
@@ -479,7 +484,7 @@ def _add(ctx: Context, incidents: list[Incident], unit: Unit, mention: Mention,
     if where is None:
         return
     country, region, place = where
-    date, date_text = _date_of(ctx, unit, incidents)
+    date, date_text = _date_of(ctx, unit, incidents) if not mention.update else (None, None)
     weapon = _weapon(ctx, unit)
     new = Incident(country, region, place, date, date_text, weapon,
                    perpetrator_of(unit.text, country) or perpetrator_of(_paragraph_text(ctx, unit), country),
@@ -516,8 +521,17 @@ def _where(ctx: Context, unit: Unit, places: list[PlaceMention], multi: bool,
             country, region, place = _spot(prev, prev_places[-1] if len({p.place.region for p in prev_places}) == 1 else prev_places[0])
             return country, region, village or place
     reporter_region = _reporter_region(ctx, unit)
+    if village is None:
+        for prev in reversed(ctx.units[max(0, unit.index - 3):unit.index]):
+            if prev.paragraph != unit.paragraph:
+                break
+            village = _named_settlement(prev.text)
+            if village:
+                break
     if reporter_region:
         return reporter_region.country, reporter_region.region, village
+    if village and incidents and incidents[-1].units[-1].section == unit.section:
+        return incidents[-1].country, incidents[-1].region, village
     if incidents and incidents[-1].units[-1].section == unit.section:
         last = incidents[-1]
         return last.country, last.region, village or (None if village is None and _new_attack(unit) else last.place)
@@ -592,8 +606,7 @@ def _spot(unit: Unit, chosen: PlaceMention) -> tuple[str, str | None, str | None
     before = unit.text[max(0, chosen.start - unit.start - 20):chosen.start - unit.start]
     if re.search(r"\b(?:near|outside|around|outskirts\s+of)\s+$", before, re.I) and p.region == p.name:
         return p.country, f"{p.name} Oblast", None
-    named = [m.place for m in unit.places if m.place.kind == "region" and m.start < chosen.start
-             and not any(o.place.kind == "city" and m.start < o.start < chosen.start for o in unit.places)]
+    named = [m.place for m in unit.places if m.place.kind == "region" and m.start < chosen.start]
     if named and p.region not in {r.region for r in named}:
         return named[0].country, named[0].region, chosen.surface
     return p.country, p.region, p.name
@@ -612,8 +625,9 @@ def _date_of(ctx: Context, unit: Unit, incidents: list[Incident]) -> tuple[str |
     for u in reversed(ctx.units[max(0, unit.index - 4):unit.index + 1]):
         if u.paragraph != unit.paragraph:
             break
-        if u.dates:
-            return best_date(u.dates, previous)
+        dates = [d for d in u.dates if not re.match(r"(?:by|until|as\s+of)\s", d.text, re.I)]  # report time, not event time
+        if dates:
+            return best_date(dates, previous)
     return None, None
 
 
@@ -646,6 +660,9 @@ def _match(incidents: list[Incident], new: Incident) -> Incident | None:
             continue
         if old.weapon and new.weapon and old.weapon != new.weapon and "strike" not in (old.weapon, new.weapon):
             continue
+        if (old.place is None) != (new.place is None) and _larger(old if old.place is None else new,
+                                                                  new if old.place is None else old):
+            continue  # a regional summary and one of the incidents it adds up
         return old
     return None
 
@@ -660,6 +677,16 @@ def _same_region(a: str, b: str) -> bool:
 
     ka, kb = region_key(a), region_key(b)
     return ka == kb or any({ka, kb} <= family for family in REGION_FAMILIES)
+
+
+def _larger(summary: Incident, detail: Incident) -> bool:
+    """True where a placeless summary states more deaths or injuries than a detail (so it sums several)."""
+    for slot in ("killed", "injured"):
+        a, b = getattr(summary, slot), getattr(detail, slot)
+        if a is not None and a.value is not None and (b is None or (b.value is not None and a.value > b.value)) and a.value > 0:
+            if b is not None or slot == "killed":
+                return True
+    return False
 
 
 def _merge(target: Incident, new: Incident, unit: Unit) -> None:
