@@ -1,0 +1,269 @@
+"""The report's plots as matplotlib figures (Agg, no pyplot state), and their deterministic PNG bytes.
+
+Every label that comes from an article goes through `label()`, which escapes `$` so that mathtext never
+parses article text (a stray `$\\frac` would otherwise raise and `$x$` would typeset).
+"""
+from __future__ import annotations
+
+import io
+import math
+import warnings
+from contextlib import contextmanager
+from typing import Iterator
+
+import matplotlib
+import pandas as pd
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.dates import AutoDateLocator, DateFormatter
+from matplotlib.figure import Figure
+from matplotlib.patches import Patch
+
+from .figures import dated_rows, format_count, incident_points, undated_count
+from .palette import (INJURED_COLOUR, KILLED_COLOUR, MODE_COLOURS, TABLE_COLOURS, TABLE_EDGES, TABLE_TITLES)
+from .places import places_table
+from .schema import MODES, TABLES, Tables
+
+DPI = 100
+WIDTH = 8.0  # inches
+MAX_LABEL = 42
+MAX_SPEAKERS = 15
+MAX_TIMELINE_ROWS = 40
+# rcParams under which every figure is built and drawn: no TeX, fixed SVG ids, a font every system has.
+RC = {"text.usetex": False, "svg.hashsalt": "war-news-report", "font.family": "DejaVu Sans",
+      "font.size": 9, "axes.titlesize": 11, "axes.titleweight": "bold", "axes.spines.top": False,
+      "axes.spines.right": False, "figure.dpi": DPI, "savefig.dpi": DPI}
+# Background dots of the map, by country.
+MAP_COUNTRY_COLOURS = {"Ukraine": "#c9d9ea", "Russia": "#e3d7cf"}
+MAP_OTHER_COLOUR = "#e4e4e4"
+MAP_MIN_EXTENT = (22.0, 41.0, 44.0, 53.0)  # lon0, lon1, lat0, lat1: mainland Ukraine at least
+
+
+def label(text: object, limit: int = MAX_LABEL) -> str:
+    """Article text made safe as a matplotlib label: one line, at most `limit` characters, `$` escaped."""
+    words = " ".join(str(text).split())
+    if len(words) > limit:
+        words = words[: limit - 1].rstrip() + "…"
+    return words.replace("$", r"\$")
+
+
+@contextmanager
+def _style() -> Iterator[None]:
+    """The report's rcParams, with glyph warnings for scripts DejaVu lacks silenced."""
+    with matplotlib.rc_context(RC), warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)
+        yield
+
+
+def _figure(height: float) -> Figure:
+    """A new Agg figure of the report's width."""
+    fig = Figure(figsize=(WIDTH, height), layout="constrained")
+    FigureCanvasAgg(fig)
+    return fig
+
+
+def _empty(fig: Figure, title: str, message: str) -> Figure:
+    """A figure that says there is nothing to plot."""
+    ax = fig.subplots()
+    ax.set_axis_off()
+    ax.set_title(title)
+    ax.text(0.5, 0.5, message, ha="center", va="center", transform=ax.transAxes, color="#555555")
+    return fig
+
+
+def _int(value: object) -> int:
+    """A count as an int, 0 where missing."""
+    return 0 if value is None or pd.isna(value) else int(value)
+
+
+def casualties_by_region(casualties: pd.DataFrame) -> Figure:
+    """Killed and injured per region (bars), the children among them hatched."""
+    title = "Casualties per region"
+    with _style():
+        if casualties.empty:
+            return _empty(_figure(2.0), title, "No casualty figures in this article.")
+        frame = casualties.assign(region=casualties["region"].fillna("unknown region").astype(object))
+        regions = list(dict.fromkeys(frame["region"]))
+        sums = {r: {c: sum(_int(v) for v in frame.loc[frame["region"] == r, c])
+                    for c in ("killed", "injured", "children_killed", "children_injured")} for r in regions}
+        fig = _figure(1.2 + 0.55 * len(regions))
+        ax = fig.subplots()
+        ys = list(range(len(regions)))[::-1]
+        high = max([1] + [max(s["killed"], s["injured"]) for s in sums.values()])
+        for y, region in zip(ys, regions):
+            s = sums[region]
+            for offset, kind, colour in ((0.2, "killed", KILLED_COLOUR), (-0.2, "injured", INJURED_COLOUR)):
+                ax.barh(y + offset, s[kind], height=0.38, color=colour)
+                children = s[f"children_{kind}"]
+                if children:
+                    ax.barh(y + offset, children, height=0.38, color=colour, hatch="////", edgecolor="white",
+                            linewidth=0)
+                note = f"{kind} {s[kind]:,}" + (f" (of them {children:,} children)" if children else "")
+                ax.text(max(s[kind], children) + high * 0.01, y + offset, note, va="center", fontsize=8)
+        ax.set_yticks(ys, [label(r) for r in regions])
+        ax.set_xlim(0, high * 1.35)
+        ax.set_xlabel("people (sum of the stated figures per region)")
+        ax.set_title(title)
+        ax.legend(handles=[Patch(color=KILLED_COLOUR, label="killed"), Patch(color=INJURED_COLOUR, label="injured"),
+                           Patch(facecolor="#777777", hatch="////", edgecolor="white", label="of them children")],
+                  loc="lower right", frameon=False)
+        return fig
+
+
+def launched_vs_destroyed(drone_counts: pd.DataFrame) -> Figure:
+    """Launched against destroyed per weapon and reporter, with the share intercepted where both are stated."""
+    title = "Launched against destroyed, per weapon and reporter"
+    with _style():
+        if drone_counts.empty:
+            return _empty(_figure(2.0), title, "No drone or missile counts in this article.")
+        fig = _figure(1.4 + 0.7 * len(drone_counts))
+        ax = fig.subplots()
+        rows = list(drone_counts.itertuples(index=False))
+        ys = list(range(len(rows)))[::-1]
+        high = max([1] + [max(_int(r.launched), _int(r.destroyed)) for r in rows])
+        labels = []
+        for y, row in zip(ys, rows):
+            weapon = row.weapon if isinstance(row.weapon, str) else f"{row.weapon_class}s"
+            side = row.attacker if isinstance(row.attacker, str) else "unattributed"
+            reporter = row.reporter if isinstance(row.reporter, str) else "no reporter named"
+            labels.append(f"{label(weapon, 20)} ({label(side, 12)})\nper {label(reporter, 30)}")
+            for offset, kind, colour in ((0.2, "launched", TABLE_EDGES["drone_counts"]),
+                                         (-0.2, "destroyed", TABLE_COLOURS["drone_counts"])):
+                value = getattr(row, kind)
+                ax.barh(y + offset, _int(value), height=0.38, color=colour)
+                ax.text(_int(value) + high * 0.01, y + offset,
+                        f"{kind} {format_count(value, getattr(row, f'{kind}_qualifier'))}", va="center", fontsize=8)
+            if _int(row.launched) and not pd.isna(row.destroyed):
+                share = f"intercepted {100 * _int(row.destroyed) / _int(row.launched):.0f}%"
+            else:
+                share = "interception share unknown"
+            ax.text(high * 1.62, y, share, va="center", ha="right", fontsize=8, fontweight="bold")
+        ax.set_yticks(ys, labels)
+        ax.set_xlim(0, high * 1.65)
+        ax.set_xlabel("weapons (drones or missiles)")
+        ax.set_title(title)
+        return fig
+
+
+def statements_by_speaker(statements: pd.DataFrame) -> Figure:
+    """Statements per speaker, stacked by mode (direct, partial, reported, interview, question)."""
+    title = "Statements per speaker, by mode"
+    with _style():
+        if statements.empty:
+            return _empty(_figure(2.0), title, "No attributed statements in this article.")
+        counts = pd.crosstab(statements["speaker"].astype(object), statements["mode"].astype(object))
+        counts = counts.reindex(columns=[m for m in MODES if m in counts.columns])
+        order = counts.sum(axis=1).sort_values(ascending=False, kind="stable")
+        if len(order) > MAX_SPEAKERS:
+            keep = list(order.index[: MAX_SPEAKERS - 1])
+            others = counts.drop(index=keep).sum().rename(f"{len(order) - len(keep)} other speakers")
+            counts = pd.concat([counts.loc[keep], others.to_frame().T])
+        else:
+            counts = counts.loc[list(order.index)]
+        fig = _figure(1.2 + 0.32 * len(counts))
+        ax = fig.subplots()
+        ys = list(range(len(counts)))[::-1]
+        left = [0] * len(counts)
+        for mode in counts.columns:
+            values = [int(v) for v in counts[mode]]
+            ax.barh(ys, values, left=left, color=MODE_COLOURS[mode], label=mode, height=0.7)
+            left = [a + b for a, b in zip(left, values)]
+        for y, total in zip(ys, left):
+            ax.text(total + 0.1, y, str(total), va="center", fontsize=8)
+        ax.set_yticks(ys, [label(s) for s in counts.index])
+        ax.set_xlim(0, max(left) * 1.15 + 1)
+        ax.xaxis.get_major_locator().set_params(integer=True)
+        ax.set_xlabel("statements")
+        ax.set_title(title)
+        ax.legend(title="mode", loc="lower right", frameon=False)
+        return fig
+
+
+def timeline(tables: Tables) -> Figure:
+    """Dated rows of the four tables on one time axis: one line per row, coloured by its table."""
+    title = "Timeline of dated rows"
+    undated = undated_count(tables)
+    with _style():
+        rows = dated_rows(tables)
+        if rows.empty:
+            return _empty(_figure(2.0), title, f"No row has a resolved date ({undated} undated rows).")
+        rows = rows.iloc[:MAX_TIMELINE_ROWS]
+        fig = _figure(1.3 + 0.27 * len(rows))
+        ax = fig.subplots()
+        ys = list(range(len(rows)))[::-1]
+        for table in TABLES:
+            mine = [(y, day) for y, day, t in zip(ys, rows["date"], rows["table"]) if t == table]
+            if mine:
+                ax.scatter([d for _, d in mine], [y for y, _ in mine], s=55, color=TABLE_COLOURS[table],
+                           edgecolor=TABLE_EDGES[table], zorder=3, label=TABLE_TITLES[table])
+        ax.hlines(ys, rows["date"].min(), rows["date"], color="#e6e6e6", linewidth=0.8, zorder=1)
+        ax.set_yticks(ys, [label(text) for text in rows["label"]])
+        for tick, table in zip(ax.get_yticklabels(), rows["table"]):
+            tick.set_color(TABLE_EDGES[table])
+        lo, hi = rows["date"].min(), rows["date"].max()
+        pad = max(pd.Timedelta(days=1), (hi - lo) * 0.06)
+        ax.set_xlim(lo - pad, hi + pad)
+        ax.xaxis.set_major_locator(AutoDateLocator(minticks=3, maxticks=6))
+        ax.xaxis.set_major_formatter(DateFormatter("%d %b %Y"))
+        ax.grid(axis="x", color="#eeeeee")
+        ax.set_xlabel(f"date the thing happened or was said ({undated} undated rows not shown)")
+        ax.set_title(title)
+        fig.legend(loc="outside lower center", ncols=4, frameon=False, fontsize=8)
+        return fig
+
+
+def incident_map(casualties: pd.DataFrame) -> Figure:
+    """Incidents on the packaged gazetteer's coordinates (no tiles), sized by people killed and injured."""
+    title = "Incidents on the map (gazetteer coordinates, no base map)"
+    with _style():
+        points = incident_points(casualties)
+        located = points.dropna(subset=["lat", "lon"])
+        fig = _figure(5.6)
+        ax = fig.subplots()
+        lon0, lon1, lat0, lat1 = MAP_MIN_EXTENT
+        if not located.empty:
+            lon0, lon1 = min(lon0, float(located["lon"].min()) - 1), max(lon1, float(located["lon"].max()) + 1)
+            lat0, lat1 = min(lat0, float(located["lat"].min()) - 1), max(lat1, float(located["lat"].max()) + 1)
+        background = [p for p in places_table() if p.lat is not None and p.lon is not None
+                      and lon0 <= p.lon <= lon1 and lat0 <= p.lat <= lat1]
+        for country in sorted({p.country for p in background}):
+            mine = [p for p in background if p.country == country]
+            ax.scatter([p.lon for p in mine], [p.lat for p in mine], s=9, marker="s",
+                       color=MAP_COUNTRY_COLOURS.get(country, MAP_OTHER_COLOUR), zorder=1,
+                       label=f"gazetteer places in {country}" if country in MAP_COUNTRY_COLOURS else None)
+        for (lat, lon), group in located.groupby(["lat", "lon"], sort=True):
+            people = sum(_int(k) + _int(i) for k, i in zip(group["killed"], group["injured"]))
+            ax.scatter([lon], [lat], s=40 + 25 * math.sqrt(people), color=TABLE_COLOURS["casualties"],
+                       edgecolor=TABLE_EDGES["casualties"], linewidth=1.2, zorder=3, alpha=0.9)
+            ids = ", ".join(str(i) for i in group["incident_id"])
+            names = " / ".join(dict.fromkeys(str(n) for n in group["label"]))
+            ax.annotate(f"{label(ids, 20)} {label(names, 30)}\n{people:,} killed or injured", (lon, lat),
+                        xytext=(7, 5), textcoords="offset points", fontsize=7, zorder=4)
+        missing = points[points["lat"].isna()]
+        if not missing.empty:
+            ax.text(0.01, 0.01, label("not on the map: " + ", ".join(str(i) for i in missing["incident_id"]), 80),
+                    transform=ax.transAxes, fontsize=7, color="#555555")
+        ax.set_xlim(lon0, lon1)
+        ax.set_ylim(lat0, lat1)
+        ax.set_aspect(1 / math.cos(math.radians((lat0 + lat1) / 2)))
+        ax.grid(color="#f0f0f0", zorder=0)
+        ax.set_xlabel("longitude (°E)")
+        ax.set_ylabel("latitude (°N)")
+        ax.set_title(title)
+        ax.legend(loc="upper left", frameon=False, fontsize=7, markerscale=1.5)
+        return fig
+
+
+def png_bytes(fig: Figure) -> bytes:
+    """The figure as PNG at a fixed dpi with no timestamp or software tag: same input, same bytes."""
+    buffer = io.BytesIO()
+    with _style():
+        fig.savefig(buffer, format="png", dpi=DPI, metadata={"Software": None}, facecolor="white")
+    return buffer.getvalue()
+
+
+def image(fig: Figure, alt: str | None = None):
+    """The figure as an IPython PNG image for a notebook output (alt text: the figure's title)."""
+    from IPython.display import Image
+
+    title = alt or (fig.axes[0].get_title() if fig.axes else "plot")
+    return Image(data=png_bytes(fig), format="png", metadata={"alt": title})
