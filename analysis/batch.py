@@ -9,6 +9,7 @@ articles, and a re-run skips what is done: articles whose text and code version 
 from __future__ import annotations
 
 import argparse
+import functools
 import hashlib
 import json
 import os
@@ -30,10 +31,13 @@ STORE_NAME = "corpus.duckdb"
 FAILURES_NAME = "failures.csv"
 INDEX_NAME = "index.html"
 CORPUS_NAME = "corpus.html"
-STATE_DIR = ".batch"  # kernel logs and the corpus report's parameters
+STATE_DIR = ".batch"  # the corpus report's parameters
 REPORT_NAME = "report.html"
+ARTICLE_TEXT = "article.txt"
+CORPUS_TITLE = "Corpus overview"
 TMP_MARK = ".tmp-"
 FAILURE_COLUMNS = ["origin", "article_id", "reason"]
+CORPUS_NOTEBOOK = Path(__file__).resolve().parents[1] / "notebooks" / "corpus_report.ipynb"
 
 
 # ---------------------------------------------------------------- files
@@ -107,21 +111,22 @@ class Settings:
     code_version: str
 
 
-def process_job(job: Job, settings: Settings) -> dict:
+def process_job(job: Job, settings: Settings, kernel) -> dict:
     """Write one article's files (text, tables, report) under its folder; the result for the parent."""
-    from . import batch_render as render
+    from . import kernels, report
 
     folder = job_paths(settings.out, job.article_id)
     started = time.perf_counter()
     clean_temporaries(folder)
     meta = job.meta(code_version=settings.code_version)
     try:
-        write_atomic(folder / "article.txt", job.text)
+        write_atomic(folder / ARTICLE_TEXT, job.text)
         side = {"title": job.title, "published": job.published, "source": job.source, "url": job.url}
         write_atomic(folder / "article.meta.json", json.dumps(side, indent=2, ensure_ascii=False))
         tables = extract_job(job)
-        params = render.article_parameters(folder / "article.txt", job.published)
-        html = render.render(settings.notebook, params, engine_name="warm", timeout=settings.timeout)
+        params = report.report_parameters(str(folder / ARTICLE_TEXT), job.published, job.title, job.source)
+        nb = kernels.execute(kernel, settings.notebook, params, settings.timeout)
+        html = report.export_html(nb, params["title"] or job.article_id)
         for table, frame in tables.items():
             write_atomic(folder / f"{table}.csv", frame.to_csv(index=False))
         write_atomic(folder / REPORT_NAME, html)
@@ -137,13 +142,13 @@ def process_job(job: Job, settings: Settings) -> dict:
             "seconds": time.perf_counter() - started}
 
 
-def render_corpus(params: dict, settings: Settings) -> dict:
+def render_corpus(params: dict, settings: Settings, kernel) -> dict:
     """Render the corpus notebook to OUT/corpus.html; the result for the parent."""
-    from . import batch_render as render
+    from . import kernels, report
 
     try:
-        html = render.render(settings.corpus_notebook, params, engine_name="warm", timeout=settings.timeout * 5)
-        write_atomic(settings.out / CORPUS_NAME, html)
+        nb = kernels.execute(kernel, settings.corpus_notebook, params, settings.timeout * 5)
+        write_atomic(settings.out / CORPUS_NAME, report.export_html(nb, CORPUS_TITLE))
         return {"corpus": "ok", "error": None}
     except Exception as err:  # noqa: BLE001
         return {"corpus": "failed", "error": one_line(err)}
@@ -151,20 +156,17 @@ def render_corpus(params: dict, settings: Settings) -> dict:
 
 def worker_main(conn, settings: Settings, index: int) -> None:
     """A worker process: start one warm kernel, then process the tasks the parent sends until told to stop."""
-    from . import kernels
+    from . import kernels, report
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
     os.environ.setdefault("MPLBACKEND", "Agg")
-    logs = settings.out / STATE_DIR
-    logs.mkdir(parents=True, exist_ok=True)
-    log = open(logs / f"kernel-{index}.log", "a", encoding="utf-8")
-    kernels.register()
+    # One exporter per worker: building it (template loading) costs more than an export.
+    report.html_exporter = functools.lru_cache(maxsize=1)(report.html_exporter)
     try:
-        kernel = kernels.WarmKernel(stderr=log).start()
+        kernel = kernels.WarmKernel().start()
     except Exception as err:  # noqa: BLE001
         conn.send(("error", f"could not start a kernel: {one_line(err)}"))
         return
-    kernels.use_kernel(kernel)
     conn.send(("ready", os.getpid()))
     try:
         while True:
@@ -176,7 +178,10 @@ def worker_main(conn, settings: Settings, index: int) -> None:
                 break
             kind, payload = task
             try:
-                result = process_job(payload, settings) if kind == "article" else render_corpus(payload, settings)
+                if kind == "article":
+                    result = process_job(payload, settings, kernel)
+                else:
+                    result = render_corpus(payload, settings, kernel)
             except Exception:  # noqa: BLE001 - never leave the parent waiting
                 result = {"article_id": getattr(payload, "article_id", None), "crash": traceback.format_exc()}
             try:
@@ -184,8 +189,7 @@ def worker_main(conn, settings: Settings, index: int) -> None:
             except (BrokenPipeError, OSError):
                 break
     finally:
-        kernels.current_kernel().shutdown()
-        log.close()
+        kernel.shutdown()
 
 
 # ---------------------------------------------------------------- parent side
@@ -363,15 +367,15 @@ def run_batch(inputs: list[str], out: Path, workers: int = 2, timeout: int = DEF
               retry_failed: bool = False, date_from: str | None = None, date_to: str | None = None,
               regions: list[str] | None = None, progress: bool = True) -> Summary:
     """Process every article of the inputs that needs it; write store, failures.csv, index and corpus report."""
-    from . import batch_render as render, store
+    from . import report, store
     from .articles import DEFAULT_MAX_BYTES
 
     began = time.perf_counter()
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
     clean_temporaries(out)
-    notebook = Path(notebook or render.ARTICLE_NOTEBOOK)
-    corpus_notebook = Path(corpus_notebook or render.CORPUS_NOTEBOOK)
+    notebook = Path(notebook or report.NOTEBOOK).resolve()
+    corpus_notebook = Path(corpus_notebook or CORPUS_NOTEBOOK).resolve()
     settings = Settings(out=out, notebook=notebook, corpus_notebook=corpus_notebook, timeout=timeout,
                         code_version=code_version([notebook, corpus_notebook]))
     jobs, input_failures = read_all(inputs, max_bytes or DEFAULT_MAX_BYTES)

@@ -1,84 +1,89 @@
-"""Warm kernels: a papermill engine that runs notebook after notebook in one kernel started once.
+"""Warm kernels: notebook after notebook in one kernel started once, the namespace reset in between.
 
-papermill starts a kernel per notebook (papermill #326, #583, #616). `WarmKernel` starts one
-kernel and keeps it; the `warm` engine, registered with papermill, executes each notebook in it
-after resetting the user namespace (`%reset -f`, figures closed, execution count back to 1), so
-a notebook sees a fresh namespace while imported modules stay loaded. A kernel that dies or
-hangs past the timeout is restarted, and the error goes back to the caller.
+papermill starts a kernel per notebook (papermill #326, #583, #616). A `WarmKernel` is started
+once (by `analysis.report.start_kernel`, so it has the environment and working directory of a
+single `report` run) and handed to papermill through the report's engine for every notebook.
+Before each notebook the user namespace is reset (`%reset -f`, figures closed, execution count
+back to 1): the notebook sees a fresh namespace while imported modules stay loaded. A kernel
+that dies or hangs past the timeout is replaced, and the error goes back to the caller.
 """
 from __future__ import annotations
 
-import logging
+import time
+from pathlib import Path
 from typing import Any
 
-import nbformat
 from jupyter_core.utils import run_sync
-from nbclient import NotebookClient
-from nbclient.exceptions import CellTimeoutError, DeadKernelError
-from papermill.clientwrap import PapermillNotebookClient
-from papermill.engines import NBClientEngine, papermill_engines
-
-ENGINE_NAME = "warm"
-log = logging.getLogger(__name__)
 
 # Run silently before every notebook: a fresh user namespace, no figures left open, In[1] next.
+# Run silently before every notebook: a fresh user namespace (IPython's `%reset -f`, minus its full
+# garbage collection, which costs a quarter of a second with pandas loaded), no figures left open,
+# and In[1] next, as in a new kernel.
 RESET_CODE = """\
-get_ipython().run_line_magic('reset', '-f')
-import sys as _sys
-if 'matplotlib.pyplot' in _sys.modules:
-    _sys.modules['matplotlib.pyplot'].close('all')
-del _sys
-get_ipython().execution_count = 1
+def _fresh_namespace(shell):
+    import gc, sys
+    collect = gc.collect
+    gc.collect = lambda *args, **kwargs: 0
+    try:
+        shell.reset(new_session=False)
+    finally:
+        gc.collect = collect
+    if 'matplotlib.pyplot' in sys.modules:
+        sys.modules['matplotlib.pyplot'].close('all')
+    shell.execution_count = 1
+_fresh_namespace(get_ipython())
 """
 
 
-class WarmKernel:
-    """One Jupyter kernel, started once and reused; restarted when it dies or hangs."""
+class KernelCodeError(RuntimeError):
+    """Code run silently in a kernel failed or got no answer."""
 
-    def __init__(self, kernel_name: str = "python3", startup_timeout: int = 60, preload: str = "",
-                 stderr: Any = None, cwd: str | None = None) -> None:
-        self.kernel_name = kernel_name
-        self.startup_timeout = startup_timeout
-        self.preload = preload
-        self.stderr = stderr  # where the kernel's own stdout/stderr go (a file, DEVNULL, None: inherit)
-        self.cwd = cwd
-        self.client: NotebookClient | None = None
+
+class WarmKernel:
+    """One Jupyter kernel, started once and reused; replaced when it dies or hangs."""
+
+    def __init__(self, cwd: Path | None = None) -> None:
+        from . import report
+
+        self.cwd = Path(cwd or report.NOTEBOOK.parent)
+        self.km: Any = None
+        self.kc: Any = None  # the notebooks' client, opened by nbclient on the first run and kept
+        self._shell: Any = None
         self.restarts = 0
 
-    @property
-    def km(self):
-        """The kernel manager."""
-        return self.client.km if self.client else None
-
-    @property
-    def kc(self):
-        """The kernel client (channels open)."""
-        return self.client.kc if self.client else None
-
     def start(self) -> "WarmKernel":
-        """Start the kernel and its client, and run the preload code (imports worth keeping warm)."""
-        nb = nbformat.v4.new_notebook()
-        nb.metadata["kernelspec"] = {"name": self.kernel_name, "language": "python", "display_name": "Python 3"}
-        self.client = NotebookClient(nb, kernel_name=self.kernel_name, startup_timeout=self.startup_timeout)
-        self.client.km = self.client.create_kernel_manager()
-        launch: dict[str, Any] = {"cwd": self.cwd} if self.cwd else {}
-        if self.stderr is not None:
-            launch.update(stdout=self.stderr, stderr=self.stderr)
-        self.client.start_new_kernel(**launch)
-        self.client.start_new_kernel_client()
-        if self.preload:
-            self.run_silently(self.preload)
+        """Start the kernel (as the `report` command does)."""
+        from . import report
+
+        self.km = report.start_kernel(self.cwd)
         return self
 
-    def run_silently(self, code: str, timeout: int = 60) -> None:
-        """Run code in the kernel without output or history; raises if it fails."""
-        assert self.client is not None and self.client.kc is not None
-        msg_id = self.client.kc.execute(code, silent=True, store_history=False)
-        self.client.timeout = timeout
-        reply = self.client.wait_for_reply(msg_id)
-        if reply is None or reply["content"].get("status") != "ok":
-            content = reply["content"] if reply else {}
-            raise RuntimeError(f"kernel code failed: {content.get('ename')}: {content.get('evalue')}")
+    def run_silently(self, code: str, timeout: float = 60) -> None:
+        """Run code in the kernel with no output and no history; raises KernelCodeError if it fails."""
+        if self._shell is None:
+            # Shell channel only: replies come back to this client alone, and no output piles up on iopub.
+            from jupyter_client.blocking import BlockingKernelClient
+
+            self._shell = BlockingKernelClient()
+            self._shell.load_connection_info(self.km.get_connection_info())
+            self._shell.start_channels(shell=True, iopub=False, stdin=False, hb=False, control=False)
+        msg_id = self._shell.execute(code, silent=True, store_history=False)
+        deadline = time.monotonic() + timeout
+        try:
+            while True:
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    raise KernelCodeError(f"no answer from the kernel in {timeout:.0f} s")
+                reply = self._shell.get_shell_msg(timeout=remaining)
+                if reply["parent_header"].get("msg_id") == msg_id:
+                    break
+        except KernelCodeError:
+            raise
+        except Exception as err:  # noqa: BLE001 - a queue timeout or a dead kernel
+            raise KernelCodeError(f"kernel did not answer: {type(err).__name__}: {err}") from err
+        if reply["content"].get("status") != "ok":
+            content = reply["content"]
+            raise KernelCodeError(f"kernel code failed: {content.get('ename')}: {content.get('evalue')}")
 
     def reset(self) -> None:
         """A fresh namespace for the next notebook (modules stay imported)."""
@@ -86,7 +91,7 @@ class WarmKernel:
 
     def alive(self) -> bool:
         """Whether the kernel process is running."""
-        return bool(self.client and self.client.km and run_sync(self.client.km.is_alive)())
+        return self.km is not None and bool(run_sync(self.km.is_alive)())
 
     def restart(self) -> None:
         """Replace the kernel by a new one (after a death or a hang)."""
@@ -95,57 +100,77 @@ class WarmKernel:
         self.start()
 
     def shutdown(self) -> None:
-        """Stop the kernel and close its channels."""
-        if self.client is None:
+        """Stop the kernel."""
+        from . import report
+
+        for client in (self._shell, self.kc):
+            if client is not None:
+                try:
+                    client.stop_channels()
+                except Exception:  # noqa: BLE001
+                    pass
+        self._shell = self.kc = None
+        if self.km is None:
             return
         try:
-            if self.client.kc is not None:
-                self.client.kc.stop_channels()
-            if self.client.km is not None and self.client.km.has_kernel:
-                run_sync(self.client.km.shutdown_kernel)(now=True)
-        except Exception as err:  # noqa: BLE001 - a dead kernel may refuse a clean shutdown
-            log.debug("kernel shutdown: %s", err)
-        self.client = None
+            report.stop_kernel(self.km)
+        except Exception:  # noqa: BLE001 - a dead kernel may refuse a clean shutdown
+            pass
+        self.km = None
 
 
-_CURRENT: dict[str, WarmKernel] = {}
+ENGINE_NAME = "warm"
 
 
-def use_kernel(kernel: WarmKernel) -> None:
-    """Make kernel the one the `warm` engine runs notebooks in (one per process)."""
-    _CURRENT["kernel"] = kernel
+def _register_engine() -> None:
+    """Register the `warm` papermill engine: execution in a WarmKernel through its long-lived client."""
+    from papermill.clientwrap import PapermillNotebookClient
+    from papermill.engines import NBClientEngine, papermill_engines
+    from papermill.log import logger
+
+    class WarmEngine(NBClientEngine):
+        """Runs a notebook in the WarmKernel passed as `warm`, keeping its client (channels) for the next one."""
+
+        @classmethod
+        def execute_managed_notebook(cls, nb_man, kernel_name, log_output=False, stdout_file=None,
+                                     stderr_file=None, start_timeout=60, execution_timeout=None, **kwargs):
+            """Execute the managed notebook in kwargs['warm']."""
+            warm = kwargs.pop("warm")
+            client = PapermillNotebookClient(nb_man, km=warm.km, kernel_name=kernel_name, log=logger,
+                                             timeout=execution_timeout or kwargs.get("timeout"),
+                                             startup_timeout=start_timeout, log_output=log_output,
+                                             stdout_file=stdout_file, stderr_file=stderr_file)
+            client.kc = warm.kc  # None the first time: nbclient opens the channels, we keep them
+            try:
+                return client.execute()
+            finally:
+                warm.kc = client.kc
+
+    papermill_engines.register(ENGINE_NAME, WarmEngine)
 
 
-def current_kernel() -> WarmKernel:
-    """The warm kernel of this process, started on first use."""
-    if "kernel" not in _CURRENT:
-        _CURRENT["kernel"] = WarmKernel().start()
-    return _CURRENT["kernel"]
+def execute(kernel: WarmKernel, notebook: Path, parameters: dict[str, Any], timeout: int) -> Any:
+    """The notebook executed by papermill (through `report.execute_notebook`) in the warm kernel after
+    a namespace reset; a kernel that dies or times out is replaced before the error is raised."""
+    from nbclient.exceptions import CellTimeoutError, DeadKernelError
 
+    from . import report
 
-class WarmEngine(NBClientEngine):
-    """papermill engine running notebooks in this process's warm kernel."""
-
-    @classmethod
-    def execute_managed_notebook(cls, nb_man, kernel_name, log_output=False, stdout_file=None, stderr_file=None,
-                                 start_timeout=60, execution_timeout=None, **kwargs: Any):
-        """Execute the parameterized notebook in the warm kernel, after a namespace reset."""
-        kernel = current_kernel()
+    _register_engine()
+    if not kernel.alive():
+        kernel.restart()
+    try:
+        kernel.reset()
+    except KernelCodeError:
+        kernel.restart()
+        kernel.reset()
+    try:
+        return report.execute_notebook(parameters, notebook=Path(notebook), engine_name=ENGINE_NAME,
+                                       timeout=timeout, warm=kernel)
+    except (DeadKernelError, CellTimeoutError, TimeoutError):
+        kernel.restart()
+        raise
+    except Exception:
         if not kernel.alive():
             kernel.restart()
-        kernel.reset()
-        client = PapermillNotebookClient(
-            nb_man, km=kernel.km, timeout=execution_timeout or kwargs.get("timeout"),
-            startup_timeout=start_timeout, kernel_name=kernel_name, log=log, log_output=log_output,
-            stdout_file=stdout_file, stderr_file=stderr_file)
-        client.kc = kernel.kc
-        try:
-            return client.execute()
-        except (DeadKernelError, CellTimeoutError):
-            kernel.restart()
-            raise
-
-
-def register() -> None:
-    """Register the `warm` engine with papermill (idempotent)."""
-    papermill_engines.register(ENGINE_NAME, WarmEngine)
+        raise
