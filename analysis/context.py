@@ -54,7 +54,7 @@ class Context:
         self.first_turn_label = turns[0].label if turns else ""
 
     def _units(self) -> list[Unit]:
-        """Units of every content paragraph, in order."""
+        """Units of every content paragraph, in order, with the places and dates inside each."""
         units: list[Unit] = []
         for para in self.layout.content():
             quotes = q.find_quotes(para.text)
@@ -63,15 +63,27 @@ class Context:
                 start, end = para.start + sent.start, para.start + sent.end
                 inside = [q.Quote(x.start - sent.start, min(x.end, sent.end) - sent.start, x.closed)
                           for x in quotes if sent.start <= x.start < sent.end]
-                raw = self.text[start:end]
-                unit = Unit(len(units), para.index, para.section, para.kind, start, end, raw,
-                            sent.text, inside)
-                unit.places = [PlaceMention(m.start + start, m.end + start, m.surface, m.place)
-                               for m in find_places(raw) if not _is_person_name(raw, m)]
-                unit.dates = [DateMention(d.start + start, d.end + start, d.text, d.kind, d.date)
-                              for d in find_dates(raw, self.published)]
-                units.append(unit)
+                units.append(Unit(len(units), para.index, para.section, para.kind, start, end,
+                                  self.text[start:end], sent.text, inside))
+        self._bucket(units)
         return units
+
+    def _bucket(self, units: list[Unit]) -> None:
+        """Find places and dates once in the whole text and hand each unit the ones inside it."""
+        places = [m for m in find_places(self.text) if not _is_person_name(self.text, m)]
+        dates = find_dates(self.text, self.published)
+        pi = di = 0
+        for unit in units:
+            while pi < len(places) and places[pi].start < unit.start:
+                pi += 1
+            while pi < len(places) and places[pi].end <= unit.end:
+                unit.places.append(places[pi])
+                pi += 1
+            while di < len(dates) and dates[di].start < unit.start:
+                di += 1
+            while di < len(dates) and dates[di].end <= unit.end:
+                unit.dates.append(dates[di])
+                di += 1
 
     # ---- dates -------------------------------------------------------------------------
     def date_near(self, unit: Unit, offset: int, reach: int = 45) -> tuple[str | None, str | None]:

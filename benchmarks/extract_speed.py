@@ -1,4 +1,4 @@
-"""Articles per second for extraction alone (text in, four DataFrames out), on the dev set and the
+"""Articles per second (CPU time of this process, so other load on the machine does not skew it) for extraction alone (text in, four DataFrames out), on the dev set and the
 seed repeated to at least 1,000 articles, on one core; with peak memory.
 
 Run: .venv/bin/python benchmarks/extract_speed.py [--count 1000] [--dev ../shared/dev/articles]
@@ -31,16 +31,16 @@ def main() -> None:
     args = parser.parse_args()
     articles = corpus(Path(args.dev), args.count)
     extract_tables(*articles[0])  # warm caches: gazetteer regex, compiled patterns
-    start = time.perf_counter()
+    start = time.process_time()
     rows = 0
     for text, published in articles:
         tables = extract_tables(text, published)
         rows += sum(len(f) for _, f in tables.items())
-    elapsed = time.perf_counter() - start
-    start = time.perf_counter()
+    elapsed = time.process_time() - start
+    start = time.process_time()
     for text, published in articles:
         extract_rows(text, published)
-    rows_only = time.perf_counter() - start
+    rows_only = time.process_time() - start
     tracemalloc.start()  # a separate pass: tracing slows Python several times over
     for text, published in articles[:100]:
         extract_tables(text, published)
