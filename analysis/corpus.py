@@ -184,6 +184,8 @@ def merge_incidents(casualties: pd.DataFrame, articles: pd.DataFrame) -> tuple[p
     sources = rows[["incident", "article_id", "title", "outlet", "day", "dated_by", "country", "region",
                     "place", "weapon", "killed", "killed_qualifier", "injured", "injured_qualifier",
                     "source", "evidence"]].reset_index(drop=True)
+    sources["day"] = pd.array([d.date().isoformat() if pd.notna(d) else None for d in sources["day"]], dtype="string")
+    sources["title"] = pd.array([_short(t, 80) for t in sources["title"]], dtype="string")
     return frame, sources
 
 
@@ -346,3 +348,27 @@ def corpus_summary(tables: dict[str, pd.DataFrame], incidents: pd.DataFrame) -> 
                                                    | incidents["injured_disagree"].astype(bool)).sum()) \
         if len(incidents) else 0
     return pd.DataFrame([row])
+
+
+INCIDENT_VIEW = ["incident", "day", "last_day", "country", "region", "places", "weapon", "sources", "killed",
+                 "killed_by_source", "injured", "injured_by_source"]
+CLAIM_VIEW = ["claim", "day", "attacker", "weapon_class", "weapon", "sources", "launched", "launched_by_source",
+              "destroyed", "destroyed_by_source", "share_min", "share_max"]
+
+
+def incident_view(incidents: pd.DataFrame) -> pd.DataFrame:
+    """The incidents table as shown: the range and each source's figures, not the helper columns."""
+    return incidents[[c for c in INCIDENT_VIEW if c in incidents.columns]]
+
+
+def disagreements(incidents: pd.DataFrame) -> pd.DataFrame:
+    """Merged incidents whose sources give different killed or injured figures, with every figure."""
+    if incidents.empty:
+        return incident_view(incidents)
+    differ = incidents["killed_disagree"].astype(bool) | incidents["injured_disagree"].astype(bool)
+    return incident_view(incidents[differ.to_numpy()]).reset_index(drop=True)
+
+
+def claim_view(claims: pd.DataFrame) -> pd.DataFrame:
+    """The merged launch/interception claims as shown."""
+    return claims[[c for c in CLAIM_VIEW if c in claims.columns]]
