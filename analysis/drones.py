@@ -35,13 +35,13 @@ DIVERT = (r"lost|jammed|suppressed|diverted|redirected|disappeared|failed\s+to\s
 
 _COUNT = rf"(?:{COUNT})"
 _PHRASE = re.compile(
-    rf"(?:(?P<none>neither|none)\s+of\s+(?:the\s+)?(?:(?P<nn>{_COUNT})\s+)?|(?P<all>all)\s+(?:of\s+the\s+)?(?P<an>{_COUNT})\s+|"
+    rf"(?:(?P<none>neither|none)\s+of\s+(?:the\s+)?(?:(?P<nn>{_COUNT})\s+)?|(?P<all>all)\s+(?:of\s+the\s+)?(?P<an>{_COUNT})\s+|(?P<both>both)\s+(?:of\s+the\s+)?|"
     rf"(?<![\w-])(?P<k>{_COUNT})\s+(?:(?:of|out\s+of)\s+(?:the\s+)?(?:(?P<n>{_COUNT})\s+)?)?)"
     rf"(?P<w>{MODIFIER}{NOUN})(?![\w-])", re.I)
 _NOUN_ONLY = re.compile(NOUN, re.I)  # cheap pre-check before the count patterns
 _VERB_LEFT = re.compile(rf"\b(?P<launch>{LAUNCH})\b|\b(?P<destroy>{DESTROY})\b|\b(?P<divert>{DIVERT})\b", re.I)
 _OF_WHICH = re.compile(rf"\b(?:of\s+which|of\s+them|of\s+these)\s*,?\s+(?P<k>{_COUNT})\s+(?:were|was|had\s+been)?\s*(?P<v>{DESTROY}|{DIVERT})", re.I)
-_THEN = re.compile(rf"(?:,|\band\b|\bwhile\b|;)\s+(?:another\s+|a\s+further\s+)?(?P<k>{_COUNT})\s+(?:more\s+|others?\s+)?(?:were|was|had\s+been)?\s*(?:\w+\s+)?(?P<v>{DESTROY}|{DIVERT})", re.I)
+_THEN = re.compile(rf"(?:,|\band\b|\bwhile\b|;)\s+(?:another\s+|a\s+further\s+)?(?P<k>{_COUNT})\s+(?:more\s+|others?\s+)?(?:were|was|had\s+been)?\s*(?:\w+\s+)?[\"“”']?(?P<v>{DESTROY}|{DIVERT})", re.I)
 _LEAD_DIVERT = re.compile(rf"^(?:another|a\s+further|further)\s+(?P<k>{_COUNT})\s+(?P<w>{MODIFIER}{NOUN})?\s*(?:were|was|had\s+been)?\s*(?:\w+\s+)?(?P<v>{DIVERT}|{DESTROY})", re.I)
 _OF_THE = re.compile(rf"^(?:of\s+the\s+(?P<w>{MODIFIER}{NOUN}),?\s+)(?P<k>{_COUNT})\s+(?:were|was)\s+(?P<v>{DESTROY}|{DIVERT})", re.I)
 _MOST = re.compile(rf"^(?:most|the\s+majority|many|nearly\s+all|almost\s+all)\s+(?:of\s+(?:the|them)\s*)?(?P<w>{MODIFIER}{NOUN})?\s*(?:were|was)\s+(?:\w+\s+)?(?P<v>{DESTROY})", re.I)
@@ -145,6 +145,8 @@ def _read_unit(ctx: Context, unit: Unit, claims: list[Claim]) -> None:
         if count is None and launched is None:
             continue
         attacker = _attacker(ctx, unit, match, reporter, slot)
+        if _is_breakdown(claims, attacker, wclass, reporter, slot, count, launched, text[match.end():]):
+            continue
         claim = _claim_for(claims, attacker, wclass, wtype, reporter, slot, unit, count, launched)
         _fill(claim, slot, count, launched)
         claim.area = claim.area or _area(text, match.end())
@@ -172,8 +174,13 @@ def _read_unit(ctx: Context, unit: Unit, claims: list[Claim]) -> None:
     del last
 
 
+_OTHER_VERB_RIGHT = re.compile(r"^\s+(?:\w+\s+)?(?:returned|hit|struck|reached|fell|crashed|flew|exploded|landed|damaged|caused)\b", re.I)
+
+
 def _slot(text: str, match: re.Match) -> str | None:
     """'launched', 'destroyed' or 'diverted' for a weapon phrase, from the verb that governs it."""
+    if _OTHER_VERB_RIGHT.match(text[match.end():]) and not match.group("none"):
+        return None
     if match.group("none"):
         right = _PASSIVE_RIGHT.match(text[match.end():])
         return "destroyed" if right and _verb_slot(right.group("v")) == "destroyed" else None
@@ -195,6 +202,18 @@ def _slot(text: str, match: re.Match) -> str | None:
     return "launched" if verb.group("launch") else "destroyed" if verb.group("destroy") else "diverted"
 
 
+def _is_breakdown(claims: list[Claim], attacker, wclass, reporter, slot, count, launched, after: str) -> bool:
+    """True for a per-region part of a total already told ('28 drones were shot down over the
+    Saratov Region' after '41 drones were destroyed')."""
+    if slot != "destroyed" or launched is not None or count is None or count.value is None:
+        return False
+    if not re.match(r"^[^.;]{0,40}?\b(?:over|in|above)\s+(?:the\s+)?(?:territory\s+of\s+(?:the\s+)?)?[A-Z]", after):
+        return False
+    return any(c.weapon_class == wclass and c.attacker in (attacker, None) and c.reporter in (reporter, None)
+               and c.destroyed is not None and c.destroyed.value is not None and c.destroyed.value > count.value
+               for c in claims)
+
+
 def _verb_slot(verb: str) -> str:
     """Slot a verb fills."""
     if re.fullmatch(DESTROY, verb.strip(), re.I):
@@ -212,6 +231,8 @@ def _counts(match: re.Match) -> tuple[Count | None, Count | None]:
     if match.group("all"):
         total = parse_count(match.group("an"))
         return total, total
+    if match.group("both"):
+        return Count(2, "exact"), None
     k = parse_count(match.group("k"))
     n = parse_count(match.group("n")) if match.group("n") else None
     return k, n

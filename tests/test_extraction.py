@@ -172,3 +172,23 @@ def test_seed_golden_tables():
     assert (kharkiv["killed"], kharkiv["injured"]) == (1, 36)
     troops = {(r["count"], r["source"]) for r in got["deployments"]}
     assert {(8000, "Biden administration"), (7000, "Ukrainian military intelligence")} <= troops
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("Russia launched 31 drones and 2 missiles at Ukraine overnight, with air defences destroying 28 drones "
+     "and both missiles, the Ukrainian military said.",
+     {("Russia", "drone", 31, 28, None), ("Russia", "missile", 2, 2, None)}),
+    ("Ukraine's air force said Russia launched 140 drones overnight. Of the 140 drones, 91 drones were downed, "
+     "45 were “lost”, likely due to electronic warfare, and one drone returned to Russian territory.",
+     {("Russia", "drone", 140, 91, 45)}),
+    ("Air defence units destroyed 41 out of 70 Russian drones during the night, the Ukrainian Air Force said. "
+     "Another 25 Russian drones have disappeared over Ukrainian territory, the air force said.",
+     {("Russia", "drone", 70, 41, 25)}),
+    ('"Air defence systems on duty intercepted and destroyed 52 Ukrainian aircraft-type unmanned aerial vehicles," '
+     "the Russian Defence Ministry said. It said 30 drones were shot down over the Saratov Region and six over Crimea.",
+     {("Ukraine", "drone", None, 52, None)}),
+])
+def test_air_defence_tallies_in_wire_and_ministry_phrasing(text, expected):
+    got = {(r["attacker"], r["weapon_class"], r["launched"], r["destroyed"], r["diverted"])
+           for r in rows(text, "drone_counts")}
+    assert got == expected
