@@ -204,9 +204,11 @@ def _read(mention: Mention, match: re.Match, slot: str) -> bool:
     """Fill a slot (killed or injured) from a trigger and the people it governs."""
     text = mention.unit.text
     word = match.group(0).lower()
-    if word in ("lives", "life") and not re.search(r"claim\w*\s+the\s+li(?:fe|ves)\s+of\s*$|lost\s+their\s*$",
-                                                   text[max(0, match.start() - 30):match.start()] + " ", re.I):
-        if not re.search(r"claim\w*\s+the\s*$", text[max(0, match.start() - 20):match.start()], re.I):
+    if word in ("lives", "life"):
+        before = text[max(0, match.start() - 30):match.start()]
+        if re.search(r"\blost\s+(?:his|her|their)\s*$", before, re.I):
+            word = "died"  # "one person has lost his life": the people stand before
+        elif not re.search(r"claim\w*\s+the\s*$", before, re.I):
             return False
     if word in ("dead",) and re.search(r"\bthe\s*$", text[:match.start()]):
         return False
@@ -238,7 +240,7 @@ def _read(mention: Mention, match: re.Match, slot: str) -> bool:
         setattr(mention, slot, count)
         if not mention.pos:
             mention.pos = match.start()
-    children = count_children(victims) or count_children(_including(text, match.end()))
+    children = count_children(victims) or count_children(_including(text, match.end(), _next_trigger(text, match.end())))
     if children:
         name = "children_killed" if slot == "killed" else "children_injured"
         setattr(mention, name, (getattr(mention, name) or 0) + children if getattr(mention, name) != children else children)
@@ -247,10 +249,16 @@ def _read(mention: Mention, match: re.Match, slot: str) -> bool:
     return True
 
 
-def _including(text: str, end: int) -> str:
-    """The 'including two children' / 'among them a girl' words that follow a trigger."""
-    match = re.match(r"^[^.;]{0,60}?,?\s*(?:including|among\s+them|among\s+whom)\s+([^.;,]+)", text[end:], re.I)
+def _including(text: str, end: int, stop: int | None = None) -> str:
+    """The 'including two children' / 'among them a girl' words that follow a trigger (before the next one)."""
+    match = re.match(r"^[^.;]{0,60}?,?\s*(?:including|among\s+them|among\s+whom)\s+([^.;,]+)", text[end:stop], re.I)
     return match.group(1) if match else ""
+
+
+def _next_trigger(text: str, end: int) -> int | None:
+    """Where the next killed/injured word after an offset stands, if any."""
+    match = re.compile(rf"\b(?:{KILL}|{HURT})\b", re.I).search(text, end)
+    return match.start() if match else None
 
 
 def _passive_before(text: str, start: int) -> bool:
@@ -286,6 +294,9 @@ def _update(mention: Mention) -> bool:
                          rf"(?:being\s+treated\s+for\s+injuries|injured|wounded|hurt|hospitali[sz]ed)", rest, re.I)
         if hurt and slot == "killed":
             mention.injured = parse_count(hurt.group(1))
+        own_children = count_children(_including(rest, 0, hurt.start() if hurt else None))
+        if own_children:
+            setattr(mention, "children_killed" if slot == "killed" else "children_injured", own_children)
         children = count_children(_including(rest, hurt.end()) if hurt else "")
         if children:
             mention.children_injured = children

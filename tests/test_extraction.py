@@ -192,3 +192,24 @@ def test_air_defence_tallies_in_wire_and_ministry_phrasing(text, expected):
     got = {(r["attacker"], r["weapon_class"], r["launched"], r["destroyed"], r["diverted"])
            for r in rows(text, "drone_counts")}
     assert got == expected
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("“At the moment, one person has lost his life and there are four wounded,” Belgorod region governor "
+     "Vyacheslav Gladkov said on Telegram.", [("Russia", "Belgorod Oblast", 1, 4, None, None)]),
+    ("A Russian missile attack on Odesa killed at least three people and injured 12 others, including a child, "
+     "the head of the regional administration said.", [("Ukraine", "Odesa Oblast", 3, 12, None, 1)]),
+    ("The number of people killed in Saturday's strike on Sumy has risen to 35, including two children, "
+     "the State Emergency Service said. More than 100 people were wounded.",
+     [("Ukraine", "Sumy Oblast", 35, 100, 2, None)]),
+    ("Russian attacks over the past day killed six civilians and injured 21 across Ukraine, regional authorities "
+     "reported. In Kherson Oblast, Russian shelling killed two people and injured seven, Governor Oleksandr "
+     "Prokudin said. In Donetsk Oblast, four people were killed and 11 injured, the governor reported. "
+     "In Kharkiv Oblast, three people were injured, Governor Oleh Syniehubov said.",
+     [("Ukraine", "Kherson Oblast", 2, 7, None, None), ("Ukraine", "Donetsk Oblast", 4, 11, None, None),
+      ("Ukraine", "Kharkiv Oblast", None, 3, None, None)]),
+])
+def test_wire_casualty_phrasing_and_national_totals_that_add_up_the_oblasts(text, expected):
+    got = [(r["country"], r["region"], r["killed"], r["injured"], r["children_killed"], r["children_injured"])
+           for r in rows(text, "casualties", "2025-04-15")]
+    assert got == expected
