@@ -42,9 +42,8 @@ def extract_deployments(ctx: Context) -> list[dict]:
                 continue
             if count.value < 100 and not re.search(r"\b(?:deploy|station|gather|mass|move|send|sent)", unit.text, re.I):
                 continue
-            force = _nationalised(force, unit.text[:start - unit.start])
             last_force = force
-            source = _source(ctx, unit)
+            source = _source(ctx, unit, start - unit.start)
             key = (count.value, (source or "").lower())
             if key in seen:
                 continue
@@ -67,14 +66,15 @@ def _figures(unit: Unit, last_force: str | None) -> list[tuple[str, str, int]]:
         clause = _clause(text, match.start(), match.end())
         if LOSS.search(clause):
             continue
-        out.append((match.group("count"), " ".join(match.group("force").split()), unit.start + match.start()))
+        force = _nationalised(" ".join(match.group("force").split()), text[:match.start()])
+        out.append((match.group("count"), force, unit.start + match.start()))
     if last_force or out:
         for pattern in (_PUT, _BARE):
             match = pattern.search(text)
             if match and not LOSS.search(_clause(text, match.start(), match.end())):
                 count = match.groupdict().get("count") or match.groupdict().get("count2")
                 if not any(parse_count(c) == parse_count(count) for c, _, _ in out):
-                    out.append((count, (out[0][1] if out else last_force), unit.start + match.start()))
+                    out.append((count, out[0][1] if out else last_force, unit.start + match.start()))
                 break
     return sorted(out, key=lambda f: f[2])
 
@@ -102,9 +102,11 @@ def _location(after: str) -> str | None:
     return match.group(1).strip() if match else None
 
 
-def _source(ctx: Context, unit: Unit) -> str | None:
-    """Per whom: a reporting subject inside the unit (also inside a transcript turn), else its speaker."""
-    for match in cues_in(unit.masked):
+def _source(ctx: Context, unit: Unit, offset: int = 0) -> str | None:
+    """Per whom: the reporting subject nearest the figure inside the unit (also inside a transcript
+    turn), else the unit's speaker."""
+    cues = sorted(cues_in(unit.masked), key=lambda m: abs(m.start() - offset))
+    for match in cues:
         if match.group(1).lower() == "according to":
             continue
         subject = left_subject(unit.masked, unit.text, match.start())

@@ -60,4 +60,6 @@ def mask(text: str, quotes: list[Quote]) -> str:
         for k in range(q.start, q.end):
             if not chars[k].isspace():
                 chars[k] = "x"
+        if q.closed and q.end > q.start and text[q.end - 1] in ".!?":
+            chars[q.end - 1] = text[q.end - 1]  # a quote that ends its sentence still ends it
     return "".join(chars)

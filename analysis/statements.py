@@ -55,7 +55,7 @@ CHANNELS = [
     (r"\bvideo\s+address\b|\bnightly\s+address\b|\bevening\s+address\b", "video address"),
     (r"\bin\s+a\s+video\b|\bvideo\s+posted\b", "video"),
     (r"\btelevised\s+briefing\b", "televised briefing"),
-    (r"\b(?:news\s+)?briefing\b|\bpress\s+conference\b", "briefing"),
+    (r"\b(?:news\s+)?briefing\b|\b(?:press|news)\s+conference\b", "briefing"),
     (r"\btold\s+reporters\b|\breporters\b", "reporters"),
     (r"\bnational\s+television\b|\btelevision\b|\btv\b|\bon\s+air\b", "television"),
     (r"\bin\s+an?\s+interview\b|\binterview\s+with\b", "interview"),
@@ -74,6 +74,8 @@ _CHANNEL_RE = re.compile("|".join(f"(?P<c{i}>{p})" for i, (p, _) in enumerate(CH
 _SPLIT_SEGMENT = re.compile(r"\s*(?:[;—–]|\s-\s|\bthat\b|\bwhile\b|\bbut\b|\band\b|\bas\b|\bwhereas\b|"
                             r"\bafter\b|\bbefore\b|\bwhen\b|\bbecause\b|\bthough\b|\balthough\b|"
                             r"\bwhich\b|\bwhere\b|\bif\b|\bx{2,}\S*)\s*", re.I)
+# '"...," - Governor Ivan Fedorov.' : a quote attributed after a dash.
+_DASH_ATTRIBUTION = re.compile(r"x[.,!?]?[\"”»']\s*[-—–]\s*(?P<who>[A-Z][^.;:!?]{2,80}?)\s*[.]?\s*$")
 _APPOSITIVE_START = re.compile(r"^(?:[Aa]n?\s|[Tt]he\s|who\b|which\b|whose\b|speaking|based|himself|herself|one\b|"
                                r"writing|citing|quoted|according|[a-z])")
 
@@ -246,6 +248,12 @@ def _statements_in_unit(ctx: Context, unit: Unit, registry: Registry, before: li
         found.channel = channel_of(unit.text)
         found.date, found.date_text = ctx.date_near(unit, match.start())
         out.append(found)
+    dash = _DASH_ATTRIBUTION.search(unit.masked)
+    if not out and unit.quotes and dash:
+        speaker = parse_np(unit.text[dash.start("who"):dash.end("who")])
+        if speaker is not None and speaker.kind != "pronoun":
+            text = " ".join(unit.text[qq.start:qq.end] for qq in unit.quotes)
+            out.append(Found(unit, speaker, None, unit.start, "direct", text, unit.start, unit.end))
     if not out and unit.quotes:
         speaker = _quote_speaker(ctx, unit, before)
         if speaker is not None:
@@ -330,7 +338,7 @@ def _mode_and_text(unit: Unit, match: re.Match) -> tuple[str, str]:
 def _quote_is_whole(unit: Unit, match: re.Match) -> bool:
     """True where the quote stands alone around its attribution ('"...," he said')."""
     before = unit.masked[: match.start()]
-    return bool(re.match(r"^\s*x", unit.masked.lstrip("\"“«")) or re.search(r":\s*$", unit.masked[: unit.quotes[0].start]))
+    return bool(re.match(r"^\s*x", unit.masked.lstrip("\"“«")) or re.search(r":\s*[\"“«„]?$", unit.masked[: unit.quotes[0].start]))
 
 
 def _quote_speaker(ctx: Context, unit: Unit, before: list[Found]) -> Speaker | None:

@@ -213,3 +213,19 @@ def test_wire_casualty_phrasing_and_national_totals_that_add_up_the_oblasts(text
     got = [(r["country"], r["region"], r["killed"], r["injured"], r["children_killed"], r["children_injured"])
            for r in rows(text, "casualties", "2025-04-15")]
     assert got == expected
+
+
+def test_dash_attribution_and_colon_quote_are_direct_statements():
+    text = ('"The enemy hit residential buildings again," - Governor Ivan Fedorov.\n\n'
+            'Foreign Minister Andrii Sybiha wrote on X: "Russia must be stopped." NATO Secretary General '
+            "Mark Rutte told a news conference in Brussels that allies would keep supporting Kyiv.")
+    got = [(s["speaker"], s["mode"], s["channel"]) for s in rows(text, "statements")]
+    assert got == [("Ivan Fedorov", "direct", None), ("Andrii Sybiha", "direct", "X"),
+                   ("Mark Rutte", "reported", "briefing")]
+
+
+def test_each_figure_takes_the_source_that_reports_it():
+    text = ("Russia has around 600,000 troops in Ukraine, Zelenskiy said last month, while Ukrainian "
+            "intelligence put the figure at 580,000.")
+    got = [(r["count"], r["force"], r["source"]) for r in rows(text, "deployments")]
+    assert got == [(600000, "Russian troops", "Zelenskiy"), (580000, "Russian troops", "Ukrainian intelligence")]
