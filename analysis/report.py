@@ -1,0 +1,348 @@
+"""The article report: the parameterized notebook run by papermill, exported in-process as one offline HTML file.
+
+Reusable pieces (a batch runner builds on them):
+- `start_kernel()` / `stop_kernel()`: one Jupyter kernel, started once;
+- `execute_notebook(parameters, km=...)`: the report notebook run by papermill in a given kernel
+  (the `analysis-kernel` engine; any other registered papermill engine can be named instead);
+- `export_html(nb, title)`: nbconvert's HTMLExporter, in-process, code cells hidden, nothing loaded from a host;
+- `external_resources(html)`: every http(s) or protocol-relative resource a page would load (empty for ours);
+- `render_report(...)`: all of it for one article, timed, written atomically.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import sys
+import tempfile
+import time
+import unicodedata
+from dataclasses import dataclass, field
+from html.parser import HTMLParser
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+NOTEBOOK = ROOT / "notebooks" / "article_report.ipynb"
+TEMPLATES = Path(__file__).resolve().parent / "templates"
+TEMPLATE_NAME = "offline"
+ENGINE_NAME = "analysis-kernel"
+KERNEL_NAME = "python3"
+STARTUP_TIMEOUT = 60  # seconds for a kernel to answer
+CELL_TIMEOUT = 300  # seconds per notebook cell
+PARAMETERS = ("article", "published", "title", "source")
+
+
+# --- kernel and execution -------------------------------------------------------------------------
+
+def kernel_env(extra_path: Path = ROOT) -> dict[str, str]:
+    """The environment of a report kernel: this one, with the project root on PYTHONPATH so `analysis` imports."""
+    env = dict(os.environ)
+    parts = [str(extra_path)] + [p for p in env.get("PYTHONPATH", "").split(os.pathsep) if p]
+    env["PYTHONPATH"] = os.pathsep.join(dict.fromkeys(parts))
+    env.setdefault("MPLBACKEND", "Agg")
+    return env
+
+
+def start_kernel(cwd: Path = NOTEBOOK.parent, kernel_name: str = KERNEL_NAME,
+                 startup_timeout: int = STARTUP_TIMEOUT) -> Any:
+    """A started, ready Jupyter kernel (an AsyncKernelManager) whose working directory is `cwd`."""
+    from jupyter_client.manager import AsyncKernelManager
+    from jupyter_core.utils import run_sync
+
+    km = AsyncKernelManager(kernel_name=kernel_name, transport_encryption="auto")  # CurveZMQ where the kernel can
+    run_sync(km.start_kernel)(cwd=str(cwd), env=kernel_env())
+    client = km.client()
+    client.start_channels()
+    try:
+        run_sync(client.wait_for_ready)(timeout=startup_timeout)
+    except BaseException:
+        client.stop_channels()
+        run_sync(km.shutdown_kernel)(now=True)
+        raise
+    client.stop_channels()
+    return km
+
+
+def stop_kernel(km: Any) -> None:
+    """Shut a kernel from `start_kernel` down."""
+    from jupyter_core.utils import run_sync
+
+    if run_sync(km.is_alive)():
+        run_sync(km.shutdown_kernel)(now=True)
+    run_sync(km.cleanup_resources)()
+
+
+def _register_engine() -> None:
+    """Register the `analysis-kernel` papermill engine: execution in a kernel the caller started and keeps."""
+    from papermill.clientwrap import PapermillNotebookClient
+    from papermill.engines import NBClientEngine, papermill_engines
+    from papermill.log import logger
+
+    class KernelEngine(NBClientEngine):
+        """Runs a notebook in the kernel passed as `km`; the kernel outlives the run, the client channels do not."""
+
+        @classmethod
+        def execute_managed_notebook(cls, nb_man, kernel_name, log_output=False, stdout_file=None,
+                                     stderr_file=None, start_timeout=60, execution_timeout=None, **kwargs):
+            """Execute the managed notebook in kwargs['km']."""
+            km = kwargs.pop("km")
+            client = PapermillNotebookClient(nb_man, km=km, kernel_name=kernel_name, log=logger,
+                                             timeout=execution_timeout or kwargs.get("timeout"),
+                                             startup_timeout=start_timeout, log_output=log_output,
+                                             stdout_file=stdout_file, stderr_file=stderr_file)
+            try:
+                return client.execute()
+            finally:
+                if client.kc is not None:
+                    client.kc.stop_channels()
+
+    papermill_engines.register(ENGINE_NAME, KernelEngine)
+
+
+def execute_notebook(parameters: dict[str, Any], km: Any = None, notebook: Path = NOTEBOOK,
+                     engine_name: str | None = None, timeout: int = CELL_TIMEOUT, **engine_kwargs: Any) -> Any:
+    """The report notebook executed by papermill with `parameters`, in kernel `km` (one is started and stopped when None)."""
+    import papermill
+
+    own = km is None and engine_name is None
+    if own:
+        km = start_kernel(notebook.parent)
+    if engine_name is None:
+        _register_engine()
+        engine_name, engine_kwargs = ENGINE_NAME, {**engine_kwargs, "km": km}
+    try:
+        return papermill.execute_notebook(str(notebook), None, parameters=parameters, engine_name=engine_name,
+                                          kernel_name=KERNEL_NAME, progress_bar=False, log_output=False,
+                                          execution_timeout=timeout, start_timeout=STARTUP_TIMEOUT,
+                                          **engine_kwargs)
+    finally:
+        if own:
+            stop_kernel(km)
+
+
+# --- HTML export and checks -----------------------------------------------------------------------
+
+def html_exporter() -> Any:
+    """nbconvert's HTMLExporter on the offline template: code cells and prompts hidden."""
+    from nbconvert import HTMLExporter
+
+    return HTMLExporter(template_name=TEMPLATE_NAME, extra_template_basedirs=[str(TEMPLATES)],
+                        exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True,
+                        embed_images=True)
+
+
+def export_html(nb: Any, title: str = "Article report") -> str:
+    """An executed notebook as one self-contained HTML page (in-process; nothing to fetch when opened)."""
+    body, _ = html_exporter().from_notebook_node(nb, resources={"metadata": {"name": title}})
+    return body
+
+
+_REMOTE = re.compile(r"^\s*(?:[a-z][a-z0-9+.-]*:)?//", re.I)  # http://, https://, ftp://, ws://, //host
+_LOCAL_SCHEMES = re.compile(r"^\s*(?:data|blob|about|javascript|mailto|#)", re.I)
+_CSS_URL = re.compile(r"""url\(\s*['"]?([^'")\s]+)|@import\s+['"]([^'"]+)""", re.I)
+_JS_IMPORT = re.compile(r"""(?:\bimport\s*\(\s*|\bfrom\s*|\bimport\s+)['"]((?:[a-z][a-z0-9+.-]*:)?//[^'"]+)""", re.I)
+# Attributes that make a browser fetch something, per tag ("*": any tag).
+_LOADING = {"script": ("src",), "img": ("src", "srcset"), "iframe": ("src",), "frame": ("src",),
+            "embed": ("src",), "object": ("data",), "source": ("src", "srcset"), "track": ("src",),
+            "audio": ("src",), "video": ("src", "poster"), "input": ("src",), "image": ("href", "xlink:href"),
+            "use": ("href", "xlink:href"), "link": ("href",), "*": ("background",)}
+
+
+class _ResourceFinder(HTMLParser):
+    """Collects the URLs an HTML page would load on opening."""
+
+    def __init__(self) -> None:
+        """An empty finder."""
+        super().__init__(convert_charrefs=True)
+        self.found: list[str] = []
+        self._in: str | None = None
+
+    def _add(self, url: str | None) -> None:
+        """Record a URL if it points at a host."""
+        if url and _REMOTE.match(url) and not _LOCAL_SCHEMES.match(url):
+            self.found.append(url.strip())
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        """Loading attributes, inline styles and meta refreshes of one tag."""
+        names = _LOADING.get(tag, ()) + _LOADING["*"]
+        values = dict(attrs)
+        for name, value in attrs:
+            if name in names and value:
+                for part in value.split(",") if name == "srcset" else [value]:
+                    self._add(part.strip().split(" ")[0])
+            if name == "style" and value:
+                self._css(value)
+        if tag == "meta" and (values.get("http-equiv") or "").lower() == "refresh":
+            self._add((values.get("content") or "").partition("url=")[2] or None)
+        self._in = tag if tag in ("style", "script") else None
+
+    def handle_endtag(self, tag: str) -> None:
+        """Leave a style or script element."""
+        self._in = None
+
+    def handle_data(self, data: str) -> None:
+        """URLs in stylesheets and module imports in scripts."""
+        if self._in == "style":
+            self._css(data)
+        elif self._in == "script":
+            for match in _JS_IMPORT.finditer(data):
+                self._add(match.group(1))
+
+    def _css(self, css: str) -> None:
+        """url(...) and @import in CSS."""
+        for match in _CSS_URL.finditer(css):
+            self._add(match.group(1) or match.group(2))
+
+
+def external_resources(html: str) -> list[str]:
+    """Every resource an HTML page would request from a host when opened (script/link/img/... and CSS url(), JS imports)."""
+    finder = _ResourceFinder()
+    finder.feed(html)
+    finder.close()
+    return finder.found
+
+
+# --- one report -----------------------------------------------------------------------------------
+
+def slugify(text: str, limit: int = 60) -> str:
+    """A file name stem from a title: ASCII lowercase words joined by '-', at most `limit` characters."""
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    words = re.findall(r"[a-z0-9]+", ascii_text.lower())
+    slug = ""
+    for word in words:
+        candidate = f"{slug}-{word}" if slug else word
+        if len(candidate) > limit:
+            break
+        slug = candidate
+    return slug or (words[0][:limit] if words else "report")
+
+
+def write_atomic(path: Path, data: str | bytes) -> None:
+    """Write a file through a temporary name in the same folder, then rename it into place."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        os.fchmod(fd, 0o644)  # readable like any other file, not mkstemp's 0600: reports are for sharing
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data.encode("utf-8") if isinstance(data, str) else data)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+@dataclass(frozen=True)
+class ReportResult:
+    """Where a report went and how long its parts took (seconds)."""
+
+    html_path: Path
+    notebook_path: Path
+    timings: dict[str, float] = field(default_factory=dict)
+
+
+def report_parameters(article_path: str, published: str | None = None, title: str | None = None,
+                      source: str | None = None) -> dict[str, Any]:
+    """The notebook's parameters for one article: its absolute path, and date/title/source from the options, the file or its text."""
+    from .articles import read_article
+    from .dates import published_from_text
+    from .structure import layout
+
+    article = read_article(article_path)
+    if title is None:
+        title = article.title or next((s.title for s in layout(article.text).sections if s.title), None)
+    return {"article": str(Path(article_path).resolve()),
+            "published": published or article.published or published_from_text(article.text),
+            "title": title or Path(article_path).stem,
+            "source": source or article.source}
+
+
+def render_report(article_path: str, out_dir: Path = ROOT / "reports", published: str | None = None,
+                  title: str | None = None, source: str | None = None, slug: str | None = None,
+                  km: Any = None, notebook: Path = NOTEBOOK) -> ReportResult:
+    """Run the report notebook on one article and write `<out>/<slug>.html` and the executed `<out>/<slug>.ipynb`."""
+    import nbformat
+
+    t0 = time.perf_counter()
+    parameters = report_parameters(article_path, published, title, source)
+    slug = slug or slugify(parameters["title"] or "") or slugify(Path(article_path).stem)
+    out_dir = Path(out_dir)
+    timings: dict[str, float] = {"prepare": time.perf_counter() - t0}
+    own = km is None
+    if own:
+        t = time.perf_counter()
+        km = start_kernel(notebook.parent)
+        timings["kernel_start"] = time.perf_counter() - t
+    notebook_path = out_dir / f"{slug}.ipynb"
+    try:
+        t = time.perf_counter()
+        nb = execute_notebook(parameters, km=km, notebook=notebook)
+        timings["execution"] = time.perf_counter() - t
+    finally:
+        if own:
+            t = time.perf_counter()
+            stop_kernel(km)
+            timings["kernel_stop"] = time.perf_counter() - t
+    t = time.perf_counter()
+    html = export_html(nb, parameters["title"] or slug)
+    timings["html_export"] = time.perf_counter() - t
+    remote = external_resources(html)
+    if remote:
+        raise RuntimeError(f"report would load from the network: {remote[:3]}")
+    t = time.perf_counter()
+    html_path = out_dir / f"{slug}.html"
+    write_atomic(notebook_path, nbformat.writes(nb))
+    write_atomic(html_path, html)
+    timings["write"] = time.perf_counter() - t
+    timings["total"] = time.perf_counter() - t0
+    return ReportResult(html_path, notebook_path, timings)
+
+
+def strip_run_metadata(nb: Any) -> Any:
+    """The notebook without what changes on every run and says nothing about the outputs (papermill timings, cell timestamps, local paths)."""
+    nb.metadata.pop("papermill", None)
+    for cell in nb.cells:
+        cell.metadata.pop("papermill", None)
+        cell.metadata.pop("execution", None)
+    return nb
+
+
+def refresh_notebook(notebook: Path = NOTEBOOK) -> Path:
+    """Re-run the committed notebook in place on its defaults (the seed), keeping the outputs nbval compares against."""
+    import nbformat
+
+    nb = strip_run_metadata(execute_notebook({}, notebook=notebook))
+    write_atomic(notebook, nbformat.writes(nb) + "\n")
+    return notebook
+
+
+# --- command line ---------------------------------------------------------------------------------
+
+def cmd_report(args: argparse.Namespace) -> int:
+    """`report ARTICLE [--published ...] [--out reports/]`: the article's offline HTML report; prints its path."""
+    from papermill.exceptions import PapermillExecutionError
+
+    try:
+        result = render_report(args.article, Path(args.out), published=args.published, title=args.title,
+                               source=args.source, slug=args.slug)
+    except PapermillExecutionError as err:
+        print(f"error: the report notebook failed: {err.ename}: {err.evalue}", file=sys.stderr)
+        return 1
+    t = result.timings
+    print(f"report: kernel start {t.get('kernel_start', 0):.1f} s, execution {t['execution']:.1f} s, "
+          f"HTML export {t['html_export']:.1f} s (total {t['total']:.1f} s); notebook {result.notebook_path}",
+          file=sys.stderr)
+    print(result.html_path)
+    return 0
+
+
+def register(subparsers: Any) -> None:
+    """Add the `report` sub-command to `python -m analysis`."""
+    p = subparsers.add_parser("report", help="render an article's offline HTML report (papermill + nbconvert)")
+    p.add_argument("article", help="a .txt, .md, .html or one-article .jsonl file")
+    p.add_argument("--published", help="publication date YYYY-MM-DD (default: from the file's metadata or dateline)")
+    p.add_argument("--title", help="title shown in the report (default: the article's title or first heading)")
+    p.add_argument("--source", help="outlet shown in the report (default: from the file's metadata)")
+    p.add_argument("--slug", help="file name stem of the report (default: from the title)")
+    p.add_argument("--out", default="reports", help="folder for <slug>.html and the executed <slug>.ipynb")
+    p.set_defaults(func=cmd_report)
