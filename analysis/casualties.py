@@ -245,6 +245,7 @@ def _read(mention: Mention, match: re.Match, slot: str) -> bool:
         name = "children_killed" if slot == "killed" else "children_injured"
         setattr(mention, name, (getattr(mention, name) or 0) + children if getattr(mention, name) != children else children)
     if victims:
+        victims = re.split(r",\s+(?!including|among)|\s+(?:according\s+to|said|reported)\b", victims)[0]
         mention.victims.append(re.sub(r"^(?:the|a|an)\s+", "", victims.strip(" ,"), flags=re.I)[:80])
     return True
 
@@ -376,6 +377,8 @@ def victim_type(victims: list[str]) -> str:
         kinds.add("military")
     if re.sub(rf"\b(?:{POLICE}|{MILITARY})\b", "", words, flags=re.I).strip(" ,;") and not kinds:
         kinds.add("civilian")
+    if kinds == {"police", "military"}:
+        return "police"  # police officers are "servicemen" in much wire copy
     if not kinds:
         return "civilian"
     return kinds.pop() if len(kinds) == 1 else "mixed"

@@ -61,7 +61,8 @@ CHANNELS = [
     (r"\bin\s+an?\s+interview\b|\binterview\s+with\b", "interview"),
     (r"\bmorning\s+report\b", "morning report"), (r"\bweekly\s+summary\b", "weekly summary"),
     (r"\bevening\s+update\b", "evening update"), (r"\bwebsite\b", "website"),
-    (r"\bin\s+a\s+statement\b|\bstatement\b", "statement"), (r"\bradio\b", "radio"),
+    (r"\b(?:in|issued)\s+a\s+(?:written\s+)?statement\b|\bstatement\s+(?:on|posted|published)\b", "statement"),
+    (r"\bradio\b", "radio"),
 ]
 ASKER_LABELS = {"q", "question", "interviewer", "editor", "host", "reporter", "moderator",
                 "journalist", "anchor", "presenter"}
