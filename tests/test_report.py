@@ -1,0 +1,223 @@
+"""`python -m analysis report`: the seed's report and a hostile article's, as files and in a real browser.
+
+The browser is Debian's Chromium (`scripts/ensure-chromium` installs it where missing) driven by Playwright;
+every request other than file:// is recorded and aborted, dialogs are recorded and dismissed.
+"""
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from analysis.report import external_resources, render_report
+
+ROOT = Path(__file__).parent.parent
+SEED = ROOT / "seeds" / "000_acd56b5fc5c58b51.txt"
+HOSTILE = ROOT / "tests" / "data" / "report" / "hostile_article.txt"
+CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+TABLE_IDS = ["wn_casualties", "wn_drone_counts", "wn_statements", "wn_deployments"]
+PLOTS = ["Casualties per region", "Launched against destroyed, per weapon and reporter",
+         "Statements per speaker, by mode", "Timeline of dated rows",
+         "Incidents on the map (gazetteer coordinates, no base map)"]
+
+
+@pytest.fixture(scope="module")
+def seed_run(tmp_path_factory):
+    """The README's command on the seed, writing into a temporary folder."""
+    out = tmp_path_factory.mktemp("reports")
+    result = subprocess.run([sys.executable, "-m", "analysis", "report", str(SEED), "--slug", "seed",
+                             "--out", str(out)], cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr
+    return out, result
+
+
+@pytest.fixture(scope="module")
+def seed_html(seed_run) -> Path:
+    return seed_run[0] / "seed.html"
+
+
+@pytest.fixture(scope="module")
+def hostile_html(tmp_path_factory) -> Path:
+    """The hostile article's report, rendered in-process (title and source come from its .meta.json)."""
+    return render_report(str(HOSTILE), tmp_path_factory.mktemp("hostile"), slug="hostile").html_path
+
+
+# --- the files -------------------------------------------------------------------------------------
+
+def test_report_command_prints_the_html_path_and_keeps_the_executed_notebook(seed_run):
+    out, result = seed_run
+    assert result.stdout.strip() == str(out / "seed.html")
+    assert (out / "seed.ipynb").is_file()
+    assert re.search(r"kernel start [\d.]+ s, execution [\d.]+ s, HTML export [\d.]+ s", result.stderr)
+    assert sorted(p.name for p in out.iterdir()) == ["seed.html", "seed.ipynb"], "no temporary files left"
+
+
+def test_report_html_loads_nothing_from_the_network(seed_html, hostile_html):
+    for path in (seed_html, hostile_html):
+        page = path.read_text(encoding="utf-8")
+        assert external_resources(page) == []
+        assert not re.search(r"<(script|img|iframe)[^>]+src=[\"']?(https?:)?//", page, re.I)
+        assert not re.search(r"<link[^>]+href=[\"']?(https?:)?//", page, re.I)
+        assert "require.js" not in page and "mathjax" not in page.lower()
+        assert "Content-Security-Policy" in page
+
+
+def test_report_html_is_one_file_with_embedded_images_and_inlined_table_script(seed_html):
+    page = seed_html.read_text(encoding="utf-8")
+    assert page.count('src="data:image/png;base64,') == len(PLOTS)
+    assert "injectModule(" in page, "the DataTables bundle is inlined by itables' offline mode"
+    assert "<pre" not in page or "jp-InputArea" not in page, "code cells are not exported"
+    assert "extract_tables(" not in page and "import " not in page.split("<main>")[1].split("<script")[0]
+
+
+def test_seed_report_shows_seven_incidents_two_drone_counts_and_both_troop_figures(seed_html):
+    page = seed_html.read_text(encoding="utf-8")
+    assert page.count('class="wn-tag wn-casualties"') == 7
+    assert page.count('class="wn-tag wn-drone_counts"') == 2
+    header = page.split('class="wn-header"')[1].split("</div></div>")[0]
+    assert "about 8,000</td><td>North Korean soldiers, per Biden administration" in header
+    assert "at least 7,000</td><td>North Korean soldiers, per Ukrainian military intelligence" in header
+    disagreement = page.split('id="Where-sources-disagree"')[1].split('id="What-could-not-be-resolved"')[0]
+    assert "Biden administration" in disagreement and "Ukrainian military intelligence" in disagreement
+    assert "about 8,000 North Korean soldiers" in disagreement and "at least 7,000 North Korean soldiers" in disagreement
+
+
+def test_seed_report_shows_every_interview_turn_as_a_statement(seed_html):
+    page = seed_html.read_text(encoding="utf-8")
+    turns = [line for line in SEED.read_text(encoding="utf-8").splitlines() if re.match(r"(Editor|Analyst): ", line)]
+    tagged = re.findall(r'class="wn-tag wn-statements"[^>]*>s\d+</span><mark[^>]*>(Editor|Analyst): ', page)
+    assert len(turns) == 14 and len(tagged) == len(turns)
+
+
+def test_seed_report_lists_what_could_not_be_resolved(seed_html):
+    page = seed_html.read_text(encoding="utf-8")
+    section = page.split('id="What-could-not-be-resolved"')[1].split('id="The-article,-with')[0]
+    assert "undated" in section or "could not be resolved to a day" in section
+
+
+# --- in a real browser -----------------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def browser():
+    if not Path(CHROMIUM).exists():
+        subprocess.run([str(ROOT / "scripts" / "ensure-chromium")], check=True, timeout=900)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        chromium = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+class Opened:
+    """A report opened in the browser, with what it tried to fetch, the dialogs it opened and its console errors."""
+
+    def __init__(self, browser, path: Path):
+        self.requests: list[str] = []
+        self.blocked: list[str] = []
+        self.dialogs: list[str] = []
+        self.errors: list[str] = []
+        self.page = browser.new_page(viewport={"width": 1280, "height": 1000})
+        self.page.route("**/*", self._route)
+        self.page.on("dialog", lambda d: (self.dialogs.append(d.message), d.dismiss()))
+        self.page.on("console", lambda m: self.errors.append(m.text) if m.type == "error" else None)
+        self.page.on("pageerror", lambda e: self.errors.append(str(e)))
+        self.page.goto(path.as_uri(), wait_until="load")
+        self.page.wait_for_function(
+            f"document.querySelectorAll('table.dataTable[id^=wn_]').length >= {len(TABLE_IDS)}", timeout=20_000)
+        self.page.wait_for_timeout(300)
+
+    def _route(self, route) -> None:
+        url = route.request.url
+        self.requests.append(url)
+        if url.startswith("file://"):
+            route.continue_()
+        else:
+            self.blocked.append(url)
+            route.abort()
+
+    def js(self, expression: str):
+        return self.page.evaluate(expression)
+
+    def table_total(self, table_id: str) -> int:
+        info = self.page.inner_text(f"#{table_id}_wrapper .dt-info")
+        return int(re.search(r"of ([\d,]+) entr", info).group(1).replace(",", ""))
+
+
+@pytest.fixture(scope="module")
+def seed_page(browser, seed_html):
+    opened = Opened(browser, seed_html)
+    yield opened
+    opened.page.close()
+
+
+@pytest.fixture(scope="module")
+def hostile_page(browser, hostile_html):
+    opened = Opened(browser, hostile_html)
+    yield opened
+    opened.page.close()
+
+
+def _assert_clean_open(opened: Opened) -> None:
+    assert opened.blocked == [], f"requests beyond file://: {opened.blocked}"
+    assert opened.dialogs == []
+    assert opened.errors == [], opened.errors
+    assert sorted(opened.js("[...document.querySelectorAll('table.dataTable[id^=wn_]')].map(t => t.id)")) \
+        == sorted(TABLE_IDS), "the four tables are rendered by DataTables"
+    images = opened.js("[...document.images].map(i => [i.alt, i.naturalWidth > 0, i.src.slice(0, 22)])")
+    assert images == [[alt, True, "data:image/png;base64,"] for alt in PLOTS]
+
+
+def test_seed_report_works_offline_in_a_real_browser_with_interactive_tables(seed_page):
+    _assert_clean_open(seed_page)
+    assert seed_page.table_total("wn_casualties") == 7
+    assert seed_page.table_total("wn_drone_counts") == 2
+    search = seed_page.page.locator("#wn_statements_wrapper input[type=search]")
+    search.fill("Biden administration")
+    seed_page.page.wait_for_timeout(200)
+    assert "filtered" in seed_page.page.inner_text("#wn_statements_wrapper .dt-info")
+    search.fill("")
+
+
+def test_hostile_article_renders_as_text_in_a_real_browser(hostile_page, seed_page):
+    _assert_clean_open(hostile_page)
+    js = hostile_page.js
+    assert js("typeof window.__pwned") == "undefined"
+    hostile_page.page.mouse.move(10, 10)
+    for element in hostile_page.page.locator(".wn-article mark").all()[:20]:
+        element.hover()
+    assert js("typeof window.__pwned") == "undefined"
+    assert js("document.querySelectorAll('img[onerror], svg[onload], iframe, [onmouseover], a[href^=javascript]').length") == 0
+    assert js("[...document.querySelectorAll('*')].filter(e => [...e.attributes].some(a => a.name.startsWith('on'))).length") == 0
+    # the tables' data sits in the report's own scripts as escaped text (&lt;script&gt;...), never as markup
+    raw_markup = "['<script', '<img', '<svg', '<iframe', '<a ', '<b ', '</td><'].some(m => s.textContent.includes(m))"
+    assert js(f"[...document.scripts].filter(s => s.textContent.includes('__pwned') && {raw_markup}).length") == 0
+    assert js("document.scripts.length") == seed_page.js("document.scripts.length"), "no script beyond the report's own"
+    assert js("document.images.length") == len(PLOTS)
+    text = hostile_page.page.inner_text("body")
+    assert "<script>window.__pwned=1</script>" in text, "the payload is shown as text"
+    assert "<img src=x onerror=window.__pwned=1>" in text
+    assert "javascript:window.__pwned=1" in text
+    assert js("document.title").startswith("</title><script>")
+    for table_id in TABLE_IDS:
+        assert hostile_page.table_total(table_id) >= 1, f"{table_id} holds rows of the hostile article"
+    cells = js("[...document.querySelectorAll('#wn_statements tbody td')].map(td => td.textContent)")
+    assert any("<img src=x onerror=window.__pwned=1> We will respond." in c for c in cells)
+    assert "$x^2$ Ministry" in cells
+
+
+def test_seed_report_screenshot_for_the_readme(seed_page, tmp_path):
+    """A screenshot of the seed's report; kept as reports/seed.png when UPDATE_SCREENSHOT=1."""
+    seed_page.page.evaluate("window.scrollTo(0, 0)")
+    shot = tmp_path / "seed.png"
+    seed_page.page.screenshot(path=str(shot), clip={"x": 0, "y": 0, "width": 1280, "height": 1500}, full_page=True)
+    assert shot.stat().st_size > 50_000
+    if os.environ.get("UPDATE_SCREENSHOT") == "1":
+        target = ROOT / "reports" / "seed.png"
+        shutil.copyfile(shot, target.with_suffix(".png.tmp"))
+        os.replace(target.with_suffix(".png.tmp"), target)
