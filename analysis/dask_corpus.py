@@ -133,11 +133,10 @@ def write_failures(path: Path, failures: list[Failure]) -> None:
 
 def read_corpus_dataset(folder: str | Path) -> dict[str, pd.DataFrame]:
     """The five tables of a dataset `extract-corpus` wrote, with the declared dtypes, in a stable order."""
-    from .store import read_dataset
+    from .store import read_dataset, sort_keys
 
     out = {}
     for table in DATASET_TABLES:
         frame = read_dataset(Path(folder) / table, table)
-        keys = ["article_id"] if table == "articles" else ["article_id", "char_start", "char_end"]
-        out[table] = frame.sort_values(keys, kind="stable").reset_index(drop=True)
+        out[table] = frame.sort_values(sort_keys(table), kind="stable").reset_index(drop=True)
     return out

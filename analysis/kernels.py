@@ -25,7 +25,7 @@ def _fresh_namespace(shell):
     collect = gc.collect
     gc.collect = lambda *args, **kwargs: 0
     try:
-        shell.reset(new_session=False)
+        shell.reset(new_session=True)  # a new history session: In[1] again without clashing in the history database
     finally:
         gc.collect = collect
     if 'matplotlib.pyplot' in sys.modules:

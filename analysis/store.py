@@ -13,7 +13,7 @@ from typing import Iterable
 
 import pandas as pd
 
-from .schema import COLUMNS, TABLES, empty_frame
+from .schema import COLUMNS, ID_COLUMN, TABLES, empty_frame
 
 STORE_NAME = "corpus.duckdb"
 
@@ -26,6 +26,8 @@ ARTICLE_COLUMNS: dict[str, str] = {
 ALL_COLUMNS: dict[str, dict[str, str]] = {"articles": ARTICLE_COLUMNS, **COLUMNS}
 STATUSES = ("ok", "failed")
 DUCK_TYPES = {"string": "VARCHAR", "Int64": "BIGINT"}
+# The pandas dtypes frames come back with: the ones extraction builds (Python-storage strings).
+PANDAS_TYPES = {"string": pd.StringDtype("python"), "Int64": pd.Int64Dtype()}
 
 
 def table_ddl(table: str) -> str:
@@ -56,7 +58,7 @@ def conform(table: str, frame: pd.DataFrame | None) -> pd.DataFrame:
     if frame is None or frame.empty:
         return _empty(table)
     wanted = ALL_COLUMNS[table]
-    if list(frame.columns) == list(wanted) and all(str(frame[c].dtype) == t for c, t in wanted.items()):
+    if list(frame.columns) == list(wanted) and all(frame[c].dtype == PANDAS_TYPES[t] for c, t in wanted.items()):
         return frame.reset_index(drop=True)
     out = pd.DataFrame(index=range(len(frame)))
     for col, dtype in ALL_COLUMNS[table].items():
@@ -65,7 +67,7 @@ def conform(table: str, frame: pd.DataFrame | None) -> pd.DataFrame:
             out[col] = pd.to_numeric(values.astype("object").where(values.notna(), None)).astype("Int64")
         else:
             out[col] = values.astype("object").where(values.notna(), None).map(
-                lambda v: v if v is None or isinstance(v, str) else str(v)).astype("string")
+                lambda v: v if v is None or isinstance(v, str) else str(v)).astype(PANDAS_TYPES["string"])
     return out
 
 
@@ -73,7 +75,7 @@ def _empty(table: str) -> pd.DataFrame:
     """An empty frame of any store table."""
     if table in COLUMNS:
         return empty_frame(table)
-    return pd.DataFrame({c: pd.Series(dtype=t) for c, t in ALL_COLUMNS[table].items()})
+    return pd.DataFrame({c: pd.Series(dtype=PANDAS_TYPES[t]) for c, t in ALL_COLUMNS[table].items()})
 
 
 def _insert(con, table: str, frame: pd.DataFrame) -> None:
@@ -121,11 +123,18 @@ def delete_article(con, article_id: str) -> None:
 
 def read_table(con, table: str, where: str = "", params: list | None = None) -> pd.DataFrame:
     """A store table as a frame with the declared dtypes, in a stable order."""
-    order = "article_id" if table == "articles" else "article_id, char_start, char_end"
+    order = ", ".join(f'"{c}"' for c in sort_keys(table))
     cols = ", ".join(f'"{c}"' for c in ALL_COLUMNS[table])
     sql = f'SELECT {cols} FROM "{table}" {where} ORDER BY {order}'
     frame = con.execute(sql, params or []).fetch_df()
     return conform(table, frame)
+
+
+def sort_keys(table: str) -> list[str]:
+    """The columns that order a table's rows the same way every time."""
+    if table == "articles":
+        return ["article_id"]
+    return ["article_id", "char_start", "char_end", ID_COLUMN[table]]
 
 
 def read_store(path: str | Path) -> dict[str, pd.DataFrame]:

@@ -7,6 +7,7 @@ import pandas as pd
 import pytest
 
 from analysis import store
+from analysis.store import sort_keys
 from analysis.dask_corpus import PARTITION, read_corpus_dataset
 from analysis.jobs import read_all, tables_of
 
@@ -17,8 +18,7 @@ SEED = ROOT / "seeds" / "000_acd56b5fc5c58b51.txt"
 
 def _sorted(table: str, frame: pd.DataFrame) -> pd.DataFrame:
     """A table in the dataset's stable order."""
-    keys = ["article_id"] if table == "articles" else ["article_id", "char_start", "char_end"]
-    return frame.sort_values(keys, kind="stable").reset_index(drop=True)
+    return frame.sort_values(sort_keys(table), kind="stable").reset_index(drop=True)
 
 
 @pytest.fixture(scope="module")
