@@ -179,23 +179,35 @@ def article_path(gold_file: Path, gold: dict, articles_dir: str | None, root: Pa
     if gold.get("article"):
         return root / gold["article"]
     base = Path(articles_dir) if articles_dir else gold_file.parent.parent / "articles"
-    for suffix in (".txt", ".html", ".md", ".jsonl"):
-        candidate = base / (gold_file.stem + suffix)
-        if candidate.exists():
-            return candidate
+    stems = [gold_file.stem] + ([gold_file.stem[:-1]] if gold.get("jsonl_line") else [])
+    for stem in stems:
+        for suffix in (".txt", ".html", ".md", ".jsonl"):
+            candidate = base / (stem + suffix)
+            if candidate.exists():
+                return candidate
     return base / (gold_file.stem + ".txt")
+
+
+def load_article(path: Path, gold: dict):
+    """The article a gold file annotates (one line of a JSON-lines corpus where it says so)."""
+    from .articles import read_article, read_articles
+
+    if gold.get("jsonl_line"):
+        articles, _ = read_articles(str(path))
+        wanted = f"{path}:{gold['jsonl_line']}"
+        return next(a for a in articles if a.origin == wanted)
+    return read_article(str(path))
 
 
 def evaluate(gold_dir: str, articles_dir: str | None = None, root: Path | None = None) -> dict[str, Score]:
     """Scores per table (and lenient casualties) over every gold file of a folder."""
-    from .articles import read_article
     from .extract import extract_rows
 
     root = root or Path(__file__).resolve().parent.parent
     totals = {t: Score() for t in (*TABLE_ORDER, "casualties_lenient")}
     for gold_file in gold_files(gold_dir):
         gold = json.loads(gold_file.read_text(encoding="utf-8"))
-        article = read_article(str(article_path(gold_file, gold, articles_dir, root)))
+        article = load_article(article_path(gold_file, gold, articles_dir, root), gold)
         rows = extract_rows(article.text, gold.get("published") or article.published)
         for table in TABLE_ORDER:
             totals[table].add(score_table(table, gold.get(table, []), rows[table], article.text, name=gold_file.stem))
