@@ -22,7 +22,9 @@ WEAPON_TYPES = [
 NOUN = (r"(?:drones?|UAVs?|unmanned\s+aerial\s+vehicles?|Shaheds?|Gerans?|missiles?|Iskander-?Ms?|Iskanders?|"
         r"Kh-?\d+s?|ATACMS|Kalibrs?|Kinzhals?|uncrewed\s+boats?|unmanned\s+boats?|naval\s+drones?|"
         r"sea\s+drones?|rockets?)")
-MODIFIER = (r"(?:(?:[A-Z][A-Za-z0-9]*-[A-Za-z0-9-]+|Ukrainian|Russian|aeroballistic|hypersonic|winged|jet-powered|reactive|Iranian-made|Iranian-designed|Shahed-type|Shahed|Geran-2|Geran|attack|decoy|"
+MODIFIER = (r"(?:(?:[A-Z][A-Za-z0-9]*-[A-Za-z0-9/-]+|Ukrainian|Russian|aeroballistic|hypersonic|winged|jet-powered|reactive|"
+            r"imitator|jet|reconnaissance|surveillance|loitering|FPV|Gerbera|Lancet|Orlan|Zala|Neptune|Storm\s+Shadow|"
+            r"SCALP|Taurus|Tochka|Vampire|Patriot|HIMARS|long-range|medium-range|short-range|Iranian-made|Iranian-designed|Shahed-type|Shahed|Geran-2|Geran|attack|decoy|"
             r"kamikaze|combat|strike|long-range|fixed-wing|aircraft-type|aerial|unmanned|cruise|ballistic|"
             r"guided|air-launched|sea-launched|sea-based|hypersonic|anti-aircraft|enemy|of\s+the|more|"
             r"Iskander-M|Iskander|Kh-\d+|Kalibr|Kinzhal|ATACMS|S-300|S-400|various|other|"
@@ -36,7 +38,7 @@ DIVERT = (r"lost|jammed|suppressed|diverted|redirected|disappeared|failed\s+to\s
 _COUNT = rf"(?:{COUNT})"
 _PHRASE = re.compile(
     rf"(?:(?P<none>neither|none)\s+of\s+(?:the\s+)?(?:(?P<nn>{_COUNT})\s+)?|(?P<all>all)\s+(?:of\s+the\s+)?(?P<an>{_COUNT})\s+|(?P<both>both)\s+(?:of\s+the\s+)?|"
-    rf"(?<![\w-])(?P<k>{_COUNT})\s+(?:(?:of|out\s+of)\s+(?:the\s+)?(?:(?P<n>{_COUNT})\s+)?)?)"
+    rf"(?<![\w/-])(?P<k>{_COUNT})\s+(?:(?:of|out\s+of)\s+(?:the\s+)?(?:(?P<n>{_COUNT})\s+)?)?)"
     rf"(?P<w>{MODIFIER}{NOUN})(?![\w-])", re.I)
 _NOUN_ONLY = re.compile(NOUN, re.I)  # cheap pre-check before the count patterns
 _VERB_LEFT = re.compile(rf"\b(?P<launch>{LAUNCH})\b|\b(?P<destroy>{DESTROY})\b|\b(?P<divert>{DIVERT})\b", re.I)
@@ -144,7 +146,8 @@ def _read_unit(ctx: Context, unit: Unit, claims: list[Claim]) -> None:
         count, launched = _counts(match)
         if count is None and launched is None:
             continue
-        attacker = _attacker(ctx, unit, match, reporter, slot)
+        attacker = _attacker(ctx, unit, match, reporter, slot,
+                             [c for c in claims if c.attacker and c.units[-1].section == unit.section])
         if _is_breakdown(claims, attacker, wclass, reporter, slot, count, launched, text[match.end():]):
             continue
         claim = _claim_for(claims, attacker, wclass, wtype, reporter, slot, unit, count, launched)
@@ -252,8 +255,14 @@ def _fill(claim: Claim, slot: str, count: Count | None, launched: Count | None) 
 def _claim_for(claims: list[Claim], attacker, wclass, wtype, reporter, slot, unit, count, launched) -> Claim:
     """The claim a count belongs to: one of the same side, class, type and reporter with the slot
     still open; else a new claim."""
-    for c in reversed(claims):
+    ordered = list(reversed(claims))
+    if wtype is None:
+        ordered.sort(key=lambda c: c.weapon is not None)  # an untyped count belongs to an untyped total first
+    for c in ordered:
         if c.weapon_class != wclass or (c.attacker and attacker and c.attacker != attacker):
+            continue
+        if slot == "destroyed" and count is not None and count.value is not None and c.launched is not None \
+                and c.launched.value is not None and count.value > c.launched.value:
             continue
         if c.weapon and wtype and c.weapon != wtype and wtype not in c.weapon:
             continue
@@ -312,14 +321,15 @@ def _reporter(ctx: Context, unit: Unit) -> str | None:
     return None
 
 
-def _attacker(ctx: Context, unit: Unit, match: re.Match, reporter: str | None, slot: str) -> str | None:
+def _attacker(ctx: Context, unit: Unit, match: re.Match, reporter: str | None, slot: str,
+              claims_before: list | None = None) -> str | None:
     """The side that launched the weapons: an adjective, the launching subject, the reporter's side,
     or where they were downed."""
     adj = _SIDE_ADJ.search(match.group(0))
     if adj and adj.group(1).lower() != "enemy":
         return _side(adj.group(1))
-    left = unit.text[max(0, match.start() - 80):match.start()]
-    subjects = list(re.finditer(r"\b(Russia|Ukraine|Russians|Ukrainians|Moscow|Kyiv|Russian|Ukrainian)\b(?:\s+(?:forces|troops|army|military|side))?"
+    left = re.split(r"[.;]\s", unit.text[max(0, match.start() - 200):match.start()])[-1]
+    subjects = list(re.finditer(r"\b(Russia|Ukraine|Russians|Ukrainians|Moscow|Kyiv|Russian|Ukrainian)\b(?:\s+[a-z]+)?"
                                 r"\s+(?:has\s+|had\s+|have\s+|also\s+|again\s+)*(?:" + LAUNCH + r")\b", left))
     if subjects:
         word = subjects[-1].group(1).replace("Moscow", "Russia").replace("Kyiv", "Ukraine")
@@ -327,7 +337,10 @@ def _attacker(ctx: Context, unit: Unit, match: re.Match, reporter: str | None, s
     side = side_of(reporter)
     if side:
         return "Ukraine" if side == "Russia" else "Russia"
-    places = [m for u in ctx.units[max(0, unit.index - 3):unit.index + 1] for m in u.places]
+    if claims_before:
+        return claims_before[-1].attacker
+    places = [m for u in ctx.units[max(0, unit.index - 3):unit.index + 1] for m in u.places
+              if not re.search(r"\bfrom\s+(?:the\s+)?$", u.text[max(0, m.start - u.start - 12):m.start - u.start])]
     countries = [m.place.country for m in places if m.place.country in ("Russia", "Ukraine")]
     if countries:
         return "Ukraine" if countries[-1] == "Russia" else "Russia"
