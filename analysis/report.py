@@ -205,8 +205,8 @@ def external_resources(html: str) -> list[str]:
 
 # --- one report -----------------------------------------------------------------------------------
 
-def slugify(text: str, limit: int = 60) -> str:
-    """A file name stem from a title: ASCII lowercase words joined by '-', at most `limit` characters."""
+def slugify(text: str, limit: int = 60, fallback: str = "report") -> str:
+    """A file name stem from a title: ASCII lowercase words joined by '-', at most `limit` characters (`fallback` when none)."""
     ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
     words = re.findall(r"[a-z0-9]+", ascii_text.lower())
     slug = ""
@@ -215,7 +215,7 @@ def slugify(text: str, limit: int = 60) -> str:
         if len(candidate) > limit:
             break
         slug = candidate
-    return slug or (words[0][:limit] if words else "report")
+    return slug or (words[0][:limit] if words else fallback)
 
 
 def write_atomic(path: Path, data: str | bytes) -> None:
@@ -265,7 +265,7 @@ def render_report(article_path: str, out_dir: Path = ROOT / "reports", published
     import nbformat
 
     parameters = report_parameters(article_path, published, title, source)
-    slug = slug or slugify(parameters["title"] or "") or slugify(Path(article_path).stem)
+    slug = slug or slugify(parameters["title"] or "", fallback="") or slugify(Path(article_path).stem)
     out_dir = Path(out_dir)
     timings: dict[str, float] = {"prepare": time.perf_counter() - t0}
     own = km is None

@@ -222,6 +222,7 @@ def test_slugs_are_short_ascii_file_names():
     assert slugify("Zelenskyy urges allies to act as North Korean troops gather; Russian strikes hit Kharkiv") \
         == "zelenskyy-urges-allies-to-act-as-north-korean-troops-gather"
     assert slugify("Удар по Харкову") == "report"
+    assert slugify("Удар по Харкову", fallback="") == ""
     assert slugify("Kyiv: 3 injured — “drones”") == "kyiv-3-injured-drones"
     assert slugify("../../etc/passwd") == "etc-passwd"
 
