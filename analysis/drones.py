@@ -48,6 +48,9 @@ _LEAD_DIVERT = re.compile(rf"^(?:another|a\s+further|further)\s+(?P<k>{_COUNT})\
 _OF_THE = re.compile(rf"^(?:of\s+the\s+(?P<w>{MODIFIER}{NOUN}),?\s+)(?P<k>{_COUNT})\s+(?:were|was)\s+(?P<v>{DESTROY}|{DIVERT})", re.I)
 _MOST = re.compile(rf"^(?:most|the\s+majority|many|nearly\s+all|almost\s+all)\s+(?:of\s+(?:the|them)\s*)?(?P<w>{MODIFIER}{NOUN})?\s*(?:were|was)\s+(?:\w+\s+)?(?P<v>{DESTROY})", re.I)
 _PASSIVE_RIGHT = re.compile(rf"^[^.;,]{{0,25}}?\b(?:were|was|had\s+been|have\s+been)\s+(?:\w+\s+)?[\"“”']?(?P<v>{DESTROY}|{DIVERT})", re.I)
+# "Three of the Iskander-Ms and both Kh-59s were destroyed": the verb after a coordinated weapon.
+_PASSIVE_AFTER_LIST = re.compile(rf"^\s+(?:and|as\s+well\s+as)\s+[^.;,]{{0,60}}?{NOUN}\s+(?:were|was|had\s+been|have\s+been)\s+(?:\w+\s+)?(?P<v>{DESTROY}|{DIVERT})", re.I)
+_OF_THEM = re.compile(rf"(?<![\w/-])(?P<k>{_COUNT})\s+of\s+them\b", re.I)
 _BOMBS = re.compile(r"\bbombs?\b|\bshells?\b|\bassaults?\b", re.I)
 _SIDE_ADJ = re.compile(r"\b(Russian|Ukrainian|Ukraine['’]s|Russia['’]s|enemy)\b", re.I)
 
@@ -101,6 +104,7 @@ def extract_drone_counts(ctx: Context) -> list[dict]:
             continue
         _read_unit(ctx, unit, claims)
     kept: list[Claim] = []
+    claims = _without_type_double_counts(claims)
     for c in claims:
         if not any(x is not None and x.value is not None for x in (c.launched, c.destroyed)) and c.diverted is None:
             continue
@@ -108,6 +112,24 @@ def extract_drone_counts(ctx: Context) -> list[dict]:
             continue
         kept.append(c)
     return [_row(n, c) for n, c in enumerate(kept, start=1)]
+
+
+def _without_type_double_counts(claims: list[Claim]) -> list[Claim]:
+    """Keep either an untyped total or its per-type parts, not both: the parts where they say how
+    many were shot down, else the total."""
+    drop: set[int] = set()
+    for total in claims:
+        if total.weapon is not None or total.launched is None or total.launched.value is None:
+            continue
+        parts = [c for c in claims if c is not total and c.weapon is not None and c.weapon_class == total.weapon_class
+                 and c.attacker == total.attacker and c.reporter in (total.reporter, None) and c.launched is not None]
+        if len(parts) < 2 or sum(p.launched.value or 0 for p in parts) != total.launched.value:
+            continue
+        if any(p.destroyed is not None for p in parts):
+            drop.add(id(total))
+        else:
+            drop.update(id(p) for p in parts)
+    return [c for c in claims if id(c) not in drop]
 
 
 def _same_figures(a: Claim, b: Claim) -> bool:
@@ -159,6 +181,17 @@ def _read_unit(ctx: Context, unit: Unit, claims: list[Claim]) -> None:
                 break
             k = parse_count(follow.group("k"))
             _fill(claim, _verb_slot(follow.group("v")), k, None)
+    for match in _OF_THEM.finditer(text):
+        left = text[max(0, match.start() - 60):match.start()]
+        verbs = list(_VERB_LEFT.finditer(left))
+        right = _PASSIVE_RIGHT.match(text[match.end():])
+        slot = _verb_slot(right.group("v")) if right else ("destroyed" if verbs and verbs[-1].group("destroy") else None)
+        target = _recent(claims, _last_class(claims, unit), unit)
+        if slot and target is not None and not _PHRASE.search(left[-30:]):
+            _fill(target, slot, parse_count(match.group("k")), None)
+            for follow in _THEN.finditer(text, match.end()):
+                _fill(target, _verb_slot(follow.group("v")), parse_count(follow.group("k")), None)
+                break
     stripped = text.lstrip("“\"")
     for pattern in (_LEAD_DIVERT, _OF_THE, _MOST):
         match = pattern.match(stripped)
@@ -187,7 +220,7 @@ def _slot(text: str, match: re.Match) -> str | None:
     if match.group("none"):
         right = _PASSIVE_RIGHT.match(text[match.end():])
         return "destroyed" if right and _verb_slot(right.group("v")) == "destroyed" else None
-    right = _PASSIVE_RIGHT.match(text[match.end():])
+    right = _PASSIVE_RIGHT.match(text[match.end():]) or _PASSIVE_AFTER_LIST.match(text[match.end():])
     if right:
         return _verb_slot(right.group("v"))
     left = text[max(0, match.start() - 200):match.start()]
