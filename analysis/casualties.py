@@ -40,7 +40,7 @@ UPDATE = re.compile(r"\b(?:death\s+toll|toll|number\s+of\s+(?:dead|killed|injure
                     r"remained|remains|is\s+now|was\s+now|now\s+stands)\b|"
                     r"\bbring(?:ing|s)?\s+the\s+(?:death\s+)?toll\b", re.I)
 TOTAL = re.compile(r"\b(?:in\s+total|in\s+all|altogether|overall|a\s+total\s+of|combined|across\s+the\s+(?:region|country))\b", re.I)
-AMONG = re.compile(r"(?:^|[.;]\s*|\bwere\s+|\bwas\s+)among\s+(?:the\s+|those\s+)?(?:dead|killed|injured|wounded|victims|casualties)\b", re.I)
+AMONG = re.compile(r"(?:^|[.;]\s*|\bwere\s+|\bwas\s+|\bare\s+|\bis\s+)among\s+(?:the\s+|those\s+)?(?:dead|killed|injured|wounded|victims|casualties)\b", re.I)
 PARTITIVE = re.compile(rf"\b(?:{COUNT})\s+of\s+(?:the\s+|those\s+)?(?:injured|wounded|dead|killed|victims|them|casualties)\b", re.I)
 DENIAL = re.compile(r"\b(?:no\s+(?:one|body)|nobody|none|no\s+(?:immediate\s+|initial\s+)?(?:reports?\s+of\s+)?"
                     r"(?:casualties|injuries|deaths|fatalities|victims|one\s+was)|without\s+casualties|"
@@ -54,6 +54,7 @@ ATTRIBUTIVE_BEFORE = re.compile(r"(?:according\s+to\s+(?:the\s+)?|governor\s+of\
                                 r"(?:north|south|east|west)(?:-?(?:east|west))?(?:ern)?\s+of\s+|km\s+(?:from|of)\s+|"
                                 r"kilometres\s+(?:from|of)\s+|flights?\s+to\s+|taken\s+to\s+(?:a\s+)?hospital\s+in\s+|"
                                 r"hospital\s+in\s+|from\s+)$", re.I)
+BEARING_BEFORE = re.compile(r"(?:north|south|east|west)(?:-?(?:east|west))?(?:ern)?\s+of\s+$|km\s+(?:from|of)\s+$|kilometres\s+(?:from|of)\s+$", re.I)
 DATELINE = re.compile(r"^[A-Z][A-Z .'’-]{2,40}(?:,\s*[A-Z][\w .]{1,30})?(?:\s*\([^)]{1,30}\))?\s*[—–-]{1,2}\s*")
 
 _ANY_TRIGGER = re.compile(rf"\b(?:{KILL}|{HURT}|no\s+one|nobody|none|among)\b", re.I)
@@ -149,15 +150,23 @@ def _clause_after(text: str, end: int) -> str:
 
 
 def _clause_before(text: str, start: int) -> str:
-    """Words before a trigger back to the clause start (appositives dropped)."""
-    head = text[max(0, start - 140):start]
+    """Words before a trigger back to the clause start (appositives, ages and places dropped)."""
+    head = text[max(0, start - 160):start]
+    head = re.sub(r"\b(?:aged|ages)\s+\d+(?:\s*(?:,|and)\s*\d+)*", "", head)
     head = re.sub(r"\s+(?:were|was|had\s+been|have\s+been|has\s+been|are|is|may\s+have\s+been|"
                   r"might\s+have\s+been|were\s+being|had|have|remained|also|reportedly|been|all|each|"
-                  r"sustained|suffered|received|got|were\s+left|was\s+left|confirmed|reported|officially|"
-                  r"(?:had|have|has)\s+been\s+(?:confirmed|reported))\s*$", "", head, flags=re.I)
+                  r"(?:sustained|suffered|received)(?:\s+(?:shrapnel|minor|serious|severe|light|moderate|multiple|"
+                  r"gunshot|blast|burn|head|leg|life-threatening|fatal))*|got|were\s+left|was\s+left|confirmed|"
+                  r"reported|officially|(?:had|have|has)\s+been\s+(?:confirmed|reported))\s*$", "", head, flags=re.I)
     head = re.sub(r",\s*(?:including|among\s+them)\s[^,]*,?\s*$", " ", head, flags=re.I)
-    pieces = re.split(r"[.;:,]|\b(?:and|when|after|while|but|as|that|which|who|where)\b|x{2,}", head, flags=re.I)
-    return pieces[-1].strip() if pieces else ""
+    head = re.sub(r"\s+(?:of|from|in|at|on|near)\s+(?:the\s+)?[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*)*\s*$", "", head)
+    pieces = [p for p in re.split(r"[.;:]|\b(?:and|when|after|while|but|as|that|which|who|where)\b|x{2,}", head, flags=re.I)]
+    last = pieces[-1] if pieces else ""
+    commas = [c.strip() for c in last.split(",")]
+    if len(commas) >= 2 and not commas[-1] and re.match(r"^(?:an?|the)\s", commas[-2], re.I):
+        return commas[-2]  # "The driver, a 52-year-old man, sustained wounds"
+    filled = [c for c in commas if c]
+    return commas[-1] if commas[-1] or not filled else filled[-1]
 
 
 def mentions_in(unit: Unit) -> Mention | None:
@@ -230,7 +239,7 @@ def _read(mention: Mention, match: re.Match, slot: str) -> bool:
         left_words = _clause_before(text, match.start())
         if re.search(r"\b(?:left|leaving|leave|leaves)\s+(.+)$", left_words, re.I):
             left_words = re.search(r"\b(?:left|leaving|leave|leaves)\s+(.+)$", left_words, re.I).group(1)
-        left_words = " ".join((left_words or "").split()[-6:])
+        left_words = " ".join((left_words or "").split()[-8:])
         left_words = re.split(r"\b(?:reported|said|says|confirmed|announced|stated|claimed|wrote|added)\b", left_words)[-1].strip()
         count = count_people(left_words) if left_words else None
         victims = left_words or ""
@@ -308,7 +317,7 @@ def _among(mention: Mention) -> Mention | None:
     """Children named 'among the dead/wounded' (a part of an incident told before, not a new count)."""
     text = mention.unit.text
     for match in re.finditer(r"(?:among\s+(?:the\s+|those\s+)?(dead|killed|injured|wounded|victims|them)\b(?:\s+(?:were|was))?\s+([^.;]*))|"
-                             r"(([^.;,]*?)\s+(?:were|was)\s+among\s+(?:the\s+)?(dead|killed|injured|wounded))", text, re.I):
+                             r"(([^.;]*?)\s+(?:were|was|are|is)\s+among\s+(?:the\s+|those\s+)?(dead|killed|injured|wounded|hurt))", text, re.I):
         if match.group(1):
             kind, phrase = match.group(1).lower(), match.group(2)
         else:
@@ -325,7 +334,14 @@ def _among(mention: Mention) -> Mention | None:
 
 # ---- places, weapons, sides ---------------------------------------------------------------
 def incident_places(unit: Unit) -> list[PlaceMention]:
-    """Places in a unit that can be where something happened (not a speaker's title or a river)."""
+    """Places in a unit that can be where something happened (not a speaker's title or a river);
+    a place named only as a bearing ('west of Pokrovsk') counts where no other place is named."""
+    strong = _incident_places(unit, weak=False)
+    return strong or _incident_places(unit, weak=True)
+
+
+def _incident_places(unit: Unit, weak: bool) -> list[PlaceMention]:
+    """Incident places of a unit; with weak=True also those named as a bearing from somewhere."""
     dateline = DATELINE.match(unit.text)
     out = []
     for m in unit.places:
@@ -335,7 +351,8 @@ def incident_places(unit: Unit) -> list[PlaceMention]:
         if ATTRIBUTIVE_AFTER.match(unit.text[m.end - unit.start:]) and not re.match(r"^\s*(?:region|oblast|province)\b", unit.text[m.end - unit.start:], re.I):
             continue
         if ATTRIBUTIVE_BEFORE.search(unit.text[max(0, rel - 40):rel]):
-            continue
+            if not (weak and BEARING_BEFORE.search(unit.text[max(0, rel - 40):rel])):
+                continue
         out.append(m)
     return out
 
@@ -477,7 +494,7 @@ def _add(ctx: Context, incidents: list[Incident], unit: Unit, mention: Mention,
             _add_source(target, source)
         return
     if mention.update and incidents:
-        regions = {p.place.region for p in places}
+        regions = {p.place.region for p in places} or {m.place.region for m in unit.places if m.place.kind in ("city", "region")}
         target = next((i for i in reversed(incidents) if not i.denial and not i.total
                        and (not regions or i.region in regions)), None)
         if target is None:
@@ -493,8 +510,12 @@ def _add(ctx: Context, incidents: list[Incident], unit: Unit, mention: Mention,
         _add_source(target, source)
         return
     where = _where(ctx, unit, places, multi, incidents)
-    if mention.total and not places and incidents:
-        where = (incidents[-1].country, None, None)
+    period = _over_a_period(unit)
+    if (mention.total or period) and not places and where is not None:
+        where = (where[0], None, None)
+        mention.total = True
+    elif period and places and all(p.place.kind == "region" for p in places):
+        mention.total = True  # "over the past day" in a whole oblast: a tally of incidents
     if where is None:
         return
     country, region, place = where
@@ -524,8 +545,8 @@ def _where(ctx: Context, unit: Unit, places: list[PlaceMention], multi: bool,
         chosen = places[0] if len(places) == 1 else _nearest(places, unit)
         country, region, place = _spot(unit, chosen)
         return country, region, village if village and chosen.place.kind == "region" else place
-    if re.search(r"\bthe\s+same\s+(?:region|province|oblast|area|city|town)\b", unit.text, re.I) and incidents:
-        last = incidents[-1]
+    last = next((i for i in reversed(incidents) if not i.total and not i.multi_region), None)
+    if re.search(r"\bthe\s+same\s+(?:region|province|oblast|area|city|town)\b", unit.text, re.I) and last:
         return last.country, last.region, village
     for prev in reversed(ctx.units[max(0, unit.index - 4):unit.index]):
         if prev.paragraph != unit.paragraph:
@@ -544,15 +565,38 @@ def _where(ctx: Context, unit: Unit, places: list[PlaceMention], multi: bool,
                 break
     if reporter_region:
         return reporter_region.country, reporter_region.region, village
-    if village and incidents and incidents[-1].units[-1].section == unit.section:
-        return incidents[-1].country, incidents[-1].region, village
-    if incidents and incidents[-1].units[-1].section == unit.section:
-        last = incidents[-1]
-        return last.country, last.region, village or (None if village is None and _new_attack(unit) else last.place)
+    if last is not None and last.units[-1].section == unit.section:
+        return last.country, last.region, village or (None if _new_attack(unit) else last.place)
     countries = [m.place.country for m in unit.places if m.place.kind == "country"]
     if countries:
         return countries[0], None, village
+    main = _main_region(ctx, unit)
+    if main is not None:
+        return main.country, main.region, village
     return None
+
+
+def _main_region(ctx: Context, unit: Unit):
+    """The region a section names most often (the story's setting), if one stands out."""
+    counts: dict[str, list] = {}
+    for u in ctx.units:
+        if u.section == unit.section:
+            for m in u.places:
+                if m.place.kind == "region":
+                    counts.setdefault(m.place.region, []).append(m.place)
+    if not counts:
+        return None
+    ranked = sorted(counts.values(), key=len, reverse=True)
+    if len(ranked) > 1 and len(ranked[0]) == len(ranked[1]):
+        return None
+    return ranked[0][0]
+
+
+def _over_a_period(unit: Unit) -> bool:
+    """True where a unit's figures cover a span ('over the past week', 'in March'), not one attack."""
+    return any(d.kind in ("period", "month") for d in unit.dates) or bool(
+        re.search(r"\b(?:since|over\s+the\s+(?:past|last)|in\s+the\s+(?:past|last)|per\s+(?:day|week|month)|a\s+(?:week|month)|"
+                  r"weekly|monthly|this\s+year|last\s+year)\b", unit.text, re.I))
 
 
 def _named_settlement(text: str) -> str | None:
@@ -560,6 +604,9 @@ def _named_settlement(text: str) -> str | None:
     where X is a capitalised name that is no month, weekday or known body."""
     match = re.search(r"\b(?:village|town|city|settlement|hamlet|township|community)\s+of\s+([A-Z][\w'’-]+(?:[ -][A-Z][\w'’-]+)?)", text)
     if match:
+        return match.group(1)
+    match = re.search(r"\b([A-Z][\w'’-]+(?:[ -][A-Z][\w'’-]+)?\s+(?:hromada|community|raion))\b", text)
+    if match and match.group(1).split()[0].lower() not in _NOT_SETTLEMENTS:
         return match.group(1)
     for match in re.finditer(r"\b(?:[Ii]n|[Nn]ear|[Oo]utside)\s+([A-Z][a-z'’-]{3,}(?:[ -][A-Z][a-z'’-]+)?)\b(?!['’]s|\s+(?:region|Oblast|oblast|province|district))", text):
         word = match.group(1)
@@ -587,7 +634,28 @@ def _new_attack(unit: Unit) -> bool:
 
 
 def _reporter_region(ctx: Context, unit: Unit):
-    """The region of an official who reports from the unit or its paragraph ('Belgorod Governor ...')."""
+    """The region of an official who reports from the unit or its paragraph ('Belgorod Governor ...'),
+    or that the speaker's title named earlier in the article."""
+    found = _paragraph_reporter_region(ctx, unit)
+    if found is not None:
+        return found
+    speaker = ctx.speaker_at.get(unit.index)
+    if not speaker:
+        return None
+    surname = speaker.split()[-1]
+    for u in ctx.units[:unit.index]:
+        at = u.text.find(surname)
+        if at < 0:
+            continue
+        for m in u.places:
+            rel = m.start - u.start
+            if m.place.kind == "region" and 0 <= at - rel <= 60:
+                return m.place
+    return None
+
+
+def _paragraph_reporter_region(ctx: Context, unit: Unit):
+    """The region named beside an official in the unit or its paragraph."""
     for u in reversed(ctx.units[max(0, unit.index - 4):unit.index + 1]):
         if u.paragraph != unit.paragraph:
             break
@@ -694,13 +762,11 @@ def _same_region(a: str, b: str) -> bool:
 
 
 def _larger(summary: Incident, detail: Incident) -> bool:
-    """True where a placeless summary states more deaths or injuries than a detail (so it sums several)."""
-    for slot in ("killed", "injured"):
-        a, b = getattr(summary, slot), getattr(detail, slot)
-        if a is not None and a.value is not None and (b is None or (b.value is not None and a.value > b.value)) and a.value > 0:
-            if b is not None or slot == "killed":
-                return True
-    return False
+    """True where a placeless summary states more deaths and injuries than a detail (so it sums several)."""
+    def total(i: Incident) -> int:
+        return sum(c.value or 0 for c in (i.killed, i.injured) if c is not None)
+    numeric = any(c is not None and c.value is not None for c in (detail.killed, detail.injured))
+    return numeric and total(summary) > total(detail)
 
 
 def _merge(target: Incident, new: Incident, unit: Unit) -> None:

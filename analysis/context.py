@@ -256,7 +256,9 @@ def _is_person_name(text: str, mention: PlaceMention) -> bool:
         return True
     if mention.place.kind != "city":
         return False
-    if re.search(r"\bthe\s+$", text[: mention.start]) and not re.match(r"^['’]?s?\s+(?:region|oblast|province|district|raion|community|hromada|area|city|port)", text[mention.end:], re.I):
+    if re.search(r"\bthe\s+$", text[: mention.start]) and not re.match(r"^['’]?s?\s+(?:region|oblast|province|district|raion|community|hromada|area|city|port)", text[mention.end:], re.I) \
+            and not re.match(r"^\s+(?:suburbs?|outskirts|area|port|railway|station|airport|bus|tram|metro|"
+                             r"city|town|village|district|community|hromada|direction|axis|front|sector)\b", text[mention.end:], re.I):
         return True  # "the Dnipro" is the river, not the city
     before = re.search(r"([A-Z][a-z'’]+)\s+$", text[: mention.start])
     if before and before.group(1).lower() not in _NOT_FIRST_NAME and mention.start - before.start() < 25:
