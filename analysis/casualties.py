@@ -55,7 +55,6 @@ ATTRIBUTIVE_BEFORE = re.compile(r"(?:according\s+to\s+(?:the\s+)?|governor\s+of\
                                 r"kilometres\s+(?:from|of)\s+|flights?\s+to\s+|taken\s+to\s+(?:a\s+)?hospital\s+in\s+|"
                                 r"hospital\s+in\s+|from\s+)$", re.I)
 BEARING_BEFORE = re.compile(r"(?:north|south|east|west)(?:-?(?:east|west))?(?:ern)?\s+of\s+$|km\s+(?:from|of)\s+$|kilometres\s+(?:from|of)\s+$", re.I)
-DATELINE = re.compile(r"^[A-Z][A-Z .'’-]{2,40}(?:,\s*[A-Z][\w .]{1,30})?(?:\s*\([^)]{1,30}\))?\s*[—–-]{1,2}\s*")
 
 _ANY_TRIGGER = re.compile(rf"\b(?:{KILL}|{HURT}|no\s+one|nobody|none|among)\b", re.I)
 _COUNT_THEN = re.compile(rf"\b({COUNT})\b", re.I)
@@ -342,12 +341,9 @@ def incident_places(unit: Unit) -> list[PlaceMention]:
 
 def _incident_places(unit: Unit, weak: bool) -> list[PlaceMention]:
     """Incident places of a unit; with weak=True also those named as a bearing from somewhere."""
-    dateline = DATELINE.match(unit.text)
     out = []
     for m in unit.places:
         rel = m.start - unit.start
-        if dateline and rel < dateline.end():
-            continue
         if ATTRIBUTIVE_AFTER.match(unit.text[m.end - unit.start:]) and not re.match(r"^\s*(?:region|oblast|province)\b", unit.text[m.end - unit.start:], re.I):
             continue
         if ATTRIBUTIVE_BEFORE.search(unit.text[max(0, rel - 40):rel]):

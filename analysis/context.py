@@ -10,7 +10,7 @@ from . import quotes as q
 from .dates import DateMention, find_dates
 from .places import PlaceMention, find_places
 from .speakers import Registry, canonical_org, parse_np
-from .structure import Layout, layout, split_sentences
+from .structure import DATELINE, Layout, layout, split_sentences
 
 
 # A bare 'the agency' refers back to the latest body whose name holds one of these words.
@@ -37,6 +37,7 @@ class Unit:
     quotes: list[q.Quote]
     places: list[PlaceMention] = field(default_factory=list)
     dates: list[DateMention] = field(default_factory=list)
+    dateline_end: int = 0  # where a wire dateline opening the unit ends (0: none)
 
 
 class Context:
@@ -59,12 +60,17 @@ class Context:
         for para in self.layout.content():
             quotes = q.find_quotes(para.text)
             masked = q.mask(para.text, quotes)
+            dateline = DATELINE.match(masked)
+            if dateline:  # not a sentence's subject or a place where something happened
+                masked = " " * dateline.end() + masked[dateline.end():]
             for sent in split_sentences(masked, 0, len(masked), para.index):
                 start, end = para.start + sent.start, para.start + sent.end
                 inside = [q.Quote(x.start - sent.start, min(x.end, sent.end) - sent.start, x.closed)
                           for x in quotes if sent.start <= x.start < sent.end]
                 units.append(Unit(len(units), para.index, para.section, para.kind, start, end,
                                   self.text[start:end], sent.text, inside))
+                if dateline and sent.start == 0:
+                    units[-1].dateline_end = start + dateline.end()
         self._bucket(units)
         return units
 
@@ -77,7 +83,8 @@ class Context:
             while pi < len(places) and places[pi].start < unit.start:
                 pi += 1
             while pi < len(places) and places[pi].end <= unit.end:
-                unit.places.append(places[pi])
+                if places[pi].start >= unit.dateline_end:
+                    unit.places.append(places[pi])
                 pi += 1
             while di < len(dates) and dates[di].start < unit.start:
                 di += 1
@@ -156,10 +163,16 @@ class Context:
 
     def role_target(self, role: str, unit: Unit):
         """(name, type, role) a role reference ('the regional governor') stands for, if named."""
-        head = role.split()[-1].lower()
+        head = re.split(r"\s+of\s+", role)[0].split()[-1].lower()
         if head not in ("governor", "mayor", "spokesman", "spokeswoman", "spokesperson", "minister",
-                        "president", "commander", "head", "chief", "ministry", "agency"):
+                        "president", "commander", "head", "chief", "ministry", "agency", "official"):
             return None
+        if head == "official" and role.strip().lower() != "official":
+            return None
+        if head == "official":
+            last = next((r for r in reversed(self.statements) if r["char_start"] <= unit.start
+                         and r["speaker_type"] == "person"), None)
+            return (last["speaker"], "person", last["speaker_role"]) if last else None
         people = [(pos, name, r) for pos, name, r in self.people_roles if r and head in r.lower()]
         if not people:
             return None
@@ -266,9 +279,10 @@ def _is_person_name(text: str, mention: PlaceMention) -> bool:
     return bool(_SPEECH_AFTER.match(text[mention.end:]))
 
 
-_PERSON_WITH_ROLE = re.compile(
-    r"\b((?:[A-Z][\w'’-]*\s+)?(?:regional\s+|acting\s+|deputy\s+|city\s+)?(?:[Gg]overnor|[Mm]ayor|[Ss]pokes(?:man|woman|person)|"
-    r"[Mm]inister|[Pp]resident|[Cc]ommander|[Hh]ead|[Cc]hief))(?:\s+of\s+[\w\s'’]+?)?,?\s+([A-Z][a-z'’-]+\s+[A-Z][a-z'’-]+)")
+_TITLE = (r"(?:[A-Z][\w'’-]*\s+)?(?:regional\s+|acting\s+|deputy\s+|city\s+)?(?:[Gg]overnor|[Mm]ayor|[Ss]pokes(?:man|woman|person)|"
+          r"[Mm]inister|[Pp]resident|[Cc]ommander|[Hh]ead|[Cc]hief)")
+# "Governor Ivan Marchenko", "the head of the regional administration, Serhii Lytvyn"
+_PERSON_WITH_ROLE = re.compile(rf"\b({_TITLE}(?:\s+of\s+[^,.;]{{3,80}}?,)?)\s+([A-Z][a-z'’-]+\s+[A-Z][a-z'’-]+)")
 
 
 def _named_people(ctx: Context) -> list[tuple[int, str, str | None]]:

@@ -15,7 +15,8 @@ FORCE_NOUN = (r"troops|soldiers|servicemen|service\s+members|servicemembers|pers
 MODIFIER = r"(?:(?:[A-Z][\w'’-]*|additional|more|new|regular|special|combat|elite|foreign|allied|active|enemy|armed)\s+){0,4}"
 # Words around a figure that make it a loss, not a force.
 LOSS = re.compile(r"\b(?:kill(?:ed|ing)?|dead|died|wound(?:ed|ing)?|injur(?:ed|ing)|lost|losing|loss(?:es)?|"
-                  r"captured|casualties|eliminated|destroyed|surrendered|taken\s+prisoner|prisoners|POWs)\b", re.I)
+                  r"captured|casualties|eliminated|destroyed|surrendered|taken\s+prisoner|prisoners|POWs|"
+                  r"returned|exchanged|released|freed|swapped|swap|exchange|repatriated|captivity)\b", re.I)
 DEMONYM = {"russia": "Russian", "belarus": "Belarusian", "north korea": "North Korean",
            "ukraine": "Ukrainian", "moscow": "Russian", "minsk": "Belarusian", "pyongyang": "North Korean"}
 

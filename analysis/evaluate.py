@@ -77,14 +77,24 @@ def region_matches(gold: dict, region) -> bool:
     return False
 
 
+def _alias_form(name: str) -> str:
+    """A name as compared: nationality as an adjective ('Air Force of the Armed Forces of Ukraine' ->
+    'ukrainian air force'), lower case."""
+    name = _possessive_to_demonym(name).lower()
+    for country, adjective in (("ukraine", "ukrainian"), ("russia", "russian"), ("belarus", "belarusian")):
+        if re.search(rf"\s+of\s+(?:the\s+)?(?:armed\s+forces\s+of\s+)?{country}$", name):
+            name = adjective + " " + re.sub(rf"\s+of\s+(?:the\s+)?(?:armed\s+forces\s+of\s+)?{country}$", "", name)
+    return re.sub(r"\bcommand\s+", "", name)
+
+
 def speaker_matches(gold: dict, speaker: str | None) -> bool:
     """Alias-aware speaker match: same name, same surname (people), or a close fuzzy match."""
     from rapidfuzz import fuzz
 
     if not speaker:
         return False
-    a = _possessive_to_demonym(gold.get("speaker") or "").lower()
-    b = _possessive_to_demonym(speaker).lower()
+    a = _alias_form(gold.get("speaker") or "")
+    b = _alias_form(speaker)
     a, b = re.sub(r"^the\s+", "", a), re.sub(r"^the\s+", "", b)
     if _norm(a) == _norm(b):
         return True

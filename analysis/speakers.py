@@ -39,7 +39,7 @@ METONYMS = {"ukraine", "russia", "moscow", "kyiv", "kiev", "washington", "minsk"
             "pentagon", "nato", "the united nations", "the u.n.", "the eu", "the european union",
             "the united states", "the u.s.", "the us", "britain", "germany", "france", "poland"}
 # Plural or anonymous people known only by what they are.
-ROLE_HEADS = {"officials", "official", "source", "sources", "diplomat", "diplomats", "analyst",
+ROLE_HEADS = {"head", "chief", "officials", "official", "source", "sources", "diplomat", "diplomats", "analyst",
               "analysts", "residents", "resident", "witnesses", "witness", "leaders", "experts",
               "expert", "observers", "officers", "soldiers", "soldier", "commanders", "commander",
               "lawmakers", "people", "volunteers", "rescuers", "doctors", "medics", "authorities",
@@ -64,6 +64,7 @@ _SIDE_WORDS = {"ukrainian": "Ukraine", "ukraine": "Ukraine", "kyiv": "Ukraine", 
                "russian-installed": "Russia", "moscow-installed": "Russia"}
 
 _NAME_TOKEN = re.compile(r"^[A-Z][a-zà-ÿ'’\-]+(?:-[A-Z][a-zà-ÿ'’]+)?$|^[A-Z]\.$|^[A-Z][a-z]?[A-Z][a-z]+$")
+_FUNCTION_WORDS = {"for", "of", "to", "the", "and", "in", "on", "at", "with", "from", "by", "into", "over"}
 _PARTICLES = {"de", "van", "von", "der", "al", "bin", "da", "di", "la", "le"}
 
 
@@ -108,8 +109,9 @@ def parse_np(phrase: str) -> Speaker | None:
         if name.lower() not in METONYMS and not _is_org_words(name_tokens):
             return Speaker(name, "person", _role_title(role))
     if re.search(r"\s+of\s+", phrase) and not re.search(r"\s+of\s+(?:the\s+)?[A-Z][a-z]+$", phrase.split(",")[0]) or \
-            re.search(r"\b(?:ministry|force|police|office|service|staff|governor|mayor|head|minister|spokes\w+)\s+of\s", phrase, re.I):
-        head = re.split(r"\s+of\s+", phrase, maxsplit=1)[0]
+            re.search(r"\b(?:ministry|force|police|office|service|staff|governor|mayor|head|minister|spokes\w+|"
+                      r"mission|centre|center|commission|council|agency)\s+(?:of|to|for|in|on)\s", phrase, re.I):
+        head = re.split(r"\s+(?:of|to|for|in|on)\s+", phrase, maxsplit=1)[0]
         parsed = parse_np(head) if head != phrase else None
         if parsed is not None and parsed.kind == "organization":
             return Speaker(canonical_org(phrase, defaults=False), "organization")
@@ -146,6 +148,9 @@ def _trailing_name(words: list[str]) -> list[str]:
         name = name[1:]
     if len(name) > 4:
         return []
+    before = words[len(words) - len(name) - 1].lower() if len(words) > len(name) else ""
+    if before in _FUNCTION_WORDS:
+        return []  # "the Joint Centre for Control": a name's words, not a person's name
     return name
 
 

@@ -28,7 +28,8 @@ CUE_NEEDS = {
     "called": r"^\s+(?:on|for)\b|^[^.;]{0,60}?x{2}|^[^.;]{0,40}\bas\b",
     "calls": r"^\s+(?:on|for)\b|^[^.;]{0,60}?x{2}|^\s+the\b",
     "described": r"^[^.;]{0,60}?(?:\bas\b|x{2})", "describes": r"^[^.;]{0,60}?(?:\bas\b|x{2})",
-    "estimate": r"^\s+that\b", "estimates": r"^\s+that\b", "estimated": r"^\s+that\b",
+    "estimate": r"^\s+that\b", "estimates": r"^\s+(?:that|the|its|\w+\s+losses)\b",
+    "estimated": r"^\s+(?:that|the|its|\w+\s+losses)\b",
     "claimed": r"^(?!\s+the\s+li(?:fe|ves)\b)", "claims": r"^(?!\s+the\s+li(?:fe|ves)\b)",
     "reported": r"^(?!\s+(?:missing|dead|killed|wounded|injured)\b)",
     "dismissed": r"^\s+(?:the|it|this|that|claims|reports|as)\b",
@@ -77,6 +78,8 @@ _SPLIT_SEGMENT = re.compile(r"\s*(?:[;—–]|\s-\s|\bthat\b|\bwhile\b|\bbut\b|\
                             r"\bwhich\b|\bwhere\b|\bif\b|\bx{2,}\S*)\s*", re.I)
 # '"...," - Governor Ivan Fedorov.' : a quote attributed after a dash.
 _DASH_ATTRIBUTION = re.compile(r"x[.,!?]?[\"”»']\s*[-—–]\s*(?P<who>[A-Z][^.;:!?]{2,80}?)\s*[.]?\s*$")
+_ROLE_START = re.compile(r"^(?:Head|Chief|Governor|Mayor|Spokes\w+|Minister|Commander|Director|Deputy|Acting|Secretary|"
+                         r"Chairman|Chair|Adviser|Advisor|President)\b")
 _APPOSITIVE_START = re.compile(r"^(?:[Aa]n?\s|[Tt]he\s|who\b|which\b|whose\b|speaking|based|himself|herself|one\b|"
                                r"writing|citing|quoted|according|[a-z])")
 
@@ -127,7 +130,7 @@ def left_subject(masked: str, original: str, cue_start: int) -> tuple[str, str |
     if stripped.endswith(","):
         # "Name, a spokesman for X, said" / "Name, who ..., said"
         parts = [p.strip() for p in orig[:-1]]
-        if len(parts) >= 2 and _APPOSITIVE_START.match(parts[-1] or "a"):
+        if len(parts) >= 2 and (_APPOSITIVE_START.match(parts[-1] or "a") or _ROLE_START.match(parts[-1])):
             return _last_piece(orig[-3], mask[-3]), parts[-1]
         if len(parts) >= 2 and re.fullmatch(r"(?:[A-Z][\w.'’-]*\s+){0,3}[A-Z][\w'’-]+", parts[-1]):
             named = parse_np(parts[-1])
@@ -136,6 +139,9 @@ def left_subject(masked: str, original: str, cue_start: int) -> tuple[str, str |
         return None
     if mask[-1].strip().lower() == "who" and len(orig) >= 2:
         return _last_piece(orig[-2], mask[-2]), None
+    relative = re.match(r"^(.*?)\s+who\s", mask[-1])
+    if relative and parse_np(_last_piece(orig[-1][:relative.end(1)])) is not None:
+        return _last_piece(orig[-1][:relative.end(1)]), None  # "A senior official who asked not to be named told"
     piece = _last_piece(orig[-1], mask[-1])
     return (piece, None) if piece else None
 
@@ -164,9 +170,11 @@ def right_subject(original: str, cue_end: int) -> tuple[str, str | None]:
         return "", None
     first = re.split(r"\s+(?:on|in|at|during|after|before|late|early|via|through|citing|adding|while|who)\s",
                      " " + first + " ")[0].strip() or first
-    if len(parts) >= 2 and not re.search(r"\b[A-Z][a-z]+\s+[A-Z][a-z]+", first):
+    if len(parts) >= 2:
         second = parts[1]
-        if re.match(r"^[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+){1,3}$", second):
+        named = parse_np(second) if re.match(r"^[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+){1,3}$", second) else None
+        first_np = parse_np(first)
+        if named is not None and named.kind == "person" and (first_np is None or first_np.kind != "person"):
             return second, first
     role = parts[1] if len(parts) >= 2 else None
     return first, role
@@ -255,7 +263,7 @@ def _statements_in_unit(ctx: Context, unit: Unit, registry: Registry, before: li
         if speaker is not None and speaker.kind != "pronoun":
             text = " ".join(unit.text[qq.start:qq.end] for qq in unit.quotes)
             out.append(Found(unit, speaker, None, unit.start, "direct", text, unit.start, unit.end))
-    if not out and unit.quotes:
+    if not out and unit.quotes and _mostly_quote(unit):
         speaker = _quote_speaker(ctx, unit, before)
         if speaker is not None:
             text = " ".join(unit.text[qq.start:qq.end] for qq in unit.quotes)
@@ -340,6 +348,12 @@ def _quote_is_whole(unit: Unit, match: re.Match) -> bool:
     """True where the quote stands alone around its attribution ('"...," he said')."""
     before = unit.masked[: match.start()]
     return bool(re.match(r"^\s*x", unit.masked.lstrip("\"“«")) or re.search(r":\s*[\"“«„]?$", unit.masked[: unit.quotes[0].start]))
+
+
+def _mostly_quote(unit: Unit) -> bool:
+    """True where quoted words make up most of a unit (a quotation, not a scare-quoted term)."""
+    quoted = sum(len(unit.text[qq.start:qq.end].split()) for qq in unit.quotes)
+    return quoted >= 0.6 * len(unit.text.split()) or unit.text.lstrip().startswith(("\"", "“", "«"))
 
 
 def _quote_speaker(ctx: Context, unit: Unit, before: list[Found]) -> Speaker | None:

@@ -34,6 +34,11 @@ _LINKS_RE = re.compile(LINK_LIST_HEADINGS, re.IGNORECASE)
 _TURN_RE = re.compile(r"^(?P<label>Q|A|[A-Z][\w.'’ -]{0,40}?)\s*:\s+(?P<body>\S.*)$", re.DOTALL)
 _END_PUNCT = re.compile(r"[.!?:;…]['\"”’»)]*\s*$")
 
+# A wire dateline opening a paragraph: "KYIV, Ukraine (AP) —", "MOSCOW, June 3 (Reuters) -",
+# "KYIV/MOSCOW, May 30 (Reuters) -", "Kherson (Ukraine) (AFP) -".
+DATELINE = re.compile(r"^(?:[A-Z][A-Z .'’/-]{2,40}(?:,\s*(?:[A-Z][a-z]+\.?\s+\d{1,2}|[A-Z][\w .]{1,30}))?(?:\s*\([^)]{1,30}\))*"
+                      r"|[A-Z][\w .'’/-]{2,40}(?:\s*\([^)]{1,30}\))+)\s*[—–-]{1,2}\s+")
+
 ABBREVIATIONS = {"mr", "mrs", "ms", "dr", "gen", "lt", "col", "maj", "capt", "sgt", "st", "no",
                  "gov", "sen", "rep", "jr", "sr", "co", "corp", "inc", "ltd", "vs", "approx", "prof",
                  "adm", "cmdr", "brig", "pres", "u.s", "u.k", "u.n", "e.u", "a.m", "p.m", "e.g", "i.e",
