@@ -1,4 +1,6 @@
-"""Extraction quality floors: the dev set (shared beside the clone) and the held-out set (ours)."""
+"""Extraction quality floors: the dev set (shared beside the clone) and two held-out sets (ours,
+written without looking at the rules). Floors sit just under the measured figures, so a change that
+makes extraction worse fails here."""
 from pathlib import Path
 
 import pytest
@@ -8,6 +10,7 @@ from analysis.evaluate import evaluate
 ROOT = Path(__file__).parent.parent
 DEV = ROOT.parent / "shared" / "dev"
 HELDOUT = ROOT / "tests" / "data" / "heldout"
+HELDOUT2 = ROOT / "tests" / "data" / "heldout2"
 
 
 @pytest.mark.skipif(not DEV.is_dir(), reason="../shared/dev is not beside this clone")
@@ -17,12 +20,15 @@ def test_dev_set_meets_the_issue_floors():
     assert totals["drone_counts"].f1 >= 0.90
     assert totals["statements"].f1 >= 0.85
     assert totals["deployments"].f1 >= 0.85
+    # what is measured today (README)
+    assert min(totals[t].f1 for t in ("casualties", "drone_counts", "statements", "deployments")) >= 0.97
 
 
-def test_heldout_set_does_not_fall_below_its_measured_figures():
-    """Written without looking at the rules; these floors sit just under what was measured."""
-    totals = evaluate(str(HELDOUT / "gold"), str(HELDOUT / "articles"))
-    assert totals["casualties"].f1 >= 0.85
-    assert totals["drone_counts"].f1 >= 0.88
-    assert totals["statements"].f1 >= 0.84
-    assert totals["deployments"].f1 >= 0.78
+@pytest.mark.parametrize("folder,floors", [
+    (HELDOUT, {"casualties": 0.95, "drone_counts": 0.90, "statements": 0.95, "deployments": 0.95}),
+    (HELDOUT2, {"casualties": 0.91, "drone_counts": 0.95, "statements": 0.95, "deployments": 0.90}),
+])
+def test_heldout_sets_do_not_fall_below_their_measured_figures(folder, floors):
+    totals = evaluate(str(folder / "gold"), str(folder / "articles"))
+    for table, floor in floors.items():
+        assert totals[table].f1 >= floor, (table, totals[table].f1, totals[table].misses, totals[table].extras)
