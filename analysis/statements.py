@@ -212,7 +212,11 @@ def extract_statements(ctx: Context) -> list[dict]:
         name, kind, role = _resolve(f, registry, ctx)
         if not name:
             continue
-        ctx.speaker_at.setdefault(f.unit.index, name)
+        for u in ctx.units[f.unit.index:]:
+            if u.start >= f.end:
+                break
+            if f.turn_label is not None or u.index == f.unit.index:
+                ctx.speaker_at.setdefault(u.index, name)  # a transcript turn speaks for all its sentences
         row = {"speaker": name, "speaker_role": role, "speaker_type": kind,
                "channel": f.channel, "mode": f.mode, "cue": f.cue, "text": f.text.strip()[:2000],
                "date": f.date, "date_text": f.date_text,
