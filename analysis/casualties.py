@@ -460,10 +460,9 @@ def _is_list(unit: Unit, places: list[PlaceMention]) -> bool:
         return False
     ordered = sorted(places, key=lambda p: p.start)
     for a, b in zip(ordered, ordered[1:]):
-        gap = ctx_gap = unit.text[a.end - unit.start:b.start - unit.start]
-        if not re.fullmatch(r"[\s,]*(?:and\s+)?(?:the\s+)?|\s*regions?\s*,?\s*(?:and\s+)?(?:the\s+)?", ctx_gap, re.I):
+        gap = unit.text[a.end - unit.start:b.start - unit.start]
+        if not re.fullmatch(r"[\s,]*(?:and\s+)?(?:the\s+)?|\s*regions?\s*,?\s*(?:and\s+)?(?:the\s+)?", gap, re.I):
             return False
-        del gap
     return True
 
 
@@ -617,7 +616,7 @@ _NOT_SETTLEMENTS = {"january", "february", "march", "april", "may", "june", "jul
                     "saturday", "sunday", "ukraine", "russia", "europe", "the", "a", "an", "his", "her", "their",
                     "its", "total", "addition", "response", "particular", "general", "moscow", "kyiv", "washington",
                     "belarus", "crimea", "telegram", "donbas", "english", "russian", "ukrainian", "spring",
-                    "summer", "autumn", "winter", "february", "parliament", "court", "hospital", "brussels",
+                    "summer", "autumn", "winter", "parliament", "court", "hospital", "brussels",
                     "london", "paris", "berlin", "warsaw", "beijing", "tehran", "seoul", "pyongyang", "geneva",
                     "istanbul", "minsk", "latvia", "poland", "romania", "moldova", "germany", "france", "britain",
                     "america", "china", "iran", "india", "turkey", "nato", "western", "eastern", "southern",
@@ -725,7 +724,6 @@ def _weapon(ctx: Context, unit: Unit) -> str | None:
 
 def _match(incidents: list[Incident], new: Incident) -> Incident | None:
     """An earlier incident the new mention is a retelling of, if any."""
-    from .places import region_key
 
     for old in reversed(incidents):
         if old.country != new.country or old.denial != new.denial or old.total or new.total:

@@ -29,7 +29,7 @@ ORG_HEADS = {
     "department", "headquarters", "mission", "company", "operator", "nato", "un", "iaea", "pentagon",
     "house", "commission", "corps", "prosecutors", "prosecution", "directorate", "gur", "sbu", "fsb",
     "mod", "ukrenergo", "rosatom", "gazprom", "naftogaz", "union", "bureau", "centre", "center",
-    "institute", "group", "network", "monitors", "mission", "secretariat", "duma", "rada", "cabinet",
+    "institute", "group", "network", "monitors", "secretariat", "duma", "rada", "cabinet",
     "presidency", "authority", "authorities", "coalition", "alliance", "organization", "organisation",
 }
 # Bodies named by their country or capital ("Moscow dismissed the idea").

@@ -5,9 +5,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from . import quotes as q
 from .context import Context, Unit
-from .speakers import Registry, Speaker, canonical_org, parse_np
+from .speakers import Registry, Speaker, parse_np
 
 # Reporting verbs; some count only with an object that makes them speech (see CUE_NEEDS).
 CUES = ("said", "says", "say", "saying", "told", "tells", "telling", "added", "adds", "adding",
@@ -243,11 +242,7 @@ def _statements_in_unit(ctx: Context, unit: Unit, registry: Registry, before: li
     speakers_here: set[str] = set()
     for match in cues_in(unit.masked):
         cue = match.group(1).lower()
-        speaker = None
-        for words, role in _subject_candidates(unit, match, cue):
-            speaker = parse_np(words) if words else None
-            if speaker is not None:
-                break
+        speaker, role = _first_speaker(_subject_candidates(unit, match, cue))
         if speaker is None:
             continue
         if speaker.kind == "person":
@@ -265,14 +260,23 @@ def _statements_in_unit(ctx: Context, unit: Unit, registry: Registry, before: li
     if not out and unit.quotes and dash:
         speaker = parse_np(unit.text[dash.start("who"):dash.end("who")])
         if speaker is not None and speaker.kind != "pronoun":
-            text = " ".join(unit.text[qq.start:qq.end] for qq in unit.quotes)
+            text = _quoted(unit)
             out.append(Found(unit, speaker, None, unit.start, "direct", text, unit.start, unit.end))
     if not out and unit.quotes and _mostly_quote(unit):
         speaker = _quote_speaker(ctx, unit, before)
         if speaker is not None:
-            text = " ".join(unit.text[qq.start:qq.end] for qq in unit.quotes)
+            text = _quoted(unit)
             out.append(Found(unit, speaker, None, unit.start, "direct", text, unit.start, unit.end))
     return out
+
+
+def _first_speaker(candidates: list[tuple[str, str | None]]) -> tuple[Speaker | None, str | None]:
+    """The first candidate subject that parses as a speaker, with its role words."""
+    for words, role in candidates:
+        speaker = parse_np(words) if words else None
+        if speaker is not None:
+            return speaker, role
+    return None, None
 
 
 def _subject_candidates(unit: Unit, match: re.Match, cue: str) -> list[tuple[str, str | None]]:
@@ -335,7 +339,7 @@ def _clean_role(role: str | None) -> str | None:
 def _mode_and_text(unit: Unit, match: re.Match) -> tuple[str, str]:
     """Mode (direct, partial, reported) and the words said."""
     if unit.quotes:
-        quoted = " ".join(unit.text[qq.start:qq.end] for qq in unit.quotes)
+        quoted = _quoted(unit)
         outside = re.sub(r"[x\s,.!?\"“”«»'’‘:—–-]", "", unit.masked)
         said_outside = len(outside) - len(re.sub(r"\W", "", match.group(0)))
         if len(re.sub(r"\W", "", quoted)) >= said_outside * 0.6 or _quote_is_whole(unit, match):
@@ -350,13 +354,17 @@ def _mode_and_text(unit: Unit, match: re.Match) -> tuple[str, str]:
 
 def _quote_is_whole(unit: Unit, match: re.Match) -> bool:
     """True where the quote stands alone around its attribution ('"...," he said')."""
-    before = unit.masked[: match.start()]
     return bool(re.match(r"^\s*x", unit.masked.lstrip("\"“«")) or re.search(r":\s*[\"“«„]?$", unit.masked[: unit.quotes[0].start]))
+
+
+def _quoted(unit: Unit) -> str:
+    """The quoted words of a unit, quotes joined by a space."""
+    return " ".join(unit.text[qq.start:qq.end] for qq in unit.quotes)
 
 
 def _mostly_quote(unit: Unit) -> bool:
     """True where quoted words make up most of a unit (a quotation, not a scare-quoted term)."""
-    quoted = sum(len(unit.text[qq.start:qq.end].split()) for qq in unit.quotes)
+    quoted = len(_quoted(unit).split())
     return quoted >= 0.6 * len(unit.text.split()) or unit.text.lstrip().startswith(("\"", "“", "«"))
 
 
@@ -443,10 +451,3 @@ def _resolve(f: Found, registry: Registry, ctx: Context) -> tuple[str | None, st
     return None, "role", None
 
 
-def canonical_speaker_org(name: str) -> str:
-    """Canonical form of an organisation speaker (exported for tests)."""
-    return canonical_org(name)
-
-
-__all__ = ["extract_statements", "cues_in", "left_subject", "right_subject", "according_to",
-           "channel_of", "q"]

@@ -43,7 +43,7 @@ ABBREVIATIONS = {"mr", "mrs", "ms", "dr", "gen", "lt", "col", "maj", "capt", "sg
                  "gov", "sen", "rep", "jr", "sr", "co", "corp", "inc", "ltd", "vs", "approx", "prof",
                  "adm", "cmdr", "brig", "pres", "u.s", "u.k", "u.n", "e.u", "a.m", "p.m", "e.g", "i.e",
                  "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec",
-                 "mt", "ft", "fig", "est", "dept", "govt", "no", "nos", "lt.-col", "lt.-gen", "maj.-gen"}
+                 "mt", "ft", "fig", "est", "dept", "govt", "nos", "lt.-col", "lt.-gen", "maj.-gen"}
 
 
 @dataclass(frozen=True)
