@@ -119,17 +119,31 @@ def process_job(job: Job, settings: Settings, kernel) -> dict:
     started = time.perf_counter()
     clean_temporaries(folder)
     meta = job.meta(code_version=settings.code_version)
+    timings: dict[str, float] = {}
+    mark = time.perf_counter()
+
+    def lap(name: str) -> None:
+        """Add the time since the last lap to timings[name]."""
+        nonlocal mark
+        now = time.perf_counter()
+        timings[name] = timings.get(name, 0.0) + now - mark
+        mark = now
+
     try:
         write_atomic(folder / ARTICLE_TEXT, job.text)
         side = {"title": job.title, "published": job.published, "source": job.source, "url": job.url}
         write_atomic(folder / "article.meta.json", json.dumps(side, indent=2, ensure_ascii=False))
         tables = extract_job(job)
         params = report.report_parameters(str(folder / ARTICLE_TEXT), job.published, job.title, job.source)
+        lap("extract")
         nb = kernels.execute(kernel, settings.notebook, params, settings.timeout)
+        lap("execute")
         html = report.export_html(nb, params["title"] or job.article_id)
+        lap("export")
         for table, frame in tables.items():
             write_atomic(folder / f"{table}.csv", frame.to_csv(index=False))
         write_atomic(folder / REPORT_NAME, html)
+        lap("write")
         status = {"status": "ok", "error": None}
     except Exception as err:  # noqa: BLE001 - any failure of one article is recorded, the batch goes on
         tables = {}
@@ -139,7 +153,7 @@ def process_job(job: Job, settings: Settings, kernel) -> dict:
     record = {k: v for k, v in {**meta, **status}.items() if k != "text"}
     write_atomic(folder / "article.json", json.dumps(record, indent=2, ensure_ascii=False))
     return {"article_id": job.article_id, "meta": {**meta, **status}, "tables": tables,
-            "seconds": time.perf_counter() - started}
+            "seconds": time.perf_counter() - started, "timings": timings}
 
 
 def render_corpus(params: dict, settings: Settings, kernel) -> dict:
@@ -154,6 +168,15 @@ def render_corpus(params: dict, settings: Settings, kernel) -> dict:
         return {"corpus": "failed", "error": one_line(err)}
 
 
+def _warm_up() -> None:
+    """Import what a worker uses and build the HTML exporter before the first article."""
+    import papermill  # noqa: F401
+
+    from . import extract, report  # noqa: F401
+
+    report.html_exporter()
+
+
 def worker_main(conn, settings: Settings, index: int) -> None:
     """A worker process: start one warm kernel, then process the tasks the parent sends until told to stop."""
     from . import kernels, report
@@ -164,6 +187,9 @@ def worker_main(conn, settings: Settings, index: int) -> None:
     report.html_exporter = functools.lru_cache(maxsize=1)(report.html_exporter)
     try:
         kernel = kernels.WarmKernel().start()
+        # Load the notebooks' modules in the kernel while this process warms up its own.
+        kernel.send_silently(kernels.import_lines(settings.notebook))
+        _warm_up()
     except Exception as err:  # noqa: BLE001
         conn.send(("error", f"could not start a kernel: {one_line(err)}"))
         return
@@ -360,6 +386,14 @@ class Summary:
     corpus: str = "unchanged"
     seconds: float = 0.0
     errors: list[str] = field(default_factory=list)
+    worker_seconds: dict[str, float] = field(default_factory=dict)  # summed over articles, per phase
+
+    def phases(self) -> str:
+        """Mean seconds per reported article in a worker, per phase ("" before any)."""
+        if not self.processed:
+            return ""
+        parts = [f"{name} {total / self.processed:.2f}" for name, total in self.worker_seconds.items()]
+        return "per article in a worker (s): " + ", ".join(parts)
 
 
 def run_batch(inputs: list[str], out: Path, workers: int = 2, timeout: int = DEFAULT_TIMEOUT,
@@ -441,6 +475,8 @@ def _run_articles(pool: Pool, todo: list[Job], settings: Settings, store_path: P
             _mark_failed(settings, job, reason)
         else:
             store.write_article(con, result["meta"], result["tables"])
+            for name, value in result.get("timings", {}).items():
+                summary.worker_seconds[name] = summary.worker_seconds.get(name, 0.0) + value
         if "crash" in result or result["meta"].get("status") == "failed":
             summary.failed += 1
         else:
@@ -494,6 +530,8 @@ def cmd_batch(args: argparse.Namespace) -> int:
     print(f"{args.out}: {summary.articles} articles, {summary.processed} reported, {summary.failed} failed, "
           f"{summary.skipped} unchanged (skipped), {summary.input_failures} unreadable inputs; corpus report "
           f"{summary.corpus}; {summary.seconds:.1f} s")
+    if summary.phases():
+        print(summary.phases(), file=sys.stderr)
     for error in summary.errors:
         print(f"warning: {error}", file=sys.stderr)
     if summary.failed or summary.input_failures:

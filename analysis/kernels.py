@@ -60,14 +60,7 @@ class WarmKernel:
 
     def run_silently(self, code: str, timeout: float = 60) -> None:
         """Run code in the kernel with no output and no history; raises KernelCodeError if it fails."""
-        if self._shell is None:
-            # Shell channel only: replies come back to this client alone, and no output piles up on iopub.
-            from jupyter_client.blocking import BlockingKernelClient
-
-            self._shell = BlockingKernelClient()
-            self._shell.load_connection_info(self.km.get_connection_info())
-            self._shell.start_channels(shell=True, iopub=False, stdin=False, hb=False, control=False)
-        msg_id = self._shell.execute(code, silent=True, store_history=False)
+        msg_id = self._shell_client().execute(code, silent=True, store_history=False)
         deadline = time.monotonic() + timeout
         try:
             while True:
@@ -84,6 +77,21 @@ class WarmKernel:
         if reply["content"].get("status") != "ok":
             content = reply["content"]
             raise KernelCodeError(f"kernel code failed: {content.get('ename')}: {content.get('evalue')}")
+
+    def send_silently(self, code: str) -> None:
+        """Queue code in the kernel without waiting for it (the next `run_silently` waits behind it)."""
+        self._shell_client().execute(code, silent=True, store_history=False)
+
+    def _shell_client(self) -> Any:
+        """The kernel's shell-only client, opened on first use."""
+        if self._shell is None:
+            # Shell channel only: replies come back to this client alone, and no output piles up on iopub.
+            from jupyter_client.blocking import BlockingKernelClient
+
+            self._shell = BlockingKernelClient()
+            self._shell.load_connection_info(self.km.get_connection_info())
+            self._shell.start_channels(shell=True, iopub=False, stdin=False, hb=False, control=False)
+        return self._shell
 
     def reset(self) -> None:
         """A fresh namespace for the next notebook (modules stay imported)."""
@@ -120,6 +128,19 @@ class WarmKernel:
 
 
 ENGINE_NAME = "warm"
+
+
+def import_lines(notebook: Path) -> str:
+    """The import statements of a notebook's code cells (to load its modules into a kernel ahead of time)."""
+    import nbformat
+
+    nb = nbformat.read(str(notebook), as_version=4)
+    lines = []
+    for cell in nb.cells:
+        if cell.cell_type == "code":
+            lines += [line for line in cell.source.splitlines() if line.startswith(("import ", "from "))
+                      and "(" not in line and not line.rstrip().endswith("\\")]
+    return "\n".join(dict.fromkeys(lines))
 
 
 def _register_engine() -> None:

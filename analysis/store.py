@@ -33,8 +33,7 @@ PANDAS_TYPES = {"string": pd.StringDtype("python"), "Int64": pd.Int64Dtype()}
 def table_ddl(table: str) -> str:
     """The CREATE TABLE statement of a store table, from the declared columns."""
     cols = ", ".join(f'"{c}" {DUCK_TYPES[t]}' for c, t in ALL_COLUMNS[table].items())
-    key = ", PRIMARY KEY (article_id)" if table == "articles" else ""
-    return f'CREATE TABLE IF NOT EXISTS "{table}" ({cols}{key})'
+    return f'CREATE TABLE IF NOT EXISTS "{table}" ({cols})'
 
 
 def connect(path: str | Path, read_only: bool = False):
@@ -48,7 +47,9 @@ def connect(path: str | Path, read_only: bool = False):
     con = duckdb.connect(str(path))
     for table in ALL_COLUMNS:
         con.execute(table_ddl(table))
-    for table in TABLES:
+    # No PRIMARY KEY: article_id is unique because the one writer deletes before it inserts, in one
+    # transaction (older DuckDB versions refuse a key deleted and re-inserted in one transaction).
+    for table in ALL_COLUMNS:
         con.execute(f'CREATE INDEX IF NOT EXISTS "{table}_article" ON "{table}" (article_id)')
     return con
 
@@ -219,7 +220,8 @@ def read_dataset(path: str | Path, table: str) -> pd.DataFrame:
     for col in data.columns:
         if isinstance(data[col].dtype, pd.CategoricalDtype):
             data[col] = data[col].astype("object")
-    return conform(table, data)
+    frame = conform(table, data)
+    return frame.sort_values(sort_keys(table), kind="stable").reset_index(drop=True)
 
 
 def _load_article_folders(folder: Path) -> dict[str, pd.DataFrame]:

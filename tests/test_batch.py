@@ -23,6 +23,10 @@ SEED = ROOT / "seeds" / "000_acd56b5fc5c58b51.txt"
 TEST_NOTEBOOK = ROOT / "tests" / "data" / "batch" / "test_report.ipynb"
 INPUTS = [str(DEV), str(SEED)]
 
+HOSTILE_TEXT = ("Russian drones struck Kharkiv overnight, killing two people and injuring 11, Governor Oleh "
+                "Syniehubov said on Telegram. \"<script>alert('quote')</script> We will respond,\" "
+                "Syniehubov said.")
+
 pytestmark = pytest.mark.skipif(not DEV.is_dir(), reason="needs ../shared/dev/articles beside the clone")
 
 
@@ -188,7 +192,9 @@ def bad_batch(tmp_path_factory) -> Path:
                                        "said. Żółć.".encode("cp1250"))
     lines = ['{"text": %s, "title": "Good line"}' % json.dumps(good[2].read_text(encoding="utf-8")),
              '{"text": "unterminated',
-             '{"title": "no text here"}']
+             '{"title": "no text here"}',
+             json.dumps({"text": HOSTILE_TEXT, "title": "<script>alert('title')</script> $\\frac{1}{0}$",
+                         "source": "<img src=x onerror=alert(1)>", "published": "2024-11-02"})]
     (inputs / "corpus.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
     for n, path in enumerate(good[:2]):
         (inputs / f"z_good{n}.txt").write_text(path.read_text(encoding="utf-8"), encoding="utf-8")
@@ -216,9 +222,29 @@ def test_good_articles_all_reported_after_broken_kernels(bad_batch):
     contents = store_contents(bad_batch)
     ok = contents["articles"][contents["articles"]["status"] == "ok"]
     names = {Path(o.split(":")[0]).name for o in ok["origin"]}
-    assert names == {"latin.txt", "corpus.jsonl", "z_good0.txt", "z_good1.txt"} and len(ok) == 4
+    assert names == {"latin.txt", "corpus.jsonl", "z_good0.txt", "z_good1.txt"} and len(ok) == 5
     for article_id in ok["article_id"]:
         html = (bad_batch / "articles" / article_id / "report.html").read_text(encoding="utf-8")
         assert "leftover=None" in html  # the namespace was reset between notebooks
     index = (bad_batch / "index.html").read_text(encoding="utf-8")
     assert index.count('href="articles/') == len(ok) and index.count('data-sort="failed"') == 3
+
+
+def test_index_and_corpus_report_are_offline_and_escaped(bad_batch):
+    from analysis.report import external_resources
+
+    for name in ("index.html", "corpus.html"):
+        page = (bad_batch / name).read_text(encoding="utf-8")
+        assert external_resources(page) == [], name
+        assert "<script>alert" not in page and "<img src=x" not in page, name
+    index = (bad_batch / "index.html").read_text(encoding="utf-8")
+    assert "&lt;script&gt;alert(&#x27;title&#x27;)&lt;/script&gt;" in index
+
+
+def test_store_command_exports_and_imports(reports, tmp_path):
+    from analysis.cli import main
+
+    assert main(["store", "export", str(reports / "corpus.duckdb"), "--to", str(tmp_path / "csv"),
+                 "--format", "csv"]) == 0
+    assert main(["store", "import", str(tmp_path / "csv"), "--to", str(tmp_path / "rebuilt.duckdb")]) == 0
+    assert_same_store(store.read_store(tmp_path / "rebuilt.duckdb"), store_contents(reports))

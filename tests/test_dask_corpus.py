@@ -68,3 +68,15 @@ def test_store_reads_the_dataset(dataset, tmp_path):
     for table, frame in expected.items():
         pd.testing.assert_frame_equal(store.read_table(con, table), frame)
     con.close()
+
+
+def test_corpus_view_reads_the_dataset(dataset):
+    from analysis import corpus
+
+    _, folder = dataset
+    tables = corpus.load_corpus(folder)
+    expected = read_corpus_dataset(folder)
+    for table, frame in expected.items():
+        pd.testing.assert_frame_equal(tables[table].reset_index(drop=True), frame)
+    incidents, _ = corpus.merge_incidents(tables["casualties"], tables["articles"])
+    assert len(incidents) >= 1
