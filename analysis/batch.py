@@ -481,8 +481,8 @@ def _run_articles(pool: Pool, todo: list[Job], settings: Settings, store_path: P
             summary.failed += 1
         else:
             summary.processed += 1
-        bar.update(1)
         bar.set_postfix(done=summary.processed, failed=summary.failed, refresh=False)
+        bar.update(1)
 
     try:
         pool.run([("article", job) for job in todo], on_result, timeout=settings.timeout + GRACE)

@@ -26,7 +26,7 @@ table{border-collapse:collapse;width:100%;font-size:.9rem}
 th,td{border-bottom:1px solid #ddd;padding:.35rem .5rem;text-align:left;vertical-align:top}
 th{background:#f3f3f3;cursor:pointer;user-select:none;position:sticky;top:0}
 th[aria-sort=ascending]::after{content:" \\25B2"} th[aria-sort=descending]::after{content:" \\25BC"}
-td.n{text-align:right;font-variant-numeric:tabular-nums} tr.failed td{color:#8c1c13}
+td.n{text-align:right;font-variant-numeric:tabular-nums} td.d{white-space:nowrap} tr.failed td{color:#8c1c13}
 a{color:#0b57d0}
 """
 # Click a heading to sort by it (numbers as numbers, empty cells last); no library, no network.
@@ -81,7 +81,8 @@ def _cell(column: str, row: pd.Series) -> str:
         shown = "" if pd.isna(value) else f"{int(value):,}"
         sort = "" if pd.isna(value) else str(int(value))
         return f'<td class="n" data-sort="{sort}">{shown}</td>'
-    return f"<td>{html.escape(value) if isinstance(value, str) else ''}</td>"
+    css = ' class="d"' if column == "published" else ""
+    return f"<td{css}>{html.escape(value) if isinstance(value, str) else ''}</td>"
 
 
 def index_html(rows: pd.DataFrame, note: str = "") -> str:
