@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass, field
 
 from .context import Context, Unit
-from .numbers import COUNT, Count, parse_count
+from .numbers import COUNT, NUMBER_WORDS, Count, parse_count
 from .places import PlaceMention, lookup
 
 KILL = r"kill(?:ed|ing|s)?|dead|died|dies|die|deaths?|lives|life|perished|fatalit(?:y|ies)"
@@ -38,7 +38,7 @@ UPDATE = re.compile(r"\b(?:death\s+toll|toll|number\s+of\s+(?:dead|killed|injure
                     r"number\s+of\s+people\s+(?:killed|injured|wounded))\b[^.]{0,120}?\b"
                     r"(?:rose|risen|has\s+risen|climbed|increased|reached|rises|jumped|grew|stands|stood|"
                     r"remained|remains|is\s+now|was\s+now|now\s+stands)\b|"
-                    r"\bbring(?:ing|s)?\s+the\s+(?:death\s+)?toll\b", re.I)
+                    r"\bbring(?:ing|s)?\s+the\s+(?:(?:death\s+)?toll|number\s+of\s+(?:dead|killed|injured|wounded|victims))\b", re.I)
 TOTAL = re.compile(r"\b(?:in\s+total|in\s+all|altogether|overall|a\s+total\s+of|combined|across\s+the\s+(?:region|country))\b", re.I)
 AMONG = re.compile(r"(?:^|[.;]\s*|\bwere\s+|\bwas\s+|\bare\s+|\bis\s+)among\s+(?:the\s+|those\s+)?(?:dead|killed|injured|wounded|victims|casualties)\b", re.I)
 PARTITIVE = re.compile(rf"\b(?:{COUNT})\s+of\s+(?:the\s+|those\s+)?(?:injured|wounded|dead|killed|victims|them|casualties)\b", re.I)
@@ -119,6 +119,9 @@ def count_people(phrase: str) -> Count | None:
     people = 0
     parts = re.split(r"\s+and\s+|,\s+", phrase) if re.search(r",[^,]+\band\b", phrase) else re.split(r"\s+and\s+", phrase.split(",")[0])
     for part in parts:
+        if re.search(r"\b(?:a|the|an?\s+\w+)\s+couple\b", part, re.I):
+            people += 2
+            continue
         if re.match(r"^\s*(?:a|an|the|his|her|their|one|another|its)\b[^,]*?\b(?:" + PERSON + r")\b", part, re.I) \
                 and not re.search(r"\b(?:people|residents|civilians|others|workers|passengers|volunteers|soldiers|"
                                   r"troops|servicemen|officers|children|families)\b", part, re.I):
@@ -271,8 +274,13 @@ def _next_trigger(text: str, end: int) -> int | None:
 
 
 def _passive_before(text: str, start: int) -> bool:
-    """True where a trigger is passive or stative ('were injured', 'died') and its people stand before it."""
-    return bool(re.search(r"\b(?:were|was|been|be|are|is|remain(?:ed)?|got)\s+(?:\w+\s+)?$", text[max(0, start - 25):start], re.I))
+    """True where a trigger is passive or stative ('were injured', 'three people killed') and its
+    people stand before it."""
+    before = text[max(0, start - 40):start]
+    if re.search(r"\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\s+\d{1,2}\s+$", before, re.I):
+        return False  # "on Sept. 3 killed two": a date, not a count
+    return bool(re.search(r"\b(?:were|was|been|be|are|is|remain(?:ed)?|got)\s+(?:\w+\s+)?$", before, re.I)
+                or re.search(rf"\b(?:{PERSON}|\d+|{NUMBER_WORDS})\s+$", before, re.I))
 
 
 def _better(new: Count, old: Count) -> bool:
@@ -439,6 +447,10 @@ def _place_of_read(unit: Unit, pos: int, places: list[PlaceMention]) -> PlaceMen
         if rel > pos and not re.search(r"[,;.]", unit.text[pos:rel]) and rel - pos < 120:
             return p
     before = [p for p in places if p.start - unit.start < pos]
+    located = [p for p in before if re.search(r"\b(?:in|at|near|outside|around|of|on)\s+(?:the\s+)?(?:\w+\s+){0,3}$",
+                                              unit.text[max(0, p.start - unit.start - 40):p.start - unit.start], re.I)]
+    if located:
+        return located[-1]  # "In Nikolaev, which is controlled by Kiev, one was injured": not the agent's city
     return before[-1] if before else (places[0] if places else None)
 
 
@@ -506,7 +518,12 @@ def _add(ctx: Context, incidents: list[Incident], unit: Unit, mention: Mention,
         return
     where = _where(ctx, unit, places, multi, incidents)
     period = _over_a_period(unit)
-    if (mention.total or period) and not places and where is not None:
+    in_the_region = bool(re.search(r"\b(?:in|across|throughout)\s+the\s+(?:region|oblast|province)\b", unit.text, re.I))
+    if period and in_the_region and not places and where is not None:
+        mention.total = True  # "over the past day in the region": the oblast's tally (a row if nothing adds up to it)
+    elif period and not places and not mention.total:
+        return  # a tally over weeks or months (a monitoring mission's toll) is no incident
+    elif mention.total and not places and where is not None:
         where = (where[0], None, None)
         mention.total = True
     elif period and places and all(p.place.kind == "region" for p in places):
@@ -538,6 +555,8 @@ def _where(ctx: Context, unit: Unit, places: list[PlaceMention], multi: bool,
             countries = {p.place.country for p in places}
             return (countries.pop(), None, None) if len(countries) == 1 else None
         chosen = places[0] if len(places) == 1 else _nearest(places, unit)
+        if chosen is None:
+            chosen = places[0]
         country, region, place = _spot(unit, chosen)
         return country, region, village if village and chosen.place.kind == "region" else place
     last = next((i for i in reversed(incidents) if not i.total and not i.multi_region), None)
@@ -662,16 +681,10 @@ def _paragraph_reporter_region(ctx: Context, unit: Unit):
     return None
 
 
-def _nearest(places: list[PlaceMention], unit: Unit) -> PlaceMention:
-    """The place a unit's single group of figures belongs to: the first named after the figures,
-    else the last before them."""
+def _nearest(places: list[PlaceMention], unit: Unit) -> PlaceMention | None:
+    """The place a unit's single group of figures belongs to (see _place_of_read)."""
     mention = mentions_in(unit)
-    pos = unit.start + (mention.pos if mention else 0)
-    after = [p for p in places if p.start >= pos]
-    before = [p for p in places if p.start < pos]
-    if before and re.match(r"^(?:In|At|Near|Outside|Across)\b", unit.text) and not after:
-        return before[-1]
-    return after[0] if after else before[-1]
+    return _place_of_read(unit, mention.pos if mention else 0, places)
 
 
 def _spot(unit: Unit, chosen: PlaceMention) -> tuple[str, str | None, str | None]:
@@ -760,6 +773,10 @@ def _larger(summary: Incident, detail: Incident) -> bool:
     def total(i: Incident) -> int:
         return sum(c.value or 0 for c in (i.killed, i.injured) if c is not None)
     numeric = any(c is not None and c.value is not None for c in (detail.killed, detail.injured))
+    for slot in ("killed", "injured"):
+        a, b = getattr(summary, slot), getattr(detail, slot)
+        if a is not None and b is not None and a.value is not None and b.value is not None and a.value < b.value:
+            return False  # an earlier, smaller toll of the same attack, not a sum of several
     return numeric and total(summary) > total(detail)
 
 

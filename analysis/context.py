@@ -256,6 +256,10 @@ class Context:
         return [t for t in texts if t]
 
 
+_CAPITALS = {"Moscow", "Kyiv", "Minsk", "Washington", "London", "Paris", "Berlin", "Warsaw", "Beijing", "Tehran"}
+_METONYM_VERB = re.compile(r"^(?:['’]s\s+\w+\s+)?\s+(?:has|have|had|is|was|will|would|kept|keeps|continues|continued|claimed|claims|"
+                           r"denied|denies|launched|accused|accuses|warned|warns|insists|insisted|wants|wanted|must|"
+                           r"can|could|says|said|sent|sends|responded|retaliated|stepped|refused|rejected)\b")
 _NOT_FIRST_NAME = {"in", "near", "outside", "of", "at", "from", "to", "the", "on", "and", "across", "over",
                    "around", "city", "town", "village", "region", "oblast", "central", "eastern", "western",
                    "northern", "southern", "occupied", "downtown", "greater", "while", "but", "when"}
@@ -269,6 +273,8 @@ def _is_person_name(text: str, mention: PlaceMention) -> bool:
         return True
     if mention.place.kind != "city":
         return False
+    if mention.place.name in _CAPITALS and _METONYM_VERB.match(text[mention.end:]):
+        return True  # "as Moscow kept up its pressure": the government, not the city
     if re.search(r"\bthe\s+$", text[: mention.start]) and not re.match(r"^['’]?s?\s+(?:region|oblast|province|district|raion|community|hromada|area|city|port)", text[mention.end:], re.I) \
             and not re.match(r"^\s+(?:suburbs?|outskirts|area|port|railway|station|airport|bus|tram|metro|"
                              r"city|town|village|district|community|hromada|direction|axis|front|sector)\b", text[mention.end:], re.I):

@@ -10,6 +10,7 @@ from .statements import cues_in, left_subject
 from .speakers import parse_np
 
 FORCE_NOUN = (r"troops|soldiers|servicemen|service\s+members|servicemembers|personnel|fighters|marines|"
+              r"military\s+engineers|sappers|military\s+instructors|military\s+specialists|"
               r"paratroopers|mercenaries|reservists|conscripts|recruits|special\s+forces|military\s+personnel|"
               r"North\s+Koreans|Belarusians|Chechens")
 MODIFIER = r"(?:(?:[A-Z][\w'’-]*|additional|more|new|regular|special|combat|elite|foreign|allied|active|enemy|armed)\s+){0,4}"
@@ -25,7 +26,7 @@ _NOUN_ONLY = re.compile(rf"\b(?:{FORCE_NOUN})\b", re.I)  # cheap pre-check befor
 _PUT_OR_BARE_HINT = re.compile(r"\bput\b|\b(?:closer|around|about|nearly|roughly|up\s+to|no\s+more|more\s+than|at\s+least|some|at\s+most)\s+\d", re.I)
 _PUT = re.compile(rf"\bput\s+(?:it|the\s+(?:figure|number|total|count|strength))(?:\s+\w+)?\s*,?\s*(?:at|to|closer\s+to|around|near)?\s*(?P<count>{COUNT})\b", re.I)
 _QUALIFIED = r"(?:closer\s+to|around|about|nearly|roughly|up\s+to|no\s+more\s+than|more\s+than|at\s+least|some|at\s+most)"
-_BARE = re.compile(rf"(?:,|\bsay|\bestimate|\bthink|\bbelieve|\bfigure\s+(?:is|was|of))\s*(?P<count>{_QUALIFIED}\s+[\d,]{{5,}})\b"
+_BARE = re.compile(rf"(?:,|\bsay|\bestimate|\bthink|\bbelieve|\bcount|\breckon|\bsee|\bfigure\s+(?:is|was|of))\s*(?P<count>{_QUALIFIED}\s+[\d,]{{5,}})\b"
                    rf"|(?P<count2>{_QUALIFIED}\s+[\d,]{{5,}})\s+(?:remain(?:ed)?|were|are|have\s+been)\s+(?:at|in|on|near|deployed|stationed)\b", re.I)
 _LOCATION = re.compile(r"\b(?:in|near|on|along|to|at|inside|into|around)\s+((?:the\s+|Russia['’]s\s+|Ukraine['’]s\s+)?"
                        r"(?:[A-Z][\w'’-]*\s*){1,3}(?:region|axis|border|front|direction|Oblast|oblast|area)?)", re.U)
@@ -81,10 +82,10 @@ def _figures(unit: Unit, last_force: str | None) -> list[tuple[str, str, int]]:
 
 
 def _clause(text: str, start: int, end: int) -> str:
-    """The clause around a span: from the last clause edge before it to the next after it."""
-    left = re.split(r"[.;]|,\s+(?:and|but|while)\b", text[:start])[-1]
+    """The sentence part around a span: back to the last sentence edge, on to the next comma."""
+    left = re.split(r"[.;]", text[:start])[-1]
     right = re.split(r"[.;,]", text[end:])[0]
-    return left[-60:] + " " + right[:40]
+    return left + " " + right[:40]
 
 
 def _nationalised(force: str, before: str) -> str:

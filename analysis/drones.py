@@ -28,8 +28,8 @@ MODIFIER = (r"(?:(?:[A-Z][A-Za-z0-9]*-[A-Za-z0-9/-]+|Ukrainian|Russian|aeroballi
             r"kamikaze|combat|strike|long-range|fixed-wing|aircraft-type|aerial|unmanned|cruise|ballistic|"
             r"guided|air-launched|sea-launched|sea-based|hypersonic|anti-aircraft|enemy|of\s+the|more|"
             r"Iskander-M|Iskander|Kh-\d+|Kalibr|Kinzhal|ATACMS|S-300|S-400|various|other|"
-            r"and\s+decoy|type|types)\s+){0,5}")
-LAUNCH = r"launched|launches|launching|fired|fires|firing|sent|unleash(?:ed|ing)|used|deployed|attacked"
+            r"and\s+decoy|type|types|and)\s+){0,5}")
+LAUNCH = r"launched|launches|launching|fired|fires|firing|sent|unleash(?:ed|ing)|used|deployed|attacked|recorded|detected|tracked"
 DESTROY = (r"shot\s+down|shoot\s+down|downed|intercept(?:ed|s|ing)?|destroy(?:ed|s|ing)?|repell?(?:ed|ing)?|"
            r"neutrali[sz]ed|brought\s+down|took\s+down|eliminated|suppressed\s+by\s+air\s+defen[cs]e")
 DIVERT = (r"lost|jammed|suppressed|diverted|redirected|disappeared|failed\s+to\s+reach|went\s+off\s+course|"
@@ -42,7 +42,8 @@ _PHRASE = re.compile(
     rf"(?P<w>{MODIFIER}{NOUN})(?![\w-])", re.I)
 _NOUN_ONLY = re.compile(NOUN, re.I)  # cheap pre-check before the count patterns
 _VERB_LEFT = re.compile(rf"\b(?P<launch>{LAUNCH})\b|\b(?P<destroy>{DESTROY})\b|\b(?P<divert>{DIVERT})\b", re.I)
-_OF_WHICH = re.compile(rf"\b(?:of\s+which|of\s+them|of\s+these)\s*,?\s+(?P<k>{_COUNT})\s+(?:were|was|had\s+been)?\s*(?P<v>{DESTROY}|{DIVERT})", re.I)
+_OF_WHICH = re.compile(rf"\b(?:of\s+which|of\s+them|of\s+these)\s*,?\s+(?P<k>{_COUNT})\s+(?:were|was|had\s+been)?\s*(?P<v>{DESTROY}|{DIVERT})"
+                       rf"|,\s+(?P<k2>{_COUNT})\s+of\s+(?:which|them)\s+(?:were|was|had\s+been)\s+(?:\w+\s+)?(?P<v2>{DESTROY}|{DIVERT})", re.I)
 _THEN = re.compile(rf"(?:,|\band\b|\bwhile\b|;)\s+(?:another\s+|a\s+further\s+)?(?P<k>{_COUNT})\s+(?:more\s+|others?\s+)?(?:were|was|had\s+been)?\s*(?:\w+\s+)?[\"“”']?(?P<v>{DESTROY}|{DIVERT})", re.I)
 _LEAD_DIVERT = re.compile(rf"^(?:another|a\s+further|further)\s+(?P<k>{_COUNT})\s+(?P<w>{MODIFIER}{NOUN})?\s*(?:were|was|had\s+been)?\s*(?:\w+\s+)?(?P<v>{DIVERT}|{DESTROY})", re.I)
 _OF_THE = re.compile(rf"^(?:of\s+the\s+(?P<w>{MODIFIER}{NOUN}),?\s+)(?P<k>{_COUNT})\s+(?:were|was)\s+(?P<v>{DESTROY}|{DIVERT})", re.I)
@@ -179,8 +180,8 @@ def _read_unit(ctx: Context, unit: Unit, claims: list[Claim]) -> None:
         for follow in list(_OF_WHICH.finditer(text, match.end())) + list(_THEN.finditer(text, match.end())):
             if _PHRASE.search(text[match.end():follow.start()]):
                 break
-            k = parse_count(follow.group("k"))
-            _fill(claim, _verb_slot(follow.group("v")), k, None)
+            k = parse_count(follow.groupdict().get("k") or follow.group("k2"))
+            _fill(claim, _verb_slot(follow.groupdict().get("v") or follow.group("v2")), k, None)
     for match in _OF_THEM.finditer(text):
         left = text[max(0, match.start() - 60):match.start()]
         verbs = list(_VERB_LEFT.finditer(left))

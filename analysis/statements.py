@@ -20,7 +20,8 @@ CUES = ("said", "says", "say", "saying", "told", "tells", "telling", "added", "a
         "vowed", "promised", "pledged", "threatened", "emphasised", "emphasized", "indicated",
         "predicted", "deemed", "posted", "tweeted", "replied", "responded", "commented",
         "remarked", "conceded", "complained", "demanded", "according to", "cited", "quoted",
-        "informed", "assured", "reiterated", "underlined", "added that", "rejected", "condemned")
+        "informed", "assured", "reiterated", "underlined", "added that", "rejected", "condemned",
+        "welcomed", "calling", "believes", "believe", "gave its account", "gave his account", "gave her account")
 # Cue -> pattern its right context must match for it to be speech.
 CUE_NEEDS = {
     "put": r"^\s+(?:it|the\s+(?:figure|number|toll|death toll|total|count|losses|strength))\b",
@@ -35,7 +36,9 @@ CUE_NEEDS = {
     "rejected": r"^\s+(?:the|it|this|that|claims|reports|accusations)\b",
     "accused": r"^\s+\w+", "denied": r"^\s+(?:that|the|it|any|claims|reports|involvement)\b",
     "warning": r"^\s+(?:that|of|about|against)\b", "posted": r"^\s+(?:on|that|a\s+video)\b",
-    "quoted": r"^\s+(?:as|by)\b", "declared": r"^(?!\s+\w+\s+(?:a|an)\s)", "cited": r"^\s+(?:as|by)\b",
+    "quoted": r"^\s+(?:as|by)\b", "declared": r"^(?!\s+\w+\s+(?:a|an)\s)(?![^.]{0,40}\bmourning\b)",
+    "welcomed": r"^\s+(?:the|it|this|that|a|an|his|her|their|its)\b", "calling": r"^[^.;]{0,60}?x{2}|^\s+(?:on|for)\b",
+    "believes": r"^\s+(?:that|[A-Z]|the|it)", "believe": r"^\s+(?:that|[A-Z]|the|it)", "cited": r"^\s+(?:as|by)\b",
 }
 # Words before a cue that make it something else ("no reports of", "were reported", "did not say").
 CUE_BLOCKERS = re.compile(
@@ -184,7 +187,8 @@ def according_to(original: str, cue_end: int) -> str:
     rest = original[cue_end:]
     rest = re.split(r"[.;:!?\"“”«»]|,\s|\s[—–-]\s", rest)[0]
     rest = re.split(r"\s+and\s+(?:the\s+)?", rest)[0]
-    return re.split(r"\s+(?:familiar|who|speaking|close|with|in|at|on|based|cited|quoted|citing|from)\b", rest)[0].strip()
+    return re.split(r"\s+(?:familiar|who|speaking|close|with|in|at|on|based|cited|quoted|citing|from|involved|briefed|"
+                    r"knowledgeable|aware)\b", rest)[0].strip()
 
 
 def channel_of(text: str) -> str | None:
