@@ -22,6 +22,9 @@ BOILERPLATE = [
     r"^this live page\b", r"^have a question about\b", r"^(?:contact|terms of use|privacy)\b",
     r"^editor['’]s note\b", r"^how we report\b", r"^(?:tags?|topics?|filed under)\s*:",
     r"^(?:click|tap) (?:here|to)\b", r"^(?:home|menu)\b.{0,30}$",
+    r"contributed to this (?:report|story)\.?$", r"^(?:associated press|ap|reuters|afp)\b.{0,80}\bcontributed\b",
+    r"^table of contents$", r"^(?:read|see) (?:the )?(?:full|original) (?:story|article)\b", r"^source\s*:\s*\S+$",
+    r"^(?:listen|watch)(?: to)? (?:this|the) (?:article|story|video)\b", r"^\d+\s+min(?:ute)?s?\s+read$",
 ]
 # Headings after which the rest of a list is links to other stories.
 LINK_LIST_HEADINGS = r"^(?:related(?: articles| stories| coverage| news)?|most read|most popular|more (?:on|from) .{0,40}|recommended|read next|more stories|latest news|trending|you may also like|also read)\s*:?$"
@@ -31,7 +34,7 @@ TURN_LABEL_STOP = {"note", "editor's note", "editor’s note", "update", "update
 
 _BOILER_RE = re.compile("|".join(BOILERPLATE), re.IGNORECASE)
 _LINKS_RE = re.compile(LINK_LIST_HEADINGS, re.IGNORECASE)
-_TURN_RE = re.compile(r"^(?P<label>Q|A|[A-Z][\w.'’ -]{0,40}?)\s*:\s+(?P<body>\S.*)$", re.DOTALL)
+_TURN_RE = re.compile(r"^(?:\*\*|__)?(?P<label>Q|A|[A-Z][\w.'’ ()-]{0,40}?)\s*:\s*(?:\*\*|__)?\s+(?P<body>\S.*)$", re.DOTALL)
 _END_PUNCT = re.compile(r"[.!?:;…]['\"”’»)]*\s*$")
 
 # A wire dateline opening a paragraph: "KYIV, Ukraine (AP) —", "MOSCOW, June 3 (Reuters) -",
@@ -140,7 +143,7 @@ def turn_label(line: str) -> tuple[str, int] | None:
     if not match:
         return None
     label = match.group("label").strip()
-    words = label.split()
+    words = re.sub(r"\([^)]*\)", "", label).split()
     if label.lower() in TURN_LABEL_STOP or len(words) > 5 or not all(w[0].isupper() for w in words if w[0].isalpha()):
         return None
     return label, match.start("body")

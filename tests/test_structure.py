@@ -46,3 +46,15 @@ def test_sentences_do_not_end_at_abbreviations_or_initials():
 def test_hard_wrapped_lines_join_into_one_paragraph():
     text = "Russian drones struck Kharkiv overnight,\nkilling two people, the governor said.\n\nNext paragraph."
     assert [p.text for p in layout(text).paragraphs][0].endswith("the governor said.")
+
+
+def test_markdown_bold_and_parenthesised_turn_labels_are_turns():
+    text = ("Interview with a military analyst\n**Editor:** What happened overnight?\n"
+            "**Dr. Jane Smith:** Russia launched more drones.\n**Editor:** Why now?\n**Dr. Jane Smith:** Winter.")
+    turns = [p for p in layout(text).paragraphs if p.kind == "turn"]
+    assert [t.label for t in turns] == ["Editor", "Dr. Jane Smith", "Editor", "Dr. Jane Smith"]
+
+
+def test_wire_contributor_lines_are_boilerplate():
+    text = "Kyiv was hit overnight, officials said.\nAssociated Press writer Jane Doe in Kyiv contributed to this report."
+    assert [p.kind for p in layout(text).paragraphs] == ["body", "boilerplate"]
