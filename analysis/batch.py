@@ -75,12 +75,14 @@ def clean_temporaries(folder: Path) -> None:
 
 
 def code_version(notebooks: list[Path]) -> str:
-    """analysis.__version__ plus a hash of the notebooks and of analysis/*.py: a change re-runs articles."""
+    """analysis.__version__ plus a hash of the notebooks, analysis/*.py and the packaged templates and data:
+    a change to any of them re-runs every article."""
     from . import __version__
 
     digest = hashlib.sha256()
     package = Path(__file__).resolve().parent
-    for path in [*notebooks, *sorted(package.glob("*.py"))]:
+    shipped = sorted(p for p in [*package.glob("templates/**/*"), *package.glob("data/*")] if p.is_file())
+    for path in [*notebooks, *sorted(package.glob("*.py")), *shipped]:
         if path.is_file():
             digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
     return f"{__version__}+{digest.hexdigest()[:12]}"
@@ -422,7 +424,7 @@ def run_batch(inputs: list[str], out: Path, workers: int = 2, timeout: int = DEF
     params_text = json.dumps({**params, "code_version": settings.code_version}, indent=2, sort_keys=True)
     corpus_due = bool(todo) or not (out / CORPUS_NAME).is_file() or \
         not params_file.is_file() or params_file.read_text(encoding="utf-8") != params_text
-    pool = Pool(settings, min(workers, max(1, len(todo)))) if (todo or corpus_due) else None
+    pool = Pool(settings, max(1, min(workers, len(todo)))) if (todo or corpus_due) else None
     try:
         if todo:
             _run_articles(pool, todo, settings, store_path, summary, progress)
@@ -526,6 +528,11 @@ def cmd_batch(args: argparse.Namespace) -> int:
                             date_to=args.date_to, regions=args.region, progress=not args.quiet)
     except RuntimeError as err:
         print(f"error: {err}", file=sys.stderr)
+        return 2
+    except Exception as err:  # the store's own errors: another batch holds it, a damaged file ...
+        if type(err).__module__.split(".")[0] not in ("duckdb", "_duckdb"):
+            raise
+        print(f"error: {Path(args.out) / STORE_NAME}: {one_line(err)}", file=sys.stderr)
         return 2
     print(f"{args.out}: {summary.articles} articles, {summary.processed} reported, {summary.failed} failed, "
           f"{summary.skipped} unchanged (skipped), {summary.input_failures} unreadable inputs; corpus report "
