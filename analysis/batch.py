@@ -422,22 +422,24 @@ def run_batch(inputs: list[str], out: Path, workers: int = 2, timeout: int = DEF
     params = corpus_parameters(store_path, date_from, date_to, regions)
     params_file = out / STATE_DIR / "corpus-parameters.json"
     params_text = json.dumps({**params, "code_version": settings.code_version}, indent=2, sort_keys=True)
-    corpus_due = bool(todo) or not (out / CORPUS_NAME).is_file() or \
-        not params_file.is_file() or params_file.read_text(encoding="utf-8") != params_text
-    pool = Pool(settings, max(1, min(workers, len(todo)))) if (todo or corpus_due) else None
+    corpus_due = bool(todo) or (store_path.is_file() and (
+        not (out / CORPUS_NAME).is_file() or not params_file.is_file()
+        or params_file.read_text(encoding="utf-8") != params_text))
+    pool = Pool(settings, max(1, min(workers, len(todo)))) if corpus_due else None
     try:
         if todo:
             _run_articles(pool, todo, settings, store_path, summary, progress)
         write_if_changed(out / FAILURES_NAME, failures_frame(input_failures, store_path).to_csv(index=False))
-        if store_path.is_file():
-            from .batch_index import index_html, index_rows
+        from .batch_index import empty_rows, index_html, index_rows
 
+        rows = empty_rows()
+        if store_path.is_file():
             con = store.connect(store_path, read_only=True)
             try:
                 rows = index_rows(con)
             finally:
                 con.close()
-            write_if_changed(out / INDEX_NAME, index_html(rows, summary_line(summary)))
+        write_if_changed(out / INDEX_NAME, index_html(rows, summary_line(summary)))
         if corpus_due and store_path.is_file():
             summary.corpus = _render_corpus(pool, params, timeout)
             if summary.corpus == "ok":

@@ -64,6 +64,12 @@ def index_rows(con) -> pd.DataFrame:
     return frame
 
 
+def empty_rows() -> pd.DataFrame:
+    """The index rows of an empty corpus."""
+    return pd.DataFrame(columns=["article_id", "title", "published", "source", "origin", "status", "error",
+                                 *HEADLINES])
+
+
 def _cell(column: str, row: pd.Series) -> str:
     """One escaped table cell."""
     value = row.get(column)
