@@ -9,7 +9,6 @@ articles, and a re-run skips what is done: articles whose text and code version 
 from __future__ import annotations
 
 import argparse
-import functools
 import hashlib
 import json
 import os
@@ -181,12 +180,10 @@ def _warm_up() -> None:
 
 def worker_main(conn, settings: Settings, index: int) -> None:
     """A worker process: start one warm kernel, then process the tasks the parent sends until told to stop."""
-    from . import kernels, report
+    from . import kernels
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
     os.environ.setdefault("MPLBACKEND", "Agg")
-    # One exporter per worker: building it (template loading) costs more than an export.
-    report.html_exporter = functools.lru_cache(maxsize=1)(report.html_exporter)
     try:
         kernel = kernels.WarmKernel().start()
         # Load the notebooks' modules in the kernel while this process warms up its own.

@@ -11,6 +11,7 @@ Reusable pieces (a batch runner builds on them):
 from __future__ import annotations
 
 import argparse
+import functools
 import os
 import re
 import sys
@@ -123,8 +124,10 @@ def execute_notebook(parameters: dict[str, Any], km: Any = None, notebook: Path 
 
 # --- HTML export and checks -----------------------------------------------------------------------
 
+@functools.lru_cache(maxsize=1)
 def html_exporter() -> Any:
-    """nbconvert's HTMLExporter on the offline template: code cells and prompts hidden."""
+    """nbconvert's HTMLExporter on the offline template: code cells and prompts hidden (built once per
+    process: loading the template costs more than an export)."""
     from nbconvert import HTMLExporter
 
     return HTMLExporter(template_name=TEMPLATE_NAME, extra_template_basedirs=[str(TEMPLATES)],
