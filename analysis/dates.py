@@ -100,11 +100,19 @@ def _safe_date(year: int, month: int, day: int) -> str | None:
         return None
 
 
+# A cheap look for the words each pattern needs, so patterns that cannot match are not run.
+_HINTS = {"absolute": re.compile(rf"\b(?:{_MONTH})\b", re.I), "month": re.compile(rf"\b(?:{_MONTH})\b", re.I),
+          "weekday": re.compile(r"day\b", re.I)}
+
+
 def find_dates(text: str, published: date | None) -> list[DateMention]:
     """Date phrases in text, in order, each resolved where it can be."""
     found: list[DateMention] = []
     taken: list[tuple[int, int]] = []
+    hints = {kind: bool(h.search(text)) for kind, h in _HINTS.items()}
     for kind, pattern in PATTERNS:
+        if not hints.get(kind, True):
+            continue
         for match in pattern.finditer(text):
             if any(s < match.end() and match.start() < e for s, e in taken):
                 continue

@@ -74,7 +74,9 @@ ANSWER_LABELS = {"a", "answer"}
 _CUE_RE = re.compile(r"\b(" + "|".join(sorted((re.escape(c) for c in CUES), key=len, reverse=True)) + r")\b",
                      re.I)
 _NEEDS = {k: re.compile(v, re.I) for k, v in CUE_NEEDS.items()}
-_CHANNEL_RE = re.compile("|".join(f"(?P<c{i}>{p})" for i, (p, _) in enumerate(CHANNELS)), re.I)
+_CHANNEL_RES = [(re.compile(p, re.I), name) for p, name in CHANNELS]
+_CHANNEL_HINT = re.compile(r"telegram|\bx\b|twitter|tweet|facebook|video|address|briefing|conference|reporters|"
+                           r"televi|\btv\b|on\s+air|interview|report|summary|update|website|statement|radio", re.I)
 _SPLIT_SEGMENT = re.compile(r"\s*(?:[;—–]|\s-\s|\bthat\b|\bwhile\b|\bbut\b|\band\b|\bas\b|\bwhereas\b|"
                             r"\bafter\b|\bbefore\b|\bwhen\b|\bbecause\b|\bthough\b|\balthough\b|"
                             r"\bwhich\b|\bwhere\b|\bif\b|\bx{2,}\S*)\s*", re.I)
@@ -193,8 +195,9 @@ def according_to(original: str, cue_end: int) -> str:
 
 def channel_of(text: str) -> str | None:
     """The channel a statement came through, where the words say ('on Telegram')."""
-    found = [int(k[1:]) for m in _CHANNEL_RE.finditer(text) for k, v in m.groupdict().items() if v]
-    return CHANNELS[min(found)][1] if found else None
+    if not _CHANNEL_HINT.search(text):
+        return None
+    return next((name for pattern, name in _CHANNEL_RES if pattern.search(text)), None)
 
 
 def extract_statements(ctx: Context) -> list[dict]:

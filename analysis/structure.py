@@ -32,7 +32,8 @@ TURN_LABEL_STOP = {"note", "editor's note", "editor’s note", "update", "update
                    "published", "correction", "warning", "read more", "related", "watch", "video",
                    "tags", "share", "by", "image", "caption", "listen", "clarification", "disclaimer"}
 
-_BOILER_RE = re.compile("|".join(BOILERPLATE), re.IGNORECASE)
+_BOILER_START = re.compile("|".join(p for p in BOILERPLATE if p.startswith("^")), re.IGNORECASE)
+_BOILER_ANYWHERE = re.compile("|".join(p for p in BOILERPLATE if not p.startswith("^")), re.IGNORECASE)
 _LINKS_RE = re.compile(LINK_LIST_HEADINGS, re.IGNORECASE)
 _TURN_RE = re.compile(r"^(?:\*\*|__)?(?P<label>Q|A|[A-Z][\w.'’ ()-]{0,40}?)\s*:\s*(?:\*\*|__)?\s+(?P<body>\S.*)$", re.DOTALL)
 _END_PUNCT = re.compile(r"[.!?:;…]['\"”’»)]*\s*$")
@@ -128,7 +129,7 @@ def is_boilerplate(line: str) -> bool:
     """True for page furniture: menus, bylines, share lines, footers."""
     if line.count(" | ") >= 2 or line.count("|") >= 3:
         return True
-    return bool(_BOILER_RE.search(line))
+    return bool(_BOILER_START.match(line) or _BOILER_ANYWHERE.search(line))
 
 
 def is_heading(line: str) -> bool:
