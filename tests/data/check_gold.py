@@ -1,17 +1,21 @@
-"""Sanity check for the held-out gold set (tests/data/heldout).
+"""Sanity check for a held-out gold set (tests/data/heldout, heldout2, heldout3).
 
-For every gold/hoNN.json it checks that:
-  * the article file exists (articles/hoNN.txt, or articles/hoNN.html);
-  * text_sha256 equals the SHA-256 of the exact UTF-8 bytes of a .txt article
-    (it may be null only for the HTML article);
+For every gold/NAME.json of the set it checks that:
+  * the article exists: articles/NAME.txt (or .html), or, for a gold file with
+    "article_text_field" and "jsonl_line", the object on that line (1-based)
+    of articles/NAME.jsonl (gold id NAMEa -> articles/NAME.jsonl), whose
+    "text", "title", "published" and "source" fields are present and whose
+    "published" equals the gold's;
+  * text_sha256 equals the SHA-256 of the exact UTF-8 bytes of a .txt article,
+    or of the article's text field for a JSON-lines article;
   * every row's `evidence` is a verbatim substring of the article text (for
     HTML: of the text inside <article>, tags removed, entities decoded) and
     occurs there exactly once, so its location is unambiguous;
   * the four tables are present and values use the spec's vocabularies.
 
 Usage:
-    python tests/data/heldout/check_gold.py              # check, exit 1 on problems
-    python tests/data/heldout/check_gold.py --write-sha  # fill text_sha256 first
+    python tests/data/check_gold.py tests/data/heldout3              # check, exit 1 on problems
+    python tests/data/check_gold.py tests/data/heldout3 --write-sha  # fill text_sha256 first
 """
 
 from __future__ import annotations
@@ -23,12 +27,11 @@ import sys
 from html.parser import HTMLParser
 from pathlib import Path
 
-HERE = Path(__file__).resolve().parent
-ARTICLES = HERE / "articles"
-GOLD = HERE / "gold"
 
 TABLES = ("casualties", "drone_counts", "statements", "deployments")
 TOP_KEYS = {"id", "published", "text_sha256", "notes", *TABLES}
+JSONL_KEYS = {"article_text_field", "jsonl_line"}
+JSONL_FIELDS = ("text", "title", "published", "source")
 DISCLAIMER = "Illustrative test article: officials' names and figures are invented."
 
 QUALIFIERS = {None, "exact", "at_least", "approx", "at_most", "vague"}
@@ -85,12 +88,21 @@ class _ArticleText(HTMLParser):
         return "\n".join(ln for ln in lines if ln)
 
 
-def article_path(gid: str) -> Path | None:
+def article_path(articles: Path, gid: str) -> Path | None:
+    """The article file a gold id annotates, if it exists."""
     for ext in (".txt", ".html"):
-        p = ARTICLES / f"{gid}{ext}"
+        p = articles / f"{gid}{ext}"
         if p.exists():
             return p
+    p = articles / f"{gid.rstrip('abcdefgh')}.jsonl"
+    if p.exists():
+        return p
     return None
+
+
+def jsonl_record(path: Path, line: int) -> dict:
+    lines = [ln for ln in path.read_bytes().decode("utf-8").split("\n") if ln.strip()]
+    return json.loads(lines[line - 1])
 
 
 def article_text(path: Path) -> str:
@@ -157,42 +169,64 @@ def check_row(table: str, i: int, row: dict, text: str, problems: list[str], tag
 
 
 def main(argv: list[str]) -> int:
+    """Check every gold file of the set named first in argv; 0 when all is well."""
     fix = "--write-sha" in argv
+    folder = Path(next(a for a in argv if not a.startswith("--")))
     problems: list[str] = []
-    golds = sorted(GOLD.glob("ho*.json"))
-    if len(golds) != 14:
-        problems.append(f"expected 14 gold files, found {len(golds)}")
+    golds = sorted((folder / "gold").glob("*.json"))
+    if not golds:
+        problems.append(f"no gold files in {folder / 'gold'}")
     counts = []
     for gp in golds:
         gid = gp.stem
-        ap = article_path(gid)
+        ap = article_path(folder / "articles", gid)
         if ap is None:
             problems.append(f"{gid}: no article file")
             continue
-        raw = ap.read_bytes()
-        sha = hashlib.sha256(raw).hexdigest()
-        if fix and ap.suffix == ".txt":
-            write_sha(gp, sha)
         try:
             gold = json.loads(gp.read_text(encoding="utf-8"))
         except json.JSONDecodeError as exc:
             problems.append(f"{gid}: invalid JSON: {exc}")
             continue
-        if set(gold) != TOP_KEYS:
-            problems.append(f"{gid}: keys {sorted(gold)} != {sorted(TOP_KEYS)}")
+        if ap.suffix == ".jsonl":
+            field, line = gold.get("article_text_field"), gold.get("jsonl_line")
+            try:
+                record = jsonl_record(ap, int(line))
+            except (TypeError, ValueError, IndexError, json.JSONDecodeError) as exc:
+                problems.append(f"{gid}: cannot read line {line!r} of {ap.name}: {exc}")
+                continue
+            for key in JSONL_FIELDS:
+                if not isinstance(record.get(key), str) or not record.get(key):
+                    problems.append(f"{gid}: {ap.name} line {line} has no '{key}'")
+            if record.get("published") != gold.get("published"):
+                problems.append(f"{gid}: published {gold.get('published')!r} != record's {record.get('published')!r}")
+            if not isinstance(record.get(field), str):
+                problems.append(f"{gid}: article_text_field {field!r} is not a text field")
+                continue
+            raw = record[field].encode("utf-8")
+            expected_keys = TOP_KEYS | JSONL_KEYS
+        else:
+            raw = ap.read_bytes()
+            expected_keys = TOP_KEYS
+        sha = hashlib.sha256(raw).hexdigest()
+        if fix and ap.suffix in (".txt", ".jsonl"):
+            write_sha(gp, sha)
+            gold["text_sha256"] = sha
+        if set(gold) != expected_keys:
+            problems.append(f"{gid}: keys {sorted(gold)} != {sorted(expected_keys)}")
         if gold.get("id") != gid:
             problems.append(f"{gid}: id is {gold.get('id')!r}")
         if not DATE_RE.match(str(gold.get("published"))):
             problems.append(f"{gid}: bad published date")
-        if ap.suffix == ".txt":
+        if ap.suffix in (".txt", ".jsonl"):
             if gold.get("text_sha256") != sha:
-                problems.append(f"{gid}: text_sha256 mismatch (file {sha})")
+                problems.append(f"{gid}: text_sha256 mismatch (text {sha})")
             first = raw.decode("utf-8").split("\n", 1)[0]
             if first != DISCLAIMER:
                 problems.append(f"{gid}: first line is not the disclaimer")
         elif gold.get("text_sha256") not in (None, sha):
             problems.append(f"{gid}: text_sha256 must be null or the file's sha256")
-        text = article_text(ap)
+        text = raw.decode("utf-8") if ap.suffix == ".jsonl" else article_text(ap)
         row_counts = []
         for table in TABLES:
             rows = gold.get(table)
