@@ -485,7 +485,8 @@ def extract_casualties(ctx: Context) -> list[dict]:
     for unit in ctx.units:
         for mention, places, multi in located_mentions(ctx, unit):
             _add(ctx, incidents, unit, mention, places, multi)
-    incidents = [i for i in incidents if _has_figure(i) and not _covered_aggregate(i, incidents)]
+    incidents = [i for i in incidents if _has_figure(i) and not _covered_aggregate(i, incidents)
+                 and not _lead_summary(ctx, i, incidents)]
     return [_row(ctx, n, i) for n, i in enumerate(incidents, start=1)]
 
 
@@ -816,6 +817,16 @@ def _add_source(incident: Incident, source: str | None) -> None:
 def _has_figure(incident: Incident) -> bool:
     """True where a killed or injured figure is stated (a vague one counts) or denied."""
     return any(c is not None for c in (incident.killed, incident.injured))
+
+
+def _lead_summary(ctx: Context, incident: Incident, incidents: list[Incident]) -> bool:
+    """True for a placeless figure in the opening paragraphs when the article goes on to tell
+    incidents of its own ('killing at least four people across the country, officials said')."""
+    if incident.region is not None or incident.denial:
+        return False
+    opening = sorted({u.paragraph for u in ctx.units if u.section == incident.evidence.section})[:2]
+    others = [i for i in incidents if i is not incident and i.country == incident.country and i.region is not None]
+    return incident.evidence.paragraph in opening and bool(others)
 
 
 def _covered_aggregate(incident: Incident, incidents: list[Incident]) -> bool:

@@ -20,6 +20,7 @@ TITLES = {
     "council", "member", "founder", "ceo", "co-founder", "police", "emergency", "service", "russian",
     "ukrainian", "belarusian", "american", "u.s.", "british", "german", "french", "chinese", "polish",
     "kremlin", "presidential", "parliament", "parliamentary", "committee", "ministry", "office",
+    "gov", "gen", "col", "lt", "maj", "capt", "sgt", "adm", "cmdr", "brig", "sen", "rep", "prof", "pres",
 }
 # Head words that make a phrase an organisation.
 ORG_HEADS = {

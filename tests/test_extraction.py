@@ -229,3 +229,12 @@ def test_each_figure_takes_the_source_that_reports_it():
             "intelligence put the figure at 580,000.")
     got = [(r["count"], r["force"], r["source"]) for r in rows(text, "deployments")]
     assert got == [(600000, "Russian troops", "Zelenskiy"), (580000, "Russian troops", "Ukrainian intelligence")]
+
+
+def test_lead_summary_without_a_place_gives_way_to_the_incidents_told_after_it():
+    text = ("KYIV, Ukraine (AP) — Russian drones and missiles killed at least four people and wounded more than "
+            "a dozen overnight, officials said Sunday.\n\nIn the Kharkiv region, a guided bomb struck Kupiansk, "
+            "killing a 72-year-old man, Gov. Oleh Syniehubov said on Telegram. Three other people were wounded.\n\n"
+            "Russian shelling killed two people in the Kherson region, Gov. Oleksandr Prokudin said.")
+    got = [(r["region"], r["killed"], r["injured"], r["source"]) for r in rows(text, "casualties")]
+    assert got == [("Kharkiv Oblast", 1, 3, "Oleh Syniehubov"), ("Kherson Oblast", 2, None, "Oleksandr Prokudin")]
