@@ -113,10 +113,14 @@ def execute_notebook(parameters: dict[str, Any], km: Any = None, notebook: Path 
         _register_engine()
         engine_name, engine_kwargs = ENGINE_NAME, {**engine_kwargs, "km": km}
     try:
-        return papermill.execute_notebook(str(notebook), None, parameters=parameters, engine_name=engine_name,
-                                          kernel_name=KERNEL_NAME, progress_bar=False, log_output=False,
-                                          execution_timeout=timeout, start_timeout=STARTUP_TIMEOUT,
-                                          **engine_kwargs)
+        nb = papermill.execute_notebook(str(notebook), None, parameters=parameters, engine_name=engine_name,
+                                        kernel_name=KERNEL_NAME, progress_bar=False, log_output=False,
+                                        execution_timeout=timeout, start_timeout=STARTUP_TIMEOUT,
+                                        **engine_kwargs)
+        for cell in nb.cells:  # papermill gives the injected cell a random id; a stable one keeps reports stable
+            if "injected-parameters" in cell.get("metadata", {}).get("tags", []):
+                cell["id"] = "injected-parameters"
+        return nb
     finally:
         if own:
             stop_kernel(km)
