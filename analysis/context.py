@@ -299,7 +299,8 @@ def _named_people(ctx: Context) -> list[tuple[int, str, str | None]]:
             out.append((unit.start + match.start(), match.group(2), match.group(1)))
         for match in re.finditer(r"([A-Z][a-z'’-]+\s+[A-Z][a-z'’-]+),\s+(?:the\s+|a\s+)?([\w\s'’-]{0,40}?(?:governor|mayor|spokes(?:man|woman)|minister|head|chief|commander))\b", unit.text):
             out.append((unit.start + match.start(), match.group(1), match.group(2)))
-    return sorted(o for o in out if not find_places(o[1]) and (parse_np(o[1]) or _NOBODY).kind == "person")
+    cleaned = [(pos, name, re.sub(r"^(?:the|a|an)\s+", "", role.strip(" ,"), flags=re.I)) for pos, name, role in out]
+    return sorted(o for o in cleaned if not find_places(o[1]) and (parse_np(o[1]) or _NOBODY).kind == "person")
 
 
 _NOBODY = parse_np("officials")

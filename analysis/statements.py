@@ -180,7 +180,7 @@ def right_subject(original: str, cue_end: int) -> tuple[str, str | None]:
         first_np = parse_np(first)
         if named is not None and named.kind == "person" and (first_np is None or first_np.kind != "person"):
             return second, first
-    role = parts[1] if len(parts) >= 2 else None
+    role = parts[1] if len(parts) >= 2 and re.search(r"[A-Za-z]{3}", parts[1]) and not re.match(r"^\d", parts[1]) else None
     return first, role
 
 
