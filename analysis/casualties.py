@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 from .context import Context, Unit
 from .numbers import COUNT, NUMBER_WORDS, Count, parse_count
-from .places import PlaceMention, lookup
+from .places import Place, PlaceMention, lookup
 
 KILL = r"kill(?:ed|ing|s)?|dead|died|dies|die|deaths?|lives|life|perished|fatalit(?:y|ies)"
 HURT = r"injur(?:ed|ing|ies|y|es)|wound(?:ed|ing|s)?|hurt|casualties|hospitali[sz]ed"
@@ -412,8 +412,10 @@ def located_mentions(ctx: Context, unit: Unit) -> list[tuple[Mention, list[Place
     if mention is None:
         return []
     places = [m for m in incident_places(unit) if m.place.kind in ("city", "region")]
-    if mention.denial or mention.among or mention.update or len(places) < 2:
+    grouping = sorted(places + _unknown_settlements(unit, places), key=lambda m: m.start)
+    if mention.denial or mention.among or mention.update or len(grouping) < 2:
         return [(mention, places, _is_list(unit, places))]
+    places = grouping
     reads = _reads(unit)
     if len({(r[0], ) for r in reads}) < 2:
         return [(mention, places, _is_list(unit, places))]
@@ -436,6 +438,24 @@ def located_mentions(ctx: Context, unit: Unit) -> list[tuple[Mention, list[Place
                 setattr(sub, slot, count)
             sub.victims.append(victims)
         out.append((sub, [place] if place else [], False))
+    return out
+
+
+_SETTLEMENT_IN = re.compile(r"\b(?:in|near|outside|of)\s+(?:the\s+(?:village|town|city|settlement)\s+of\s+)?"
+                            r"([A-Z][a-z'’-]{3,}(?:[ -][A-Z][a-z'’-]+)?)\b(?!['’]s)")
+
+
+def _unknown_settlements(unit: Unit, known: list[PlaceMention]) -> list[PlaceMention]:
+    """Places the gazetteer does not hold, named as 'in Mykolaivka' / 'residents of Lyman', so that
+    figures in one sentence can still be told apart by place (their region comes from context)."""
+    out = []
+    for match in _SETTLEMENT_IN.finditer(unit.text):
+        name = match.group(1)
+        start = unit.start + match.start(1)
+        if name.split()[0].lower() in _NOT_SETTLEMENTS or lookup(name) is not None \
+                or any(k.start <= start < k.end for k in known):
+            continue
+        out.append(PlaceMention(start, start + len(name), name, Place(name, "city", None, None, None, None)))
     return out
 
 
@@ -558,6 +578,9 @@ def _where(ctx: Context, unit: Unit, places: list[PlaceMention], multi: bool,
         chosen = places[0] if len(places) == 1 else _nearest(places, unit)
         if chosen is None:
             chosen = places[0]
+        if chosen.place.country is None:  # a settlement the gazetteer lacks: its region from context
+            context = _where(ctx, unit, [], False, incidents)
+            return (context[0], context[1], chosen.surface) if context else None
         country, region, place = _spot(unit, chosen)
         return country, region, village if village and chosen.place.kind == "region" else place
     last = next((i for i in reversed(incidents) if not i.total and not i.multi_region), None)
