@@ -412,6 +412,7 @@ def located_mentions(ctx: Context, unit: Unit) -> list[tuple[Mention, list[Place
     if mention is None:
         return []
     places = [m for m in incident_places(unit) if m.place.kind in ("city", "region")]
+    known = places
     grouping = sorted(places + _unknown_settlements(unit, places), key=lambda m: m.start)
     if mention.denial or mention.among or mention.update or len(grouping) < 2:
         return [(mention, places, _is_list(unit, places))]
@@ -429,7 +430,7 @@ def located_mentions(ctx: Context, unit: Unit) -> list[tuple[Mention, list[Place
         else:
             groups.append(([read], place))
     if len(groups) < 2:
-        return [(mention, places, _is_list(unit, places))]
+        return [(mention, known, _is_list(unit, known))]
     out = []
     for reads_of_group, place in groups:
         sub = Mention(unit, pos=reads_of_group[0][0], total=mention.total, new_incident=mention.new_incident)
@@ -579,6 +580,10 @@ def _where(ctx: Context, unit: Unit, places: list[PlaceMention], multi: bool,
         if chosen is None:
             chosen = places[0]
         if chosen.place.country is None:  # a settlement the gazetteer lacks: its region from context
+            regions = {m.place.region: m.place for m in incident_places(unit) if m.place.kind in ("city", "region")}
+            if len(regions) == 1:
+                only = next(iter(regions.values()))
+                return only.country, only.region, chosen.surface
             context = _where(ctx, unit, [], False, incidents)
             return (context[0], context[1], chosen.surface) if context else None
         country, region, place = _spot(unit, chosen)
@@ -616,12 +621,16 @@ def _where(ctx: Context, unit: Unit, places: list[PlaceMention], multi: bool,
 
 def _main_region(ctx: Context, unit: Unit):
     """The region a section names most often (the story's setting), if one stands out."""
-    counts: dict[str, list] = {}
-    for u in ctx.units:
-        if u.section == unit.section:
-            for m in u.places:
-                if m.place.kind == "region":
-                    counts.setdefault(m.place.region, []).append(m.place)
+    key = ("main_region", unit.section)
+    if key not in ctx.cache:
+        counts: dict[str, list] = {}
+        for u in ctx.units:
+            if u.section == unit.section:
+                for m in u.places:
+                    if m.place.kind == "region":
+                        counts.setdefault(m.place.region, []).append(m.place)
+        ctx.cache[key] = counts
+    counts = ctx.cache[key]
     if not counts:
         return None
     ranked = sorted(counts.values(), key=len, reverse=True)
@@ -678,18 +687,24 @@ def _reporter_region(ctx: Context, unit: Unit):
     if found is not None:
         return found
     speaker = ctx.speaker_at.get(unit.index)
-    if not speaker:
-        return None
-    surname = speaker.split()[-1]
-    for u in ctx.units[:unit.index]:
-        at = u.text.find(surname)
-        if at < 0:
-            continue
+    return _titled_regions(ctx).get(speaker.split()[-1]) if speaker else None
+
+
+def _titled_regions(ctx: Context) -> dict:
+    """Surname -> the region named just before it in the article ('Belgorod Oblast Governor Vadim
+    Hladilin'), the first such pairing of each name; computed once per article."""
+    cache = ctx.cache.setdefault("titled_regions", {})
+    if cache.get("done"):
+        return cache
+    for u in ctx.units:
         for m in u.places:
-            rel = m.start - u.start
-            if m.place.kind == "region" and 0 <= at - rel <= 60:
-                return m.place
-    return None
+            if m.place.kind != "region":
+                continue
+            after = u.text[m.end - u.start:m.end - u.start + 60]
+            for name in re.findall(r"\b([A-Z][a-z'’-]{2,})\b", after):
+                cache.setdefault(name, m.place)
+    cache["done"] = True
+    return cache
 
 
 def _paragraph_reporter_region(ctx: Context, unit: Unit):

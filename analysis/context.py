@@ -51,6 +51,7 @@ class Context:
         self.registry = Registry()
         self.speaker_at: dict[int, str] = {}
         self.statements: list[dict] = []
+        self.cache: dict = {}  # per-article memo of whole-text lookups (keeps long texts linear)
         turns = [p for p in self.layout.paragraphs if p.kind == "turn" and p.label]
         self.first_turn_label = turns[0].label if turns else ""
 
@@ -223,7 +224,14 @@ class Context:
         return None
 
     def person_for_label(self, label: str) -> str | None:
-        """The named person a role label ('Foreign Minister') stands for in the intro."""
+        """The named person a role label ('Foreign Minister') stands for in the intro (memoised)."""
+        memo = self.cache.setdefault("label_person", {})
+        if label not in memo:
+            memo[label] = self._person_for_label(label)
+        return memo[label]
+
+    def _person_for_label(self, label: str) -> str | None:
+        """person_for_label, computed."""
         for text in self._intro_texts():
             esc = re.escape(label)
             match = (re.search(r"(?i:" + esc + r")\s+([A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+){1,2})", text)
@@ -246,7 +254,13 @@ class Context:
         return label
 
     def _intro_texts(self) -> list[str]:
-        """Title and introduction paragraphs of the transcript section."""
+        """Title and introduction paragraphs of the transcript section (memoised)."""
+        if "intro" not in self.cache:
+            self.cache["intro"] = self._find_intro_texts()
+        return self.cache["intro"]
+
+    def _find_intro_texts(self) -> list[str]:
+        """_intro_texts, computed."""
         sections = [s for s in self.layout.sections if s.kind == "transcript"]
         if not sections:
             return []
@@ -257,32 +271,40 @@ class Context:
 
 
 _CAPITALS = {"Moscow", "Kyiv", "Minsk", "Washington", "London", "Paris", "Berlin", "Warsaw", "Beijing", "Tehran"}
-_METONYM_VERB = re.compile(r"^(?:['’]s\s+\w+\s+)?\s+(?:has|have|had|is|was|will|would|kept|keeps|continues|continued|claimed|claims|"
+_METONYM_VERB = re.compile(r"(?:['’]s\s+\w+\s+)?\s+(?:has|have|had|is|was|will|would|kept|keeps|continues|continued|claimed|claims|"
                            r"denied|denies|launched|accused|accuses|warned|warns|insists|insisted|wants|wanted|must|"
                            r"can|could|says|said|sent|sends|responded|retaliated|stepped|refused|rejected)\b")
 _NOT_FIRST_NAME = {"in", "near", "outside", "of", "at", "from", "to", "the", "on", "and", "across", "over",
                    "around", "city", "town", "village", "region", "oblast", "central", "eastern", "western",
                    "northern", "southern", "occupied", "downtown", "greater", "while", "but", "when"}
-_SPEECH_AFTER = re.compile(r"^\s+(?:said|says|wrote|told|added|reported|stated|noted|warned|claimed|announced)\b")
+_SPEECH_AFTER = re.compile(r"\s+(?:said|says|wrote|told|added|reported|stated|noted|warned|claimed|announced)\b")
+
+
+_ADJECTIVE_AFTER = re.compile(r"-(?:installed|backed|appointed|controlled|based|led|allied|made)\b")
+_REGION_WORD_AFTER = re.compile(r"['’]?s?\s+(?:region|oblast|province|district|raion|community|hromada|area|city|port)", re.I)
+_PLACE_NOUN_AFTER = re.compile(r"\s+(?:suburbs?|outskirts|area|port|railway|station|airport|bus|tram|metro|"
+                               r"city|town|village|district|community|hromada|direction|axis|front|sector)\b", re.I)
+_THE_BEFORE = re.compile(r"\bthe\s+$")
+_NAME_BEFORE = re.compile(r"([A-Z][a-z'’]+)\s+$")
 
 
 def _is_person_name(text: str, mention: PlaceMention) -> bool:
-    """True where a place name is not a location: a person's surname ('Konstantin Obukhov',
-    'Obukhov said') or part of an adjective ('Moscow-installed')."""
-    if re.match(r"^-(?:installed|backed|appointed|controlled|based|led|allied|made)\b", text[mention.end:]):
+    """True where a place name is not a location: a surname ('Konstantin Obukhov', 'Obukhov said'),
+    part of an adjective ('Moscow-installed'), a river ('the Dnipro') or a government ('Moscow said')."""
+    end = mention.end
+    if _ADJECTIVE_AFTER.match(text, end):
         return True
     if mention.place.kind != "city":
         return False
-    if mention.place.name in _CAPITALS and _METONYM_VERB.match(text[mention.end:]):
-        return True  # "as Moscow kept up its pressure": the government, not the city
-    if re.search(r"\bthe\s+$", text[: mention.start]) and not re.match(r"^['’]?s?\s+(?:region|oblast|province|district|raion|community|hromada|area|city|port)", text[mention.end:], re.I) \
-            and not re.match(r"^\s+(?:suburbs?|outskirts|area|port|railway|station|airport|bus|tram|metro|"
-                             r"city|town|village|district|community|hromada|direction|axis|front|sector)\b", text[mention.end:], re.I):
-        return True  # "the Dnipro" is the river, not the city
-    before = re.search(r"([A-Z][a-z'’]+)\s+$", text[: mention.start])
-    if before and before.group(1).lower() not in _NOT_FIRST_NAME and mention.start - before.start() < 25:
+    if mention.place.name in _CAPITALS and _METONYM_VERB.match(text, end):
         return True
-    return bool(_SPEECH_AFTER.match(text[mention.end:]))
+    before = text[max(0, mention.start - 40):mention.start]  # a bounded window: long texts stay linear
+    if _THE_BEFORE.search(before) and not _REGION_WORD_AFTER.match(text, end) and not _PLACE_NOUN_AFTER.match(text, end):
+        return True
+    name = _NAME_BEFORE.search(before)
+    if name and name.group(1).lower() not in _NOT_FIRST_NAME and len(before) - name.start() < 25:
+        return True
+    return bool(_SPEECH_AFTER.match(text, end))
 
 
 _TITLE = (r"(?:[A-Z][\w'’-]*\s+)?(?:regional\s+|acting\s+|deputy\s+|city\s+)?(?:[Gg]overnor|[Mm]ayor|[Ss]pokes(?:man|woman|person)|"

@@ -108,15 +108,15 @@ _HINTS = {"absolute": re.compile(rf"\b(?:{_MONTH})\b", re.I), "month": re.compil
 def find_dates(text: str, published: date | None) -> list[DateMention]:
     """Date phrases in text, in order, each resolved where it can be."""
     found: list[DateMention] = []
-    taken: list[tuple[int, int]] = []
+    taken = bytearray(len(text))  # characters already inside a found phrase
     hints = {kind: bool(h.search(text)) for kind, h in _HINTS.items()}
     for kind, pattern in PATTERNS:
         if not hints.get(kind, True):
             continue
         for match in pattern.finditer(text):
-            if any(s < match.end() and match.start() < e for s, e in taken):
+            if any(taken[match.start():match.end()]):
                 continue
-            taken.append((match.start(), match.end()))
+            taken[match.start():match.end()] = b"\x01" * (match.end() - match.start())
             found.append(DateMention(match.start(), match.end(), match.group(0), kind,
                                      resolve(kind, match, published)))
     return sorted(found, key=lambda m: m.start)

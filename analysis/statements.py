@@ -392,6 +392,9 @@ def _turn_statements(ctx: Context, registry: Registry) -> list[Found]:
     """One statement per transcript turn, its label resolved to the person it stands for."""
     out: list[Found] = []
     current: Found | None = None
+    first_unit: dict[int, Unit] = {}
+    for u in ctx.units:
+        first_unit.setdefault(u.paragraph, u)
     for para in ctx.layout.paragraphs:
         if para.kind != "turn":
             continue
@@ -402,7 +405,7 @@ def _turn_statements(ctx: Context, registry: Registry) -> list[Found]:
         body_start = para.body_start or para.start
         label = para.label or ""
         speaker, mode = _turn_speaker(ctx, label, ctx.text[body_start:para.end])
-        unit = next(u for u in ctx.units if u.start >= para.start)
+        unit = first_unit.get(para.index) or next(u for u in ctx.units if u.start >= para.start)
         current = Found(unit, speaker, None, body_start, mode, ctx.text[body_start:para.end],
                         para.start, para.end, channel="interview", turn_label=label)
         out.append(current)

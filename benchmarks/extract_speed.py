@@ -46,12 +46,19 @@ def main() -> None:
         extract_tables(text, published)
     _, peak = tracemalloc.get_traced_memory()
     tracemalloc.stop()
+    seed = (ROOT / "seeds" / "000_acd56b5fc5c58b51.txt").read_text(encoding="utf-8")
+    scaling = []
+    for copies in (10, 40, 160):  # one long article: time should grow in step with its length
+        start = time.process_time()
+        extract_tables(seed * copies, "2024-11-02")
+        scaling.append(f"{len(seed) * copies / 1e6:.2f} MB {time.process_time() - start:.2f} s")
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"articles: {len(articles)}  rows: {rows}  seconds: {elapsed:.2f}")
     print(f"rate: {len(articles) / elapsed:.0f} articles/s (one core)  "
           f"per article: {1000 * elapsed / len(articles):.2f} ms")
     print(f"of which rules alone (row dicts, no DataFrames): {len(articles) / rows_only:.0f} articles/s")
-    print(f"peak traced Python memory during the run: {peak / 1e6:.1f} MB; process max RSS: {rss:.0f} MB")
+    print("one long article (the seed repeated): " + ", ".join(scaling))
+    print(f"peak traced Python memory (a traced pass over 100 articles): {peak / 1e6:.1f} MB; process max RSS: {rss:.0f} MB")
 
 
 if __name__ == "__main__":
