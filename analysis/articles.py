@@ -51,6 +51,13 @@ def decode(data: bytes, origin: str) -> tuple[str, tuple[str, ...]]:
     """Bytes as text: UTF-8 (BOM allowed), else the encoding charset-normalizer finds; binary refused."""
     if not data.strip():
         raise ArticleError(f"{origin}: empty input (no text)")
+    for bom, codec in ((b"\xff\xfe\x00\x00", "utf-32"), (b"\x00\x00\xfe\xff", "utf-32"),
+                       (b"\xff\xfe", "utf-16"), (b"\xfe\xff", "utf-16")):
+        if data.startswith(bom):
+            try:
+                return data.decode(codec), (f"{origin}: decoded as {codec.upper()}",)
+            except UnicodeDecodeError:
+                break
     if b"\x00" in data[:8192] or _control_share(data[:8192]) > 0.05:
         raise ArticleError(f"{origin}: looks like a binary file, not text")
     try:
@@ -98,6 +105,8 @@ def sniff_kind(path: str, text: str) -> str:
         return "html"
     if suffix in JSONL_SUFFIXES:
         return "jsonl"
+    if suffix in TEXT_SUFFIXES and suffix:
+        return "text"  # a .txt or .md file is read as text, whatever it quotes
     head = text.lstrip()[:500].lower()
     if head.startswith(("<!doctype html", "<html")) or ("<body" in head and "</" in text):
         return "html"
@@ -174,7 +183,12 @@ def _with_sidecar(article: Article, path: str) -> Article:
     side = Path(path).with_suffix(".meta.json")
     if not side.is_file():
         return article
-    meta = json.loads(side.read_text(encoding="utf-8"))
+    try:
+        meta = json.loads(side.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as err:
+        raise ArticleError(f"{side}: unreadable metadata sidecar ({err})") from None
+    if not isinstance(meta, dict):
+        raise ArticleError(f"{side}: metadata sidecar is not a JSON object")
     return replace(article, title=article.title or _str(meta.get("title")),
                    published=article.published or _iso_or_none(meta.get("published")),
                    source=article.source or _str(meta.get("source")),
@@ -190,9 +204,14 @@ _ISO = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
 
 
 def _iso_or_none(value: object) -> str | None:
-    """The YYYY-MM-DD date at the start of a value, or None."""
+    """The real calendar date YYYY-MM-DD at the start of a value, or None."""
+    from datetime import date
+
     match = _ISO.match(value.strip()) if isinstance(value, str) else None
-    return match.group(0) if match else None
+    try:
+        return date.fromisoformat(match.group(0)).isoformat() if match else None
+    except ValueError:
+        return None
 
 
 def iter_inputs(paths: list[str]) -> list[str]:

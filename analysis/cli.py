@@ -97,8 +97,11 @@ def cmd_extract(args: argparse.Namespace) -> int:
 
 def cmd_evaluate(args: argparse.Namespace) -> int:
     """`evaluate GOLD_DIR [ARTICLES_DIR]`: precision, recall and F1 per table, with misses and extras."""
-    from .evaluate import evaluate, report
+    from .evaluate import evaluate, gold_files, report
 
+    if not gold_files(args.gold_dir):
+        print(f"error: {args.gold_dir}: no gold .json files", file=sys.stderr)
+        return 2
     totals = evaluate(args.gold_dir, args.articles_dir)
     print(report(totals, details=not args.quiet))
     return 0
@@ -110,7 +113,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True)
     p = sub.add_parser("extract", help="write an article's four tables as CSV")
     p.add_argument("article", help="a .txt, .md, .html or .jsonl file, or - for stdin")
-    p.add_argument("--published", help="publication date YYYY-MM-DD that relative dates resolve against")
+    p.add_argument("--published", type=iso_date, help="publication date YYYY-MM-DD that relative dates resolve against")
     p.add_argument("--out", required=True, help="folder for the CSV files and article.json")
     p.add_argument("--max-bytes", type=int, default=DEFAULT_MAX_BYTES, help="refuse inputs larger than this")
     p.set_defaults(func=cmd_extract)
@@ -137,6 +140,16 @@ def _extra_commands() -> list:
     return found
 
 
+def iso_date(value: str) -> str:
+    """An argparse type: a real calendar date written YYYY-MM-DD."""
+    from datetime import date
+
+    try:
+        return date.fromisoformat(value).isoformat()
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a date written YYYY-MM-DD") from None
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the command line; returns the exit status."""
     args = build_parser().parse_args(argv)
@@ -144,6 +157,10 @@ def main(argv: list[str] | None = None) -> int:
         return args.func(args)
     except ArticleError as err:
         print(f"error: {err}", file=sys.stderr)
+        return 2
+    except OSError as err:  # unwritable --out, an existing file where a folder is wanted, a lost scheduler
+        where = f" {err.filename}" if getattr(err, "filename", None) else ""
+        print(f"error:{where} {err.strerror or err}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)

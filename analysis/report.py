@@ -272,7 +272,7 @@ def render_report(article_path: str, out_dir: Path = ROOT / "reports", published
     import nbformat
 
     parameters = report_parameters(article_path, published, title, source)
-    slug = slug or slugify(parameters["title"] or "", fallback="") or slugify(Path(article_path).stem)
+    slug = slugify(slug) if slug else (slugify(parameters["title"] or "", fallback="") or slugify(Path(article_path).stem))
     out_dir = Path(out_dir)
     timings: dict[str, float] = {"prepare": time.perf_counter() - t0}
     own = km is None
@@ -325,9 +325,20 @@ def refresh_notebook(notebook: Path = NOTEBOOK) -> Path:
 
 # --- command line ---------------------------------------------------------------------------------
 
+def _iso_date(value: str) -> str:
+    """The command line's date check (shared with `extract`)."""
+    from .cli import iso_date
+
+    return iso_date(value)
+
+
 def cmd_report(args: argparse.Namespace) -> int:
     """`report ARTICLE [--published ...] [--out reports/]`: the article's offline HTML report; prints its path."""
     start = time.perf_counter()
+    if args.article == "-":
+        print("error: report needs an article file (the notebook reads it); save stdin to a file first",
+              file=sys.stderr)
+        return 2
     from papermill.exceptions import PapermillExecutionError
 
     try:
@@ -350,7 +361,7 @@ def register(subparsers: Any) -> None:
     """Add the `report` sub-command to `python -m analysis`."""
     p = subparsers.add_parser("report", help="render an article's offline HTML report (papermill + nbconvert)")
     p.add_argument("article", help="a .txt, .md, .html or one-article .jsonl file")
-    p.add_argument("--published", help="publication date YYYY-MM-DD (default: from the file's metadata or dateline)")
+    p.add_argument("--published", type=_iso_date, help="publication date YYYY-MM-DD (default: from the file's metadata or dateline)")
     p.add_argument("--title", help="title shown in the report (default: the article's title or first heading)")
     p.add_argument("--source", help="outlet shown in the report (default: from the file's metadata)")
     p.add_argument("--slug", help="file name stem of the report (default: from the title)")

@@ -27,7 +27,7 @@ def test_extract_writes_the_four_tables_with_the_spec_columns_and_article_json(t
     for name, columns in COLUMNS.items():
         assert list(pd.read_csv(out / f"{name}.csv").columns) == list(columns)
     meta = json.loads((out / "article.json").read_text())
-    assert meta["id"] == "d2710aebaa36"[:0] + meta["id"] and len(meta["id"]) == 12
+    assert meta["id"] == "d2710aebaa36"
     assert [s["kind"] for s in meta["sections"]] == ["report", "transcript"]
     assert len(pd.read_csv(out / "casualties.csv")) == 7
 
@@ -117,6 +117,7 @@ def test_non_english_article_gets_a_warning_and_empty_tables(tmp_path):
     path.write_text("Російські дрони атакували Харків уночі, загинули двоє людей, повідомив губернатор.")
     result = run("extract", str(path), "--published", "2025-01-01", "--out", str(tmp_path / "o"))
     assert result.returncode == 0 and b"non-Latin" in result.stderr
+    assert all(pd.read_csv(tmp_path / "o" / f"{name}.csv").empty for name in COLUMNS)
 
 
 def test_jsonl_corpus_extracts_good_lines_and_reports_bad_ones(tmp_path):
@@ -149,3 +150,45 @@ def test_a_failed_write_leaves_no_partial_csv(tmp_path, monkeypatch):
     monkeypatch.setattr(cli.os, "replace", real_replace)
     assert target.read_text() == "old complete file\n"
     assert [p.name for p in tmp_path.iterdir()] == ["t.csv"]
+
+
+@pytest.mark.parametrize("args,message", [
+    (["extract", str(SEED), "--published", "2024-13-45", "--out", "{tmp}/o"], b"not a date"),
+    (["report", "-", "--out", "{tmp}/o"], b"needs an article file"),
+    (["evaluate", "{tmp}"], b"no gold"),
+])
+def test_wrong_arguments_get_one_line_and_exit_2(tmp_path, args, message):
+    result = run(*[a.replace("{tmp}", str(tmp_path)) for a in args])
+    assert result.returncode == 2 and message in result.stderr and b"Traceback" not in result.stderr
+
+
+def test_an_existing_file_where_the_out_folder_should_be_is_one_line_not_a_traceback(tmp_path):
+    blocker = tmp_path / "out"
+    blocker.write_text("not a folder")
+    result = run("extract", str(SEED), "--published", "2024-11-02", "--out", str(blocker))
+    assert result.returncode == 2 and b"error:" in result.stderr and b"Traceback" not in result.stderr
+    assert blocker.read_text() == "not a folder"
+
+
+def test_utf16_text_with_a_byte_order_mark_is_read(tmp_path):
+    path = tmp_path / "u16.txt"
+    path.write_bytes("Russian shelling of Kherson killed two people, the governor said.".encode("utf-16"))
+    result = run("extract", str(path), "--published", "2025-01-01", "--out", str(tmp_path / "o"))
+    assert result.returncode == 0 and b"UTF-16" in result.stderr
+    assert len(pd.read_csv(tmp_path / "o" / "casualties.csv")) == 1
+
+
+def test_a_broken_metadata_sidecar_is_named_in_one_line(tmp_path):
+    article = tmp_path / "a.txt"
+    article.write_text("Russian shelling of Kherson killed two people, the governor said.")
+    (tmp_path / "a.meta.json").write_text("{not json")
+    result = run("extract", str(article), "--out", str(tmp_path / "o"))
+    assert result.returncode == 2 and b"a.meta.json" in result.stderr and b"Traceback" not in result.stderr
+
+
+def test_a_text_file_quoting_html_is_read_as_text(tmp_path):
+    article = tmp_path / "a.txt"
+    article.write_text("<html> tags appear in this text.\nRussian shelling of Kherson killed two people, officials said.")
+    result = run("extract", str(article), "--published", "2025-01-01", "--out", str(tmp_path / "o"))
+    meta = json.loads((tmp_path / "o" / "article.json").read_text())
+    assert result.returncode == 0 and meta["sections"][0]["end"] > 90
