@@ -542,6 +542,9 @@ def cmd_batch(args: argparse.Namespace) -> int:
         print(f"warning: {error}", file=sys.stderr)
     if summary.failed or summary.input_failures:
         print(f"failures listed in {Path(args.out) / FAILURES_NAME}", file=sys.stderr)
+    if not summary.articles:
+        print("error: no article could be read from the inputs", file=sys.stderr)
+        return 2
     return 0
 
 
@@ -553,6 +556,9 @@ def cmd_extract_corpus(args: argparse.Namespace) -> int:
                             max_bytes=args.max_bytes)
     print(f"{result['out']}: {result['articles']} articles from {result['files']} files, "
           f"{result['failures']} failures")
+    if not result["articles"]:
+        print("error: no article could be read from the inputs; the dataset was left as it was", file=sys.stderr)
+        return 2
     return 0
 
 

@@ -52,6 +52,11 @@ document.querySelectorAll("table.sortable th").forEach(function (th, col) {
 """
 
 
+# Same rule as the reports: nothing may load from a host; the page's own inline script and style run.
+CSP = ("default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; img-src data:; "
+       "base-uri 'none'; form-action 'none'")
+
+
 def index_rows(con) -> pd.DataFrame:
     """One row per article of the store: metadata, status and headline figures."""
     frame = con.execute("SELECT article_id, title, published, source, origin, status, error FROM articles "
@@ -101,6 +106,7 @@ def index_html(rows: pd.DataFrame, note: str = "") -> str:
     summary = f"{ok} reports, {len(rows) - ok} failed articles. {note}".strip()
     return ("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
             "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
+            f"<meta http-equiv=\"Content-Security-Policy\" content=\"{CSP}\">"
             f"<title>Article reports</title><style>{STYLE}</style></head><body>"
             f"<h1>Article reports</h1><p class=\"note\">{html.escape(summary)} "
             "<a href=\"corpus.html\">Corpus overview</a> · <a href=\"failures.csv\">failures.csv</a> · "

@@ -73,7 +73,7 @@ def cluster_reports(frame: pd.DataFrame, key: tuple[str, ...], tolerance_days: i
                     place_col: str | None = None) -> pd.Series:
     """A cluster number per row: rows with the same key, days within the tolerance of the cluster's
     first day, from different articles and (with place_col) no two different places, are one cluster.
-    Rows missing a day or the first key column stay alone."""
+    Rows missing a day or any key column stay alone (an unknown region or weapon is no evidence of one incident)."""
     labels = pd.Series(-1, index=frame.index, dtype="int64")
     next_label = 0
     keyed = frame.assign(_key=[tuple("" if pd.isna(v) else str(v) for v in row)
@@ -81,7 +81,7 @@ def cluster_reports(frame: pd.DataFrame, key: tuple[str, ...], tolerance_days: i
     open_clusters: dict[tuple, list[dict]] = {}
     order = keyed.sort_values(["day", "article_id"], kind="stable", na_position="last")
     for idx, row in order.iterrows():
-        if pd.isna(row["day"]) or pd.isna(row[key[0]]):
+        if pd.isna(row["day"]) or any(pd.isna(row[k]) for k in key):
             labels[idx] = next_label
             next_label += 1
             continue

@@ -98,7 +98,10 @@ def extract_corpus(paths: list[str], out: str | Path, scheduler: str | None = No
             writes.append(ddf.to_parquet(str(staging / table), partition_on=[PARTITION], write_index=False,
                                          compute=False))
         dask.compute(*writes)
-        _swap_in(staging, out)
+        if count:
+            _swap_in(staging, out)  # nothing read (a mistyped input): the existing dataset stays as it was
+        else:
+            shutil.rmtree(staging, ignore_errors=True)
     finally:
         client.close()
         if cluster is not None:

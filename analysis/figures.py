@@ -68,9 +68,9 @@ def headline(tables: Tables) -> pd.DataFrame:
     cas = tables.casualties
     add("casualties", "incidents", len(cas), "exact")
     for column, label in (("killed", "killed"), ("injured", "injured")):
-        add("casualties", label, *_or_zero(sum_counts(cas[column], cas[f"{column}_qualifier"]), len(cas)))
+        add("casualties", label, *_stated(sum_counts(cas[column], cas[f"{column}_qualifier"])))
     for column, label in (("children_killed", "of them children killed"), ("children_injured", "of them children injured")):
-        add("casualties", label, *_or_zero(sum_counts(cas[column], pd.Series(["exact"] * len(cas), dtype=object)), len(cas)))
+        add("casualties", label, *_stated(sum_counts(cas[column], pd.Series(["exact"] * len(cas), dtype=object))))
     drones = tables.drone_counts
     for weapon_class in ("drone", "missile"):
         part = drones[drones["weapon_class"] == weapon_class]
@@ -97,12 +97,12 @@ def headline(tables: Tables) -> pd.DataFrame:
     return frame
 
 
-def _or_zero(pair: tuple[int | None, str | None], n_rows: int) -> tuple[int | None, str | None]:
-    """A sum over casualty rows where nothing was stated: 0 when there are rows, else not stated."""
+def _stated(pair: tuple[int | None, str | None]) -> tuple[int | None, str | None, str | None]:
+    """A sum over casualty rows, with 'not stated' where no row states a figure (never a guessed 0)."""
     value, qual = pair
     if value is None and qual is None:
-        return (0, "exact") if n_rows else (None, None)
-    return value, qual
+        return None, None, "not stated"
+    return value, qual, None
 
 
 def headline_value(frame: pd.DataFrame, figure: str) -> int | None:

@@ -149,3 +149,14 @@ def test_filter_by_dates_and_regions():
     assert list(kept["casualties"]["region"]) == ["Sumy Oblast"]
     kept = corpus.filter_corpus(tables, regions=["Kyiv"])
     assert list(kept["casualties"]["region"]) == ["Kyiv"]
+
+
+def test_reports_with_no_region_are_never_merged_into_one_incident():
+    import pandas as pd
+
+    from analysis.corpus import cluster_reports
+
+    frame = pd.DataFrame({"day": pd.to_datetime(["2025-01-01", "2025-01-01"]), "article_id": ["a", "b"],
+                          "country": ["Ukraine", "Ukraine"], "region": [None, None], "weapon": ["drone", "drone"]})
+    labels = cluster_reports(frame, ("country", "region", "weapon"))
+    assert labels.nunique() == 2
