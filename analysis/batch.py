@@ -16,11 +16,11 @@ import signal
 import sys
 import time
 import traceback
-import uuid
 from collections import deque
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .files import TMP_MARK, write_atomic
 from .jobs import Failure, Job, extract_job, job_paths, read_all
 from .schema import TABLES
 
@@ -34,28 +34,11 @@ STATE_DIR = ".batch"  # the corpus report's parameters
 REPORT_NAME = "report.html"
 ARTICLE_TEXT = "article.txt"
 CORPUS_TITLE = "Corpus overview"
-TMP_MARK = ".tmp-"
 FAILURE_COLUMNS = ["origin", "article_id", "reason"]
 CORPUS_NOTEBOOK = Path(__file__).resolve().parents[1] / "notebooks" / "corpus_report.ipynb"
 
 
 # ---------------------------------------------------------------- files
-
-
-def write_atomic(path: Path, data: str | bytes) -> None:
-    """Write a file under a temporary name in its folder, then rename it into place."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}{TMP_MARK}{os.getpid()}-{uuid.uuid4().hex[:6]}")
-    try:
-        if isinstance(data, bytes):
-            tmp.write_bytes(data)
-        else:
-            with open(tmp, "w", encoding="utf-8", newline="") as handle:
-                handle.write(data)
-        os.replace(tmp, path)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
 
 
 def write_if_changed(path: Path, data: str) -> bool:

@@ -3,26 +3,12 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import sys
-import tempfile
 from pathlib import Path
 
+from .files import write_atomic
 from .articles import DEFAULT_MAX_BYTES, Article, ArticleError, read_articles
 from .schema import TABLES
-
-
-def _write_atomic(path: Path, data: str) -> None:
-    """Write a file through a temporary name in the same folder, then rename it into place."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
-            handle.write(data)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def write_tables(articles: list[Article], out: Path, published: str | None) -> dict[str, int]:
@@ -46,9 +32,9 @@ def write_tables(articles: list[Article], out: Path, published: str | None) -> d
     counts = {}
     for name, parts in frames.items():
         frame = pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0]
-        _write_atomic(out / f"{name}.csv", frame.to_csv(index=False))
+        write_atomic(out / f"{name}.csv", frame.to_csv(index=False))
         counts[name] = len(frame)
-    _write_atomic(out / "article.json", json.dumps(meta[0] if len(meta) == 1 else meta, indent=2, ensure_ascii=False))
+    write_atomic(out / "article.json", json.dumps(meta[0] if len(meta) == 1 else meta, indent=2, ensure_ascii=False))
     return counts
 
 

@@ -15,13 +15,14 @@ import functools
 import os
 import re
 import sys
-import tempfile
 import time
 import unicodedata
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
+
+from .files import write_atomic
 
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOK = ROOT / "notebooks" / "article_report.ipynb"
@@ -223,20 +224,6 @@ def slugify(text: str, limit: int = 60, fallback: str = "report") -> str:
             break
         slug = candidate
     return slug or (words[0][:limit] if words else fallback)
-
-
-def write_atomic(path: Path, data: str | bytes) -> None:
-    """Write a file through a temporary name in the same folder, then rename it into place."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        os.fchmod(fd, 0o644)  # readable like any other file, not mkstemp's 0600: reports are for sharing
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data.encode("utf-8") if isinstance(data, str) else data)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 @dataclass(frozen=True)

@@ -131,7 +131,7 @@ def test_jsonl_corpus_extracts_good_lines_and_reports_bad_ones(tmp_path):
 
 
 def test_a_failed_write_leaves_no_partial_csv(tmp_path, monkeypatch):
-    from analysis import cli
+    from analysis import files
 
     target = tmp_path / "t.csv"
     target.write_text("old complete file\n")
@@ -139,17 +139,21 @@ def test_a_failed_write_leaves_no_partial_csv(tmp_path, monkeypatch):
     class Boom(Exception):
         pass
 
-    real_replace = cli.os.replace
-
     def failing_replace(src, dst):
         raise Boom()
 
-    monkeypatch.setattr(cli.os, "replace", failing_replace)
+    monkeypatch.setattr(files.os, "replace", failing_replace)
     with pytest.raises(Boom):
-        cli._write_atomic(target, "new,partial\n")
-    monkeypatch.setattr(cli.os, "replace", real_replace)
+        files.write_atomic(target, "new,partial\n")
+    monkeypatch.undo()
     assert target.read_text() == "old complete file\n"
     assert [p.name for p in tmp_path.iterdir()] == ["t.csv"]
+
+
+def test_written_tables_are_readable_by_others(tmp_path):
+    result = run("extract", str(SEED), "--published", "2024-11-02", "--out", str(tmp_path / "o"))
+    assert result.returncode == 0
+    assert all((p.stat().st_mode & 0o777) == 0o644 for p in (tmp_path / "o").iterdir())
 
 
 @pytest.mark.parametrize("args,message", [
