@@ -226,3 +226,23 @@ def iter_inputs(paths: list[str]) -> list[str]:
         else:
             found.append(name)
     return found
+
+
+def article_title(article: Article) -> str | None:
+    """An article's title: its metadata, else its first heading, else its first line (shortened)."""
+    from .structure import layout
+
+    if article.title:
+        return article.title
+    heading = next((s.title for s in layout(article.text).sections if s.title), None)
+    if heading:
+        return heading
+    first = article.text.strip().splitlines()[0].strip() if article.text.strip() else ""
+    return (first[:117] + "…") if len(first) > 120 else (first or None)
+
+
+def publication_date(article: Article) -> str | None:
+    """The day an article's relative dates resolve against: its metadata, else its dateline."""
+    from .dates import published_from_text
+
+    return article.published or published_from_text(article.text)

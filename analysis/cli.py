@@ -7,7 +7,8 @@ import sys
 from pathlib import Path
 
 from .files import write_atomic
-from .articles import DEFAULT_MAX_BYTES, Article, ArticleError, read_articles
+from .articles import (DEFAULT_MAX_BYTES, Article, ArticleError, article_title, publication_date,
+                       read_articles)
 from .schema import TABLES
 
 
@@ -20,11 +21,11 @@ def write_tables(articles: list[Article], out: Path, published: str | None) -> d
     frames: dict[str, list] = {t: [] for t in TABLES}
     meta = []
     for article in articles:
-        date = published or article.published
+        date = published or publication_date(article)
         tables = extract_tables(article.text, date)
         for name, frame in tables.items():
             frames[name].append(frame)
-        meta.append({"id": article.article_id, "title": article.title or _first_heading(article.text),
+        meta.append({"id": article.article_id, "title": article_title(article),
                      "published": date, "source": article.source, "url": article.url,
                      "origin": article.origin,
                      "sections": [{"kind": s.kind, "start": s.start, "end": s.end, "title": s.title}
@@ -38,19 +39,8 @@ def write_tables(articles: list[Article], out: Path, published: str | None) -> d
     return counts
 
 
-def _first_heading(text: str) -> str | None:
-    """The article's first heading, used as its title when the input has none."""
-    from .structure import layout
-
-    for section in layout(text).sections:
-        if section.title:
-            return section.title
-    return None
-
-
 def cmd_extract(args: argparse.Namespace) -> int:
     """`extract ARTICLE --out DIR`: the four tables of an article as CSV files."""
-    from .dates import published_from_text
     from .textcheck import language_warning
 
     try:
@@ -68,14 +58,15 @@ def cmd_extract(args: argparse.Namespace) -> int:
             print(f"warning: {warning}", file=sys.stderr)
         if language_warning(article.text):
             print(f"warning: {article.origin}: {language_warning(article.text)}", file=sys.stderr)
-    if published is None and len(articles) == 1 and not articles[0].published:
-        found = published_from_text(articles[0].text)
+    for article in articles if published is None else []:
+        if article.published:
+            continue
+        found = publication_date(article)
         if found:
-            published = found
-            print(f"note: publication date {found} taken from the article's dateline", file=sys.stderr)
+            print(f"note: {article.origin}: publication date {found} taken from the article's dateline", file=sys.stderr)
         else:
-            print("warning: no publication date (give --published YYYY-MM-DD); relative dates left unresolved",
-                  file=sys.stderr)
+            print(f"warning: {article.origin}: no publication date (give --published YYYY-MM-DD); "
+                  "relative dates left unresolved", file=sys.stderr)
     counts = write_tables(articles, Path(args.out), published)
     print(f"{args.out}: " + ", ".join(f"{n} {t}" for t, n in counts.items()))
     return 0

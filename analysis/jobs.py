@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from .articles import DEFAULT_MAX_BYTES, ArticleError, normalise, read_articles
+from .articles import DEFAULT_MAX_BYTES, ArticleError, article_title, normalise, publication_date, read_articles
 from .schema import TABLES
 
 UNKNOWN_MONTH = "unknown"
@@ -55,9 +55,9 @@ def read_jobs(path: str, max_bytes: int = DEFAULT_MAX_BYTES) -> tuple[list[Job],
         return [], [Failure(path, f"{type(err).__name__}: {err}")]
     jobs = []
     for article in articles:
-        published = article.published or _dateline(article.text)
+        published = publication_date(article)
         sha = text_sha(article.text)
-        jobs.append(Job(article_id=sha[:12], text=article.text, title=article.title or _heading(article.text),
+        jobs.append(Job(article_id=sha[:12], text=article.text, title=article_title(article),
                         published=published, source=article.source, url=article.url,
                         origin=article.origin, text_sha=sha))
     failures = [Failure(p.split(": ", 1)[0], _reason(p, p.split(": ", 1)[0])) for p in problems]
@@ -82,24 +82,6 @@ def _reason(message: str, origin: str) -> str:
     """A problem message without its leading origin."""
     prefix = f"{origin}: "
     return message[len(prefix):] if message.startswith(prefix) else message
-
-
-def _dateline(text: str) -> str | None:
-    """The publication date from the article's dateline, where it has one."""
-    from .dates import published_from_text
-
-    return published_from_text(text)
-
-
-def _heading(text: str) -> str | None:
-    """The article's first heading, else its first line, shortened."""
-    from .structure import layout
-
-    for section in layout(text).sections:
-        if section.title:
-            return section.title
-    first = text.strip().splitlines()[0].strip() if text.strip() else ""
-    return (first[:117] + "…") if len(first) > 120 else (first or None)
 
 
 def extract_job(job: Job) -> dict[str, pd.DataFrame]:

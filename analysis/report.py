@@ -238,16 +238,12 @@ class ReportResult:
 def report_parameters(article_path: str, published: str | None = None, title: str | None = None,
                       source: str | None = None) -> dict[str, Any]:
     """The notebook's parameters for one article: its absolute path, and date/title/source from the options, the file or its text."""
-    from .articles import read_article
-    from .dates import published_from_text
-    from .structure import layout
+    from .articles import article_title, publication_date, read_article
 
     article = read_article(article_path)
-    if title is None:
-        title = article.title or next((s.title for s in layout(article.text).sections if s.title), None)
     return {"article": str(Path(article_path).resolve()),
-            "published": published or article.published or published_from_text(article.text),
-            "title": title or Path(article_path).stem,
+            "published": published or publication_date(article),
+            "title": title or article_title(article) or Path(article_path).stem,
             "source": source or article.source}
 
 
