@@ -305,19 +305,22 @@ class Pool:
             self._kill(worker)
 
 
-def needs_work(job: Job, state: tuple[str, str, str] | None, settings: Settings, retry_failed: bool) -> bool:
-    """Whether an article must be (re)processed: new, changed text or code, or its report missing."""
+def needs_work(job: Job, state: tuple | None, settings: Settings, retry_failed: bool) -> bool:
+    """Whether an article must be (re)processed: new, changed text, metadata (a new publication date
+    moves every resolved date) or code, or its report missing."""
     if state is None:
         return True
-    sha, version, status = state
+    sha, version, status, meta = state
     if sha != job.text_sha or version != settings.code_version:
+        return True
+    if tuple(meta) != (job.title, job.published, job.source, job.url):
         return True
     if status == "failed":
         return retry_failed
     return not (job_paths(settings.out, job.article_id) / REPORT_NAME).is_file()
 
 
-def _store_states(path: Path) -> dict[str, tuple[str, str, str]]:
+def _store_states(path: Path) -> dict[str, tuple]:
     """The store's article states, read-only (an absent store has none)."""
     from . import store
 

@@ -147,10 +147,11 @@ def read_store(path: str | Path) -> dict[str, pd.DataFrame]:
         con.close()
 
 
-def article_states(con) -> dict[str, tuple[str, str, str]]:
-    """article_id -> (text_sha, code_version, status) of every article in the store."""
-    rows = con.execute("SELECT article_id, text_sha, code_version, status FROM articles").fetchall()
-    return {r[0]: (r[1], r[2], r[3]) for r in rows}
+def article_states(con) -> dict[str, tuple]:
+    """article_id -> (text_sha, code_version, status, (title, published, source, url)) of every article."""
+    rows = con.execute("SELECT article_id, text_sha, code_version, status, title, published, source, url "
+                       "FROM articles").fetchall()
+    return {r[0]: (r[1], r[2], r[3], tuple(r[4:8])) for r in rows}
 
 
 def row_counts(con) -> dict[str, int]:

@@ -80,7 +80,7 @@ def test_batch_writes_reports_tables_index_corpus_and_store(reports):
         for table in ("casualties", "drone_counts", "statements", "deployments"):
             assert (folder / f"{table}.csv").is_file()
     index = (reports / "index.html").read_text(encoding="utf-8")
-    assert index.count('href="articles/') == 17 and "<script src" not in index and "http" not in index
+    assert index.count('href="articles/') == 17 and "<script src" not in index and not re.search(r"https?://", index)
     corpus_html = (reports / "corpus.html").read_text(encoding="utf-8")
     assert "Corpus overview" in corpus_html and "Incidents across articles" in corpus_html
     assert pd.read_csv(reports / "failures.csv").empty
@@ -248,3 +248,18 @@ def test_store_command_exports_and_imports(reports, tmp_path):
                  "--format", "csv"]) == 0
     assert main(["store", "import", str(tmp_path / "csv"), "--to", str(tmp_path / "rebuilt.duckdb")]) == 0
     assert_same_store(store.read_store(tmp_path / "rebuilt.duckdb"), store_contents(reports))
+
+
+def test_a_changed_publication_date_makes_a_rerun_redo_the_article():
+    from analysis.batch import needs_work
+    from analysis.jobs import Job
+
+    job = Job(article_id="a", text="t", title="T", published="2024-12-01", source=None, url=None, origin="o",
+              text_sha="s")
+
+    class Settings:
+        code_version = "v"
+        out = Path("/nonexistent")
+
+    assert needs_work(job, ("s", "v", "ok", ("T", "2024-11-02", None, None)), Settings, False)
+    assert not needs_work(job, ("s", "v", "failed", ("T", "2024-12-01", None, None)), Settings, False)

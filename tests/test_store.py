@@ -49,7 +49,7 @@ def test_rewriting_an_article_replaces_its_rows(seeded):
     before = store.row_counts(con)
     store.write_article(con, _meta(article, code_version="v2"), tables)
     assert store.row_counts(con) == before
-    assert store.article_states(con)[article.article_id] == ("x", "v2", "ok")
+    assert store.article_states(con)[article.article_id][:3] == ("x", "v2", "ok")
     store.write_article(con, _meta(article, status="failed", error="boom"), {})
     assert all(store.row_counts(con)[t] == 0 for t in TABLES)
 
