@@ -199,9 +199,9 @@ def _load_one(folder: Path, table: str) -> pd.DataFrame | None:
         return conform(table, pd.read_parquet(folder / f"{table}.parquet"))
     if (folder / f"{table}.csv").is_file():
         return read_csv(table, folder / f"{table}.csv")
-    if (folder / table).is_dir():
+    if (folder / table).is_dir() and any((folder / table).rglob("*.parquet")):
         return read_dataset(folder / table, table)
-    return None
+    return None  # e.g. batch's reports/articles/ holds article folders, not a dataset
 
 
 def read_csv(table: str, path: str | Path) -> pd.DataFrame:
@@ -232,6 +232,9 @@ def _load_article_folders(folder: Path) -> dict[str, pd.DataFrame]:
         meta = json.loads(meta_path.read_text(encoding="utf-8"))
         if not isinstance(meta, dict) or "article_id" not in meta:
             continue
+        text = meta_path.parent / "article.txt"
+        if "text" not in meta and text.is_file():
+            meta["text"] = text.read_text(encoding="utf-8")
         metas.append(meta)
         for table in TABLES:
             csv = meta_path.parent / f"{table}.csv"

@@ -94,3 +94,16 @@ def test_conform_coerces_types():
                                                          "force": "troops", "count": 3.0}]))
     assert list(frame.columns) == list(store.ALL_COLUMNS["deployments"])
     assert str(frame["count"].dtype) == "Int64" and frame.loc[0, "count"] == 3
+
+
+def test_a_batch_output_folder_rebuilds_the_store_with_texts(tmp_path):
+    """reports/ (article folders beside articles/) is read as article folders, texts included."""
+    import json
+
+    folder = tmp_path / "reports" / "articles" / "abc123def456"
+    folder.mkdir(parents=True)
+    (folder / "article.json").write_text(json.dumps({"article_id": "abc123def456", "status": "ok"}))
+    (folder / "article.txt").write_text("Kyiv was calm.")
+    tables = store.load_tables(tmp_path / "reports")
+    assert list(tables["articles"]["article_id"]) == ["abc123def456"]
+    assert list(tables["articles"]["text"]) == ["Kyiv was calm."]
