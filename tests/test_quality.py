@@ -27,7 +27,7 @@ def test_dev_set_meets_the_issue_floors():
 @pytest.mark.parametrize("folder,floors", [
     (HELDOUT, {"casualties": 0.95, "drone_counts": 0.90, "statements": 0.95, "deployments": 0.95}),
     (HELDOUT2, {"casualties": 0.95, "drone_counts": 0.95, "statements": 0.95, "deployments": 0.90}),
-    (ROOT / "tests" / "data" / "heldout3", {"casualties": 0.90, "drone_counts": 0.93, "statements": 0.95, "deployments": 0.95}),
+    (ROOT / "tests" / "data" / "heldout3", {"casualties": 0.95, "drone_counts": 0.93, "statements": 0.95, "deployments": 0.95}),
 ])
 def test_heldout_sets_do_not_fall_below_their_measured_figures(folder, floors):
     totals = evaluate(str(folder / "gold"), str(folder / "articles"))
