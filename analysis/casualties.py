@@ -610,13 +610,20 @@ def _where(ctx: Context, unit: Unit, places: list[PlaceMention], multi: bool,
         return reporter_region.country, reporter_region.region, village
     if last is not None and last.units[-1].section == unit.section:
         return last.country, last.region, village or (None if _new_attack(unit) else last.place)
-    countries = [m.place.country for m in unit.places if m.place.kind == "country"]
+    countries = [m.place.country for m in unit.places if m.place.kind == "country"
+                 and not _AGENT_AFTER.match(unit.text, m.end - unit.start)]
     if countries:
         return countries[0], None, village
     main = _main_region(ctx, unit)
     if main is not None:
         return main.country, main.region, village
     return None
+
+
+# A country name followed by a verb is the side acting ("as Russia continued to pound Ukraine"), not where.
+_AGENT_AFTER = re.compile(r"(?:['’]s\s+\w+)?\s+(?:\w+ly\s+)?(?:has|have|had|is|was|continued|continues|launched|fired|"
+                          r"attacked|struck|hit|pounded|shelled|sent|used|claimed|said|says|kept|keeps|stepped|"
+                          r"intensified|targeted|bombarded|unleashed|again)\b")
 
 
 def _main_region(ctx: Context, unit: Unit):

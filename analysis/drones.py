@@ -300,7 +300,7 @@ def _claim_for(claims: list[Claim], attacker, wclass, wtype, reporter, slot, uni
             continue
         if c.weapon and wtype and c.weapon != wtype and wtype not in c.weapon:
             continue
-        if c.reporter and reporter and c.reporter != reporter:
+        if c.reporter and reporter and c.reporter != reporter and not _completes(c, reporter, slot, count):
             continue
         if unit.index - c.unit.index > 6:
             continue
@@ -325,6 +325,15 @@ def _claim_for(claims: list[Claim], attacker, wclass, wtype, reporter, slot, uni
     claim = Claim(attacker, wclass, wtype, reporter, unit, date=date, date_text=date_text, units=[unit])
     claims.append(claim)
     return claim
+
+
+def _completes(claim: Claim, reporter: str, slot: str, count: Count | None) -> bool:
+    """True where a count from another voice of the same side fills a launched-only tally's
+    shot-down figure ('according to the air force commander ... Lt. Gen. X said')."""
+    sides = {side_of(claim.reporter), side_of(reporter)} - {None}
+    return (slot == "destroyed" and claim.destroyed is None and claim.launched is not None and count is not None
+            and count.value is not None and claim.launched.value is not None
+            and count.value <= claim.launched.value and len(sides) <= 1)
 
 
 def _recent(claims: list[Claim], wclass: str, unit: Unit) -> Claim | None:

@@ -164,7 +164,7 @@ def _last_piece(segment: str, masked: str | None = None) -> str:
 
 def right_subject(original: str, cue_end: int) -> tuple[str, str | None]:
     """(subject words, role) after an inverted cue: 'said Mykola Savchuk, head of ...'."""
-    rest = original[cue_end:]
+    rest = _TITLE_ABBREVIATION.sub(r"\1 ", original[cue_end:])
     rest = re.split(r"[.;:!?\"“”«»]|\s[—–-]\s", rest)[0]
     parts = [p.strip() for p in rest.split(",") if p.strip()]
     if not parts:
@@ -184,9 +184,12 @@ def right_subject(original: str, cue_end: int) -> tuple[str, str | None]:
     return first, role
 
 
+_TITLE_ABBREVIATION = re.compile(r"\b(Gov|Gen|Col|Lt|Maj|Capt|Sgt|Adm|Sen|Rep|Dr|Mr|Mrs|Ms|St|Brig|Cmdr)\.")
+
+
 def according_to(original: str, cue_end: int) -> str:
     """The source named after 'according to' (the first one where several are joined)."""
-    rest = original[cue_end:]
+    rest = _TITLE_ABBREVIATION.sub(r"\1 ", original[cue_end:])
     rest = re.split(r"[.;:!?\"“”«»]|,\s|\s[—–-]\s", rest)[0]
     rest = re.split(r"\s+and\s+(?:the\s+)?", rest)[0]
     return re.split(r"\s+(?:familiar|who|speaking|close|with|in|at|on|based|cited|quoted|citing|from|involved|briefed|"

@@ -238,3 +238,21 @@ def test_lead_summary_without_a_place_gives_way_to_the_incidents_told_after_it()
             "Russian shelling killed two people in the Kherson region, Gov. Oleksandr Prokudin said.")
     got = [(r["region"], r["killed"], r["injured"], r["source"]) for r in rows(text, "casualties")]
     assert got == [("Kharkiv Oblast", 1, 3, "Oleh Syniehubov"), ("Kherson Oblast", 2, None, "Oleksandr Prokudin")]
+
+
+def test_wire_roundup_country_of_a_placeless_figure_is_where_not_who():
+    text = ("At least four people were killed overnight as Russia continued to pound Ukraine with drones.\n\n"
+            "A drone attack in Ukraine's western Lviv region wounded nine people, regional Gov. Maksym Kozytskyi said.\n\n"
+            "Two people were killed in a missile strike in the Dnipropetrovsk region, according to regional "
+            "Gov. Serhii Lysak.")
+    got = [(r["country"], r["region"], r["killed"], r["injured"], r["source"]) for r in rows(text, "casualties")]
+    assert got == [("Ukraine", "Lviv Oblast", None, 9, "Maksym Kozytskyi"),
+                   ("Ukraine", "Dnipropetrovsk Oblast", 2, None, "Serhii Lysak")]
+
+
+def test_a_commanders_shot_down_figure_completes_the_air_force_tally():
+    text = ("Russia fired 32 Iranian-made Shahed drones and six missiles at Ukraine overnight, according to the "
+            "air force commander. Ukrainian air defense forces shot down three cruise missiles and 28 drones, "
+            "Lt. Gen. Mykola Oleshchuk said in a statement.")
+    got = {(r["weapon_class"], r["launched"], r["destroyed"]) for r in rows(text, "drone_counts")}
+    assert got == {("drone", 32, 28), ("missile", 6, 3)}
