@@ -218,6 +218,9 @@ def _slot(text: str, match: re.Match) -> str | None:
     """'launched', 'destroyed' or 'diverted' for a weapon phrase, from the verb that governs it."""
     if _OTHER_VERB_RIGHT.match(text[match.end():]) and not match.group("none"):
         return None
+    if re.search(r"\b(?:hits?|strikes?|impacts?)\s+(?:from|by)\s+(?:[^.;]{0,60}\band\s+)?$",
+                 text[max(0, match.start() - 90):match.start()], re.I):
+        return None  # "recorded hits from 10 missiles and 25 drones": the ones that got through
     if match.group("none"):
         right = _PASSIVE_RIGHT.match(text[match.end():])
         return "destroyed" if right and _verb_slot(right.group("v")) == "destroyed" else None

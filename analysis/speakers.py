@@ -173,6 +173,10 @@ def canonical_org(phrase: str, defaults: bool = True) -> str:
     default nationality filled in for a bare name ('air force' -> 'Ukrainian air force')."""
     phrase = _possessive_to_demonym(_clean(phrase))
     phrase = re.sub(r"^(?:the|a|an)\s+", "", phrase, flags=re.I)
+    # "the daily air force report" speaks for the air force
+    phrase = re.sub(r"^(?:daily|morning|evening|nightly|weekly|latest|official|regular)\s+", "", phrase, flags=re.I)
+    phrase = re.sub(r"['’]s?\s+(?:report|statement|update|post|summary|briefing|bulletin|message|channel)$|"
+                    r"\s+(?:report|statement|update|post|summary|bulletin|message)$", "", phrase, flags=re.I)
     low = phrase.lower()
     if defaults:
         for bare, full in DEFAULT_ORG.items():

@@ -256,3 +256,11 @@ def test_a_commanders_shot_down_figure_completes_the_air_force_tally():
             "Lt. Gen. Mykola Oleshchuk said in a statement.")
     got = {(r["weapon_class"], r["launched"], r["destroyed"]) for r in rows(text, "drone_counts")}
     assert got == {("drone", 32, 28), ("missile", 6, 3)}
+
+
+def test_weapons_that_got_through_are_no_launch_count_and_a_report_speaks_for_its_body():
+    text = ("According to the daily air force report, Russia targeted Ukraine with 208 drones and 27 missiles "
+            "overnight. It said air defense took down 183 drones and 17 missiles but nine locations recorded "
+            "hits from 10 missiles and 25 drones.")
+    got = {(r["weapon_class"], r["launched"], r["destroyed"], r["reporter"]) for r in rows(text, "drone_counts")}
+    assert got == {("drone", 208, 183, "Ukrainian air force"), ("missile", 27, 17, "Ukrainian air force")}
