@@ -870,7 +870,7 @@ def _lead_summary(ctx: Context, incident: Incident, incidents: list[Incident]) -
     if incident.region is not None or incident.denial:
         return False
     opening = sorted({u.paragraph for u in ctx.units if u.section == incident.evidence.section})[:2]
-    others = [i for i in incidents if i is not incident and i.country == incident.country and i.region is not None]
+    others = [i for i in incidents if i is not incident and i.region is not None]
     return incident.evidence.paragraph in opening and bool(others)
 
 

@@ -137,9 +137,18 @@ _DATELINE_DATE = re.compile(rf"^(?:published|updated|posted|first\s+published)?[
                             re.I | re.M)
 
 
+_ISO_STAMP = re.compile(r"^(?:(?:published|updated|posted)\b[^0-9]{0,20})?((?:19|20)\d\d-\d\d-\d\d)\b(?:[ T]\d\d?:\d\d)?", re.I)
+
+
 def published_from_text(text: str) -> str | None:
-    """The publication date a page states in its first lines ('Published 3 June 2025, 11:42')."""
+    """The publication date a page states in its first lines ('Published 3 June 2025, 11:42',
+    '2025-07-26 21:41 Last Updated At:21:50')."""
     for line in text.splitlines()[:15]:
+        stamp = _ISO_STAMP.match(line.strip())
+        if stamp and len(line) < 80:
+            found = parse_iso(stamp.group(1))
+            if found:
+                return found.isoformat()
         match = _DATELINE_DATE.search(line.strip())
         if match and re.match(r"^(?:published|updated|posted|first|\w+day|\d|[a-z]+\.?\s+\d)", line.strip(), re.I):
             day = int(match.group("d1") or match.group("d2"))

@@ -56,3 +56,7 @@ def test_dates_without_publication_stay_unresolved_except_absolute_ones():
 
 def test_publication_date_is_read_from_a_page_dateline():
     assert published_from_text("Title\nBy Staff\nPublished 3 June 2025, 11:42 | Updated") == "2025-06-03"
+
+
+def test_publication_date_is_read_from_an_iso_time_stamp_line():
+    assert published_from_text("Headline\n\n2025-07-26 21:41 Last Updated At:21:50\n\nText.") == "2025-07-26"
