@@ -1,10 +1,10 @@
-"""Quotation marks: where quotes open and close in a paragraph, with straight, curly and
-guillemet marks, quotes split around their cue, and paragraphs whose quote runs on."""
+"""Quotation marks: where quotes open and close in a paragraph, with straight, curly (double and,
+as British outlets use them, single) and guillemet marks, and paragraphs whose quote runs on."""
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-OPENERS = {"“": "”", "«": "»", "„": "“", '"': '"'}
+OPENERS = {"“": "”", "«": "»", "„": "“", '"': '"', "‘": "’"}
 CLOSERS = {"”", "»", '"', "“"}
 
 
@@ -45,10 +45,27 @@ def find_quotes(text: str) -> list[Quote]:
 
 def _find_close(text: str, start: int, opener: str) -> int | None:
     """Index of the mark closing a quote opened just before start, or None."""
+    if opener == "‘":
+        return _find_single_close(text, start)
     wanted = {OPENERS.get(opener, "”"), "”", "»"} if opener != '"' else {'"', "”"}
     for j in range(start, len(text)):
         if text[j] in wanted and text[j - 1] != " " and (j + 1 == len(text) or not text[j + 1].isalnum()):
             return j
+    return None
+
+
+def _find_single_close(text: str, start: int) -> int | None:
+    """Index of the ’ closing a ‘ quote: one followed by punctuation or a space, not an apostrophe
+    inside a word (Ukraine’s) nor, before a space, a plural possessive (soldiers’ families)."""
+    for j in range(start, len(text)):
+        if text[j] != "’":
+            continue
+        after = text[j + 1] if j + 1 < len(text) else " "
+        if after.isalnum():
+            continue
+        if after.isspace() and text[j - 1] == "s" and j + 2 < len(text) and text[j + 2].islower():
+            continue
+        return j
     return None
 
 

@@ -264,3 +264,11 @@ def test_weapons_that_got_through_are_no_launch_count_and_a_report_speaks_for_it
             "hits from 10 missiles and 25 drones.")
     got = {(r["weapon_class"], r["launched"], r["destroyed"], r["reporter"]) for r in rows(text, "drone_counts")}
     assert got == {("drone", 208, 183, "Ukrainian air force"), ("missile", 27, 17, "Ukrainian air force")}
+
+
+def test_curly_single_quotes_of_british_copy_are_quotes_and_apostrophes_are_not():
+    text = ("‘We will respond to every strike,’ the governor, Ivan Fedorov, said. Ukraine’s soldiers’ families "
+            "waited.\n\nFedorov said ‘the enemy’ had hit the port.")
+    got = [(s["speaker"], s["mode"], s["text"]) for s in rows(text, "statements")]
+    assert got == [("Ivan Fedorov", "direct", "We will respond to every strike,"),
+                   ("Ivan Fedorov", "partial", "Fedorov said ‘the enemy’ had hit the port.")]
