@@ -574,6 +574,15 @@ def cmd_store(args: argparse.Namespace) -> int:
     return 0
 
 
+def _positive(value: str) -> int:
+    """An argparse type: a whole number of at least 1."""
+    import argparse
+
+    if not value.isdigit() or int(value) < 1:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a whole number of at least 1")
+    return int(value)
+
+
 def register(sub) -> None:
     """Add the `batch`, `extract-corpus` and `store` sub-commands to `python -m analysis`."""
     from .articles import DEFAULT_MAX_BYTES
@@ -581,7 +590,7 @@ def register(sub) -> None:
     p = sub.add_parser("batch", help="reports, tables, a store, an index and a corpus report for many articles")
     p.add_argument("inputs", nargs="+", metavar="INPUT", help="article files, folders and .jsonl corpora")
     p.add_argument("--out", required=True, help="output folder (reports/)")
-    p.add_argument("--workers", type=int, default=2, help="worker processes, each with one warm kernel")
+    p.add_argument("--workers", type=_positive, default=2, help="worker processes, each with one warm kernel")
     p.add_argument("--timeout", type=int, default=DEFAULT_TIMEOUT, help="seconds an article's notebook may run")
     p.add_argument("--notebook", type=Path, help="article notebook (default notebooks/article_report.ipynb)")
     p.add_argument("--corpus-notebook", type=Path, help="corpus notebook (default notebooks/corpus_report.ipynb)")
@@ -597,7 +606,7 @@ def register(sub) -> None:
     p.add_argument("inputs", nargs="+", metavar="INPUT", help="article files, folders and .jsonl corpora")
     p.add_argument("--out", required=True, help="dataset folder")
     p.add_argument("--scheduler", help="address of a Dask scheduler (default: a local cluster)")
-    p.add_argument("--workers", type=int, default=2, help="worker processes of the local cluster")
+    p.add_argument("--workers", type=_positive, default=2, help="worker processes of the local cluster")
     p.add_argument("--max-bytes", type=int, default=DEFAULT_MAX_BYTES, help="refuse inputs larger than this")
     p.set_defaults(func=cmd_extract_corpus)
 

@@ -13,6 +13,9 @@ from .speakers import Registry, canonical_org, parse_np
 from .structure import DATELINE, Layout, layout, split_sentences
 
 
+# Role words a definite reference ('the governor said') can point back to a named person with.
+ROLE_REFERENCES = {"governor", "mayor", "spokesman", "spokeswoman", "spokesperson", "minister", "president",
+                   "commander", "head", "chief", "ministry", "agency", "official"}
 # A bare 'the agency' refers back to the latest body whose name holds one of these words.
 BARE_ORG_HEADS = {"agency": ("agency", "intelligence", "service", "bureau"), "ministry": ("ministry",),
                   "service": ("service",), "administration": ("administration",), "council": ("council",),
@@ -165,8 +168,7 @@ class Context:
     def role_target(self, role: str, unit: Unit):
         """(name, type, role) a role reference ('the regional governor') stands for, if named."""
         head = re.split(r"\s+of\s+", role)[0].split()[-1].lower()
-        if head not in ("governor", "mayor", "spokesman", "spokeswoman", "spokesperson", "minister",
-                        "president", "commander", "head", "chief", "ministry", "agency", "official"):
+        if head not in ROLE_REFERENCES:
             return None
         if head == "official" and role.strip().lower() != "official":
             return None
