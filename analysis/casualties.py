@@ -538,7 +538,7 @@ def _add(ctx: Context, incidents: list[Incident], unit: Unit, mention: Mention,
         target.evidence = unit
         _add_source(target, source)
         return
-    where = _where(ctx, unit, places, multi, incidents)
+    where = _where(ctx, unit, places, multi, incidents, mention.pos)
     period = _over_a_period(unit)
     in_the_region = bool(re.search(r"\b(?:in|across|throughout)\s+the\s+(?:region|oblast|province)\b", unit.text, re.I))
     if period and in_the_region and not places and where is not None:
@@ -568,7 +568,7 @@ def _add(ctx: Context, incidents: list[Incident], unit: Unit, mention: Mention,
 
 
 def _where(ctx: Context, unit: Unit, places: list[PlaceMention], multi: bool,
-           incidents: list[Incident]) -> tuple[str, str | None, str | None] | None:
+           incidents: list[Incident], pos: int = 0) -> tuple[str, str | None, str | None] | None:
     """(country, region, place) of a mention: its own places, the paragraph's, the region of whoever
     reports it, or the last incident's."""
     village = _named_settlement(unit.text)
@@ -576,9 +576,7 @@ def _where(ctx: Context, unit: Unit, places: list[PlaceMention], multi: bool,
         if multi:
             countries = {p.place.country for p in places}
             return (countries.pop(), None, None) if len(countries) == 1 else None
-        chosen = places[0] if len(places) == 1 else _nearest(places, unit)
-        if chosen is None:
-            chosen = places[0]
+        chosen = (places[0] if len(places) == 1 else _place_of_read(unit, pos, places)) or places[0]
         if chosen.place.country is None:  # a settlement the gazetteer lacks: its region from context
             regions = {m.place.region: m.place for m in incident_places(unit) if m.place.kind in ("city", "region")}
             if len(regions) == 1:
@@ -591,18 +589,14 @@ def _where(ctx: Context, unit: Unit, places: list[PlaceMention], multi: bool,
     last = next((i for i in reversed(incidents) if not i.total and not i.multi_region), None)
     if re.search(r"\bthe\s+same\s+(?:region|province|oblast|area|city|town)\b", unit.text, re.I) and last:
         return last.country, last.region, village
-    for prev in reversed(ctx.units[max(0, unit.index - 4):unit.index]):
-        if prev.paragraph != unit.paragraph:
-            break
+    for prev in ctx.earlier_in_paragraph(unit):
         prev_places = [m for m in incident_places(prev) if m.place.kind in ("city", "region")]
         if prev_places:
             country, region, place = _spot(prev, prev_places[-1] if len({p.place.region for p in prev_places}) == 1 else prev_places[0])
             return country, region, village or place
     reporter_region = _reporter_region(ctx, unit)
     if village is None:
-        for prev in reversed(ctx.units[max(0, unit.index - 3):unit.index]):
-            if prev.paragraph != unit.paragraph:
-                break
+        for prev in ctx.earlier_in_paragraph(unit, back=3):
             village = _named_settlement(prev.text)
             if village:
                 break
@@ -716,21 +710,13 @@ def _titled_regions(ctx: Context) -> dict:
 
 def _paragraph_reporter_region(ctx: Context, unit: Unit):
     """The region named beside an official in the unit or its paragraph."""
-    for u in reversed(ctx.units[max(0, unit.index - 4):unit.index + 1]):
-        if u.paragraph != unit.paragraph:
-            break
+    for u in ctx.earlier_in_paragraph(unit, include=True):
         for m in u.places:
             rel = m.start - u.start
             if m.place.kind == "region" or (m.place.kind == "city" and (ATTRIBUTIVE_AFTER.match(u.text[m.end - u.start:])
                                                                       or re.search(r"(?:governor|mayor|head)\s+of\s+(?:the\s+)?$", u.text[max(0, rel - 20):rel], re.I))):
                 return m.place
     return None
-
-
-def _nearest(places: list[PlaceMention], unit: Unit) -> PlaceMention | None:
-    """The place a unit's single group of figures belongs to (see _place_of_read)."""
-    mention = mentions_in(unit)
-    return _place_of_read(unit, mention.pos if mention else 0, places)
 
 
 def _spot(unit: Unit, chosen: PlaceMention) -> tuple[str, str | None, str | None]:
@@ -750,7 +736,7 @@ def _spot(unit: Unit, chosen: PlaceMention) -> tuple[str, str | None, str | None
 
 def _paragraph_text(ctx: Context, unit: Unit) -> str:
     """All text of the unit's paragraph up to and including the unit."""
-    return " ".join(u.text for u in ctx.units[max(0, unit.index - 4):unit.index + 1] if u.paragraph == unit.paragraph)
+    return " ".join(u.text for u in reversed(ctx.earlier_in_paragraph(unit, include=True)))
 
 
 def _date_of(ctx: Context, unit: Unit, incidents: list[Incident]) -> tuple[str | None, str | None]:
@@ -758,9 +744,7 @@ def _date_of(ctx: Context, unit: Unit, incidents: list[Incident]) -> tuple[str |
     from .dates import best_date
 
     previous = incidents[-1].date if incidents else None
-    for u in reversed(ctx.units[max(0, unit.index - 4):unit.index + 1]):
-        if u.paragraph != unit.paragraph:
-            break
+    for u in ctx.earlier_in_paragraph(unit, include=True):
         dates = [d for d in u.dates if not re.match(r"(?:by|until|as\s+of)\s", d.text, re.I)]  # report time, not event time
         if dates:
             return best_date(dates, previous)
@@ -772,9 +756,7 @@ def _weapon(ctx: Context, unit: Unit) -> str | None:
     own = weapon_of(unit.masked)
     if own not in (None, "strike"):
         return own
-    for u in reversed(ctx.units[max(0, unit.index - 4):unit.index]):
-        if u.paragraph != unit.paragraph:
-            break
+    for u in ctx.earlier_in_paragraph(unit):
         found = weapon_of(u.masked)
         if found not in (None, "strike"):
             return found

@@ -96,6 +96,16 @@ class Context:
                 unit.dates.append(dates[di])
                 di += 1
 
+    def earlier_in_paragraph(self, unit: Unit, back: int = 4, include: bool = False) -> list[Unit]:
+        """The units before unit in its paragraph, nearest first (at most `back`; unit itself first
+        when include)."""
+        out = [unit] if include else []
+        for u in reversed(self.units[max(0, unit.index - back):unit.index]):
+            if u.paragraph != unit.paragraph:
+                break
+            out.append(u)
+        return out
+
     # ---- dates -------------------------------------------------------------------------
     def date_near(self, unit: Unit, offset: int, reach: int = 45) -> tuple[str | None, str | None]:
         """The date phrase nearest to an offset within a unit (date, words)."""

@@ -356,9 +356,7 @@ def _last_class(claims: list[Claim], unit: Unit) -> str:
 
 def _reporter(ctx: Context, unit: Unit) -> str | None:
     """Who gives the counts in a unit: its speaker, else the paragraph's."""
-    for u in reversed(ctx.units[max(0, unit.index - 3):unit.index + 1]):
-        if u.paragraph != unit.paragraph and u.index != unit.index:
-            break
+    for u in ctx.earlier_in_paragraph(unit, back=3, include=True):
         if u.index in ctx.speaker_at:
             return ctx.speaker_at[u.index]
     nxt = unit.index + 1

@@ -223,8 +223,6 @@ class Registry:
     def __init__(self) -> None:
         self.people: list[list[str]] = []  # each entry: forms of one person, fullest first
         self.roles: dict[str, str] = {}
-        self.last_person: str | None = None
-        self.last_org: str | None = None
         self.orgs: list[str] = []
 
     def person(self, name: str, role: str | None = None) -> str:
@@ -244,7 +242,6 @@ class Registry:
             self.roles[canonical] = role
         elif role and forms_role and len(role) > len(forms_role):
             self.roles[canonical] = role
-        self.last_person = canonical
         return canonical
 
     def canonical(self, name: str) -> str:
@@ -259,22 +256,9 @@ class Registry:
         low = name.lower()
         for known in reversed(self.orgs):
             if known.lower() == low or known.lower().endswith(" " + low) and _first_word_is_side(known):
-                self.last_org = known
                 return known
         self.orgs.append(name)
-        self.last_org = name
         return name
-
-    def by_role(self, role_head: str) -> str | None:
-        """The person or body that a definite role ('the governor', 'the ministry') refers back to."""
-        head = role_head.lower()
-        for canonical, role in reversed(list(self.roles.items())):
-            if head in role.lower():
-                return canonical
-        for org in reversed(self.orgs):
-            if head in org.lower():
-                return org
-        return None
 
 
 def _first_word_is_side(name: str) -> bool:

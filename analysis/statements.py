@@ -3,7 +3,7 @@ through which channel, when."""
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from .context import Context, Unit
 from .speakers import Registry, Speaker, parse_np
@@ -104,7 +104,6 @@ class Found:
     date: str | None = None
     date_text: str | None = None
     turn_label: str | None = None
-    extra: dict = field(default_factory=dict)
 
 
 def cues_in(masked: str) -> list[re.Match]:

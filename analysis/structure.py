@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from functools import lru_cache
 
 # Lines that are page furniture, not content.
 BOILERPLATE = [
@@ -256,9 +255,3 @@ def split_sentences(text: str, start: int, end: int, paragraph: int) -> list[Sen
         if trail > lead:
             sentences.append(Sentence(start + a + lead, start + a + trail, seg[lead:trail], paragraph))
     return sentences
-
-
-@lru_cache(maxsize=4096)
-def _cached_layout(text: str) -> Layout:
-    """Layout memoised per text (extraction stages share it)."""
-    return layout(text)
