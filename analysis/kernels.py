@@ -145,9 +145,9 @@ def import_lines(notebook: Path) -> str:
 
 def _register_engine() -> None:
     """Register the `warm` papermill engine: execution in a WarmKernel through its long-lived client."""
-    from papermill.clientwrap import PapermillNotebookClient
     from papermill.engines import NBClientEngine, papermill_engines
-    from papermill.log import logger
+
+    from .report import papermill_client
 
     class WarmEngine(NBClientEngine):
         """Runs a notebook in the WarmKernel passed as `warm`, keeping its client (channels) for the next one."""
@@ -157,10 +157,8 @@ def _register_engine() -> None:
                                      stderr_file=None, start_timeout=60, execution_timeout=None, **kwargs):
             """Execute the managed notebook in kwargs['warm']."""
             warm = kwargs.pop("warm")
-            client = PapermillNotebookClient(nb_man, km=warm.km, kernel_name=kernel_name, log=logger,
-                                             timeout=execution_timeout or kwargs.get("timeout"),
-                                             startup_timeout=start_timeout, log_output=log_output,
-                                             stdout_file=stdout_file, stderr_file=stderr_file)
+            client = papermill_client(nb_man, warm.km, kernel_name, log_output, stdout_file, stderr_file,
+                                      start_timeout, execution_timeout or kwargs.get("timeout"))
             client.kc = warm.kc  # None the first time: nbclient opens the channels, we keep them
             try:
                 return client.execute()

@@ -75,11 +75,20 @@ def stop_kernel(km: Any) -> None:
     run_sync(km.cleanup_resources)()
 
 
+def papermill_client(nb_man: Any, km: Any, kernel_name: str, log_output: bool, stdout_file: Any,
+                     stderr_file: Any, start_timeout: int, timeout: int | None) -> Any:
+    """papermill's notebook client on a kernel the caller started (for this module's and the batch engine)."""
+    from papermill.clientwrap import PapermillNotebookClient
+    from papermill.log import logger
+
+    return PapermillNotebookClient(nb_man, km=km, kernel_name=kernel_name, log=logger, timeout=timeout,
+                                   startup_timeout=start_timeout, log_output=log_output,
+                                   stdout_file=stdout_file, stderr_file=stderr_file)
+
+
 def _register_engine() -> None:
     """Register the `analysis-kernel` papermill engine: execution in a kernel the caller started and keeps."""
-    from papermill.clientwrap import PapermillNotebookClient
     from papermill.engines import NBClientEngine, papermill_engines
-    from papermill.log import logger
 
     class KernelEngine(NBClientEngine):
         """Runs a notebook in the kernel passed as `km`; the kernel outlives the run, the client channels do not."""
@@ -88,11 +97,8 @@ def _register_engine() -> None:
         def execute_managed_notebook(cls, nb_man, kernel_name, log_output=False, stdout_file=None,
                                      stderr_file=None, start_timeout=60, execution_timeout=None, **kwargs):
             """Execute the managed notebook in kwargs['km']."""
-            km = kwargs.pop("km")
-            client = PapermillNotebookClient(nb_man, km=km, kernel_name=kernel_name, log=logger,
-                                             timeout=execution_timeout or kwargs.get("timeout"),
-                                             startup_timeout=start_timeout, log_output=log_output,
-                                             stdout_file=stdout_file, stderr_file=stderr_file)
+            client = papermill_client(nb_man, kwargs.pop("km"), kernel_name, log_output, stdout_file,
+                                      stderr_file, start_timeout, execution_timeout or kwargs.get("timeout"))
             try:
                 return client.execute()
             finally:
