@@ -2,14 +2,19 @@
 
 The public names load their modules on first use, so `import analysis.places` (or the command line's
 start) does not pull in pandas and the rest.
+
+The stages, each a package, import only the ones before them: language (numbers, dates, places,
+speakers, quotes) <- reading (formats, structure) <- tables (context, the four extractors, schema)
+<- report (notebook runner, figures, plots) <- corpus (batch, store, overview, Dask); `cli` and
+`evaluate` sit on top, and `files` (atomic writes) serves every stage.
 """
 from importlib import import_module
 
 __version__ = "0.1.0"
 
-_EXPORTS = {"Article": "articles", "ArticleError": "articles", "read_article": "articles",
-            "read_articles": "articles", "extract_rows": "extract", "extract_tables": "extract",
-            "COLUMNS": "schema", "TABLES": "schema", "Tables": "schema"}
+_EXPORTS = {"Article": "reading.articles", "ArticleError": "reading.articles", "read_article": "reading.articles",
+            "read_articles": "reading.articles", "extract_rows": "tables.extract", "extract_tables": "tables.extract",
+            "COLUMNS": "tables.schema", "TABLES": "tables.schema", "Tables": "tables.schema"}
 __all__ = [*_EXPORTS, "__version__"]
 
 

@@ -1,21 +1,25 @@
-"""Command line: extract, evaluate (and the report and batch commands)."""
+"""Command line: extract, evaluate, report, batch, extract-corpus and store.
+
+Each command parses its options here and calls one function of its stage; stage modules know
+nothing of argparse."""
 from __future__ import annotations
 
 import argparse
 import json
 import sys
+import time
 from pathlib import Path
 
-from .files import write_atomic
-from .articles import (DEFAULT_MAX_BYTES, Article, ArticleError, article_title, publication_date,
+from analysis.files import write_atomic
+from analysis.reading.articles import (DEFAULT_MAX_BYTES, Article, ArticleError, article_title, publication_date,
                        read_articles)
-from .schema import TABLES
+from analysis.tables.schema import TABLES
 
 
 def write_tables(articles: list[Article], out: Path, published: str | None) -> dict[str, int]:
     """Extract every article and write the four CSVs and article.json into out; row counts per table."""
-    from .extract import extract_tables
-    from .structure import layout
+    from analysis.tables.extract import extract_tables
+    from analysis.reading.structure import layout
     import pandas as pd
 
     frames: dict[str, list] = {t: [] for t in TABLES}
@@ -41,7 +45,7 @@ def write_tables(articles: list[Article], out: Path, published: str | None) -> d
 
 def cmd_extract(args: argparse.Namespace) -> int:
     """`extract ARTICLE --out DIR`: the four tables of an article as CSV files."""
-    from .textcheck import language_warning
+    from analysis.reading.textcheck import language_warning
 
     try:
         articles, problems = read_articles(args.article, args.max_bytes)
@@ -74,7 +78,7 @@ def cmd_extract(args: argparse.Namespace) -> int:
 
 def cmd_evaluate(args: argparse.Namespace) -> int:
     """`evaluate GOLD_DIR [ARTICLES_DIR]`: precision, recall and F1 per table, with misses and extras."""
-    from .evaluate import evaluate, gold_files, report
+    from analysis.evaluate import evaluate, gold_files, report
 
     if not gold_files(args.gold_dir):
         print(f"error: {args.gold_dir}: no gold .json files", file=sys.stderr)
@@ -86,7 +90,8 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
 
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of `python -m analysis`."""
-    parser = argparse.ArgumentParser(prog="python -m analysis", description=__doc__)
+    parser = argparse.ArgumentParser(prog="python -m analysis",
+                                     description="War-news articles into evidence-backed tables, reports and a corpus store.")
     sub = parser.add_subparsers(dest="command", required=True)
     p = sub.add_parser("extract", help="write an article's four tables as CSV")
     p.add_argument("article", help="a .txt, .md, .html or .jsonl file, or - for stdin")
@@ -99,22 +104,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("articles_dir", nargs="?")
     p.add_argument("--quiet", action="store_true", help="print only the figures")
     p.set_defaults(func=cmd_evaluate)
-    for register in _extra_commands():
-        register(sub)
+    add_report(sub)
+    add_corpus(sub)
     return parser
-
-
-def _extra_commands() -> list:
-    """Sub-command registrars of other modules (report, batch), where present."""
-    found = []
-    for module in ("report", "batch"):
-        try:
-            mod = __import__(f"analysis.{module}", fromlist=["register"])
-        except ImportError:
-            continue
-        if hasattr(mod, "register"):
-            found.append(mod.register)
-    return found
 
 
 def iso_date(value: str) -> str:
@@ -125,6 +117,159 @@ def iso_date(value: str) -> str:
         return date.fromisoformat(value).isoformat()
     except ValueError:
         raise argparse.ArgumentTypeError(f"{value!r} is not a date written YYYY-MM-DD") from None
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    """`report ARTICLE [--published ...] [--out reports/]`: the article's offline HTML report; prints its path."""
+    start = time.perf_counter()
+    if args.article == "-":
+        print("error: report needs an article file (the notebook reads it); save stdin to a file first",
+              file=sys.stderr)
+        return 2
+    from papermill.exceptions import PapermillExecutionError
+
+    from analysis.report.render import render_report
+
+    try:
+        result = render_report(args.article, Path(args.out), published=args.published, title=args.title,
+                               source=args.source, slug=args.slug)
+    except PapermillExecutionError as err:
+        print(f"error: the report notebook failed: {err.ename}: {err.evalue}", file=sys.stderr)
+        return 1
+    t = result.timings
+    wall = time.perf_counter() - start
+    parts = t.get("kernel_start", 0.0) + t["execution"] + t["html_export"]
+    print(f"report: {wall:.1f} s = kernel start {t.get('kernel_start', 0.0):.1f} s + execution {t['execution']:.1f} s"
+          f" + HTML export {t['html_export']:.1f} s + imports, reading, writing {wall - parts:.1f} s; "
+          f"executed notebook {result.notebook_path}", file=sys.stderr)
+    print(result.html_path)
+    return 0
+
+
+def add_report(subparsers: argparse._SubParsersAction) -> None:
+    """Add the `report` sub-command to `python -m analysis`."""
+    p = subparsers.add_parser("report", help="render an article's offline HTML report (papermill + nbconvert)")
+    p.add_argument("article", help="a .txt, .md, .html or one-article .jsonl file")
+    p.add_argument("--published", type=iso_date, help="publication date YYYY-MM-DD (default: from the file's metadata or dateline)")
+    p.add_argument("--title", help="title shown in the report (default: the article's title or first heading)")
+    p.add_argument("--source", help="outlet shown in the report (default: from the file's metadata)")
+    p.add_argument("--slug", help="file name stem of the report (default: from the title)")
+    p.add_argument("--out", default="reports", help="folder for <slug>.html and the executed <slug>.ipynb")
+    p.set_defaults(func=cmd_report)
+
+
+def cmd_batch(args: argparse.Namespace) -> int:
+    """`batch INPUT... --out DIR`: reports, tables, store, index and corpus report for many articles."""
+    from analysis.corpus.batch import FAILURES_NAME, STORE_NAME, one_line, run_batch
+
+    try:
+        summary = run_batch(args.inputs, Path(args.out), workers=args.workers, timeout=args.timeout,
+                            notebook=args.notebook, corpus_notebook=args.corpus_notebook,
+                            max_bytes=args.max_bytes, retry_failed=args.retry_failed, date_from=args.date_from,
+                            date_to=args.date_to, regions=args.region, progress=not args.quiet)
+    except RuntimeError as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 2
+    except Exception as err:  # the store's own errors: another batch holds it, a damaged file ...
+        if type(err).__module__.split(".")[0] not in ("duckdb", "_duckdb"):
+            raise
+        print(f"error: {Path(args.out) / STORE_NAME}: {one_line(err)}", file=sys.stderr)
+        return 2
+    print(f"{args.out}: {summary.articles} articles, {summary.processed} reported, {summary.failed} failed, "
+          f"{summary.skipped} unchanged (skipped), {summary.input_failures} unreadable inputs; corpus report "
+          f"{summary.corpus}; {summary.seconds:.1f} s")
+    if summary.phases():
+        print(summary.phases(), file=sys.stderr)
+    for error in summary.errors:
+        print(f"warning: {error}", file=sys.stderr)
+    if summary.failed or summary.input_failures:
+        print(f"failures listed in {Path(args.out) / FAILURES_NAME}", file=sys.stderr)
+    if not summary.articles:
+        print("error: no article could be read from the inputs", file=sys.stderr)
+        return 2
+    return 0
+
+
+def cmd_extract_corpus(args: argparse.Namespace) -> int:
+    """`extract-corpus INPUT... --out DATASET`: the four tables on Dask, as month-partitioned Parquet."""
+    from analysis.corpus.dask_extract import extract_corpus
+
+    result = extract_corpus(args.inputs, args.out, scheduler=args.scheduler, n_workers=args.workers,
+                            max_bytes=args.max_bytes)
+    print(f"{result['out']}: {result['articles']} articles from {result['files']} files, "
+          f"{result['failures']} failures")
+    if not result["articles"]:
+        print("error: no article could be read from the inputs; the dataset was left as it was", file=sys.stderr)
+        return 2
+    return 0
+
+
+def cmd_store(args: argparse.Namespace) -> int:
+    """`store export STORE --to DIR` / `store import DIR --to STORE`: rebuild one from the other."""
+    from analysis.corpus import store
+
+    if args.action == "export":
+        con = store.connect(args.source, read_only=True)
+        try:
+            written = store.export_store(con, args.to, args.format)
+        finally:
+            con.close()
+        print(f"{args.to}: " + ", ".join(p.name for p in written))
+        return 0
+    tables = store.load_tables(args.source)
+    if not tables:
+        print(f"error: {args.source}: no tables found", file=sys.stderr)
+        return 2
+    con = store.connect(args.to)
+    try:
+        count = store.import_tables(con, tables)
+        counts = store.row_counts(con)
+    finally:
+        con.close()
+    print(f"{args.to}: {count} articles imported; " + ", ".join(f"{n} {t}" for t, n in counts.items()))
+    return 0
+
+
+def positive(value: str) -> int:
+    """An argparse type: a whole number of at least 1."""
+    if not value.isdigit() or int(value) < 1:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a whole number of at least 1")
+    return int(value)
+
+
+def add_corpus(sub: argparse._SubParsersAction) -> None:
+    """Add the `batch`, `extract-corpus` and `store` sub-commands to `python -m analysis`."""
+    from analysis.corpus.batch import DEFAULT_TIMEOUT
+
+    p = sub.add_parser("batch", help="reports, tables, a store, an index and a corpus report for many articles")
+    p.add_argument("inputs", nargs="+", metavar="INPUT", help="article files, folders and .jsonl corpora")
+    p.add_argument("--out", required=True, help="output folder (reports/)")
+    p.add_argument("--workers", type=positive, default=2, help="worker processes, each with one warm kernel")
+    p.add_argument("--timeout", type=int, default=DEFAULT_TIMEOUT, help="seconds an article's notebook may run")
+    p.add_argument("--notebook", type=Path, help="article notebook (default notebooks/article_report.ipynb)")
+    p.add_argument("--corpus-notebook", type=Path, help="corpus notebook (default notebooks/corpus_report.ipynb)")
+    p.add_argument("--max-bytes", type=int, default=DEFAULT_MAX_BYTES, help="refuse inputs larger than this")
+    p.add_argument("--retry-failed", action="store_true", help="run failed articles again even if unchanged")
+    p.add_argument("--from", dest="date_from", help="corpus report: first day (YYYY-MM-DD)")
+    p.add_argument("--to", dest="date_to", help="corpus report: last day (YYYY-MM-DD)")
+    p.add_argument("--region", action="append", help="corpus report: only this region (repeatable)")
+    p.add_argument("--quiet", action="store_true", help="no progress bar")
+    p.set_defaults(func=cmd_batch)
+
+    p = sub.add_parser("extract-corpus", help="extract a corpus on Dask into month-partitioned Parquet datasets")
+    p.add_argument("inputs", nargs="+", metavar="INPUT", help="article files, folders and .jsonl corpora")
+    p.add_argument("--out", required=True, help="dataset folder")
+    p.add_argument("--scheduler", help="address of a Dask scheduler (default: a local cluster)")
+    p.add_argument("--workers", type=positive, default=2, help="worker processes of the local cluster")
+    p.add_argument("--max-bytes", type=int, default=DEFAULT_MAX_BYTES, help="refuse inputs larger than this")
+    p.set_defaults(func=cmd_extract_corpus)
+
+    p = sub.add_parser("store", help="rebuild the store from CSV/Parquet files or export it to them")
+    p.add_argument("action", choices=["export", "import"])
+    p.add_argument("source", help="export: the store file; import: a folder of tables, a dataset or reports/")
+    p.add_argument("--to", required=True, help="export: a folder; import: the store file")
+    p.add_argument("--format", choices=["parquet", "csv"], default="parquet", help="export format")
+    p.set_defaults(func=cmd_store)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -8,8 +8,8 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .places import region_key
-from .speakers import fold, _possessive_to_demonym
+from analysis.language.places import region_key
+from analysis.language.speakers import fold, _possessive_to_demonym
 
 TABLE_ORDER = ("casualties", "drone_counts", "statements", "deployments")
 STOP = {"the", "a", "an", "of", "and", "in", "on", "for", "to"}
@@ -200,7 +200,7 @@ def article_path(gold_file: Path, gold: dict, articles_dir: str | None, root: Pa
 
 def load_article(path: Path, gold: dict):
     """The article a gold file annotates (one line of a JSON-lines corpus where it says so)."""
-    from .articles import read_article, read_articles
+    from analysis.reading.articles import read_article, read_articles
 
     if gold.get("jsonl_line"):
         articles, _ = read_articles(str(path))
@@ -211,9 +211,9 @@ def load_article(path: Path, gold: dict):
 
 def evaluate(gold_dir: str, articles_dir: str | None = None, root: Path | None = None) -> dict[str, Score]:
     """Scores per table (and lenient casualties) over every gold file of a folder."""
-    from .extract import extract_rows
+    from analysis.tables.extract import extract_rows
 
-    root = root or Path(__file__).resolve().parent.parent
+    root = root or Path(__file__).resolve().parents[1]
     totals = {t: Score() for t in (*TABLE_ORDER, "casualties_lenient")}
     for gold_file in gold_files(gold_dir):
         gold = json.loads(gold_file.read_text(encoding="utf-8"))

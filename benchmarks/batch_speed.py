@@ -91,7 +91,7 @@ def run(cmd: list[str], **kwargs) -> tuple[float, int]:
 
 def plain_loop(articles: list[Path], out: Path) -> tuple[float, int]:
     """The plain loop: papermill, then jupyter nbconvert, one article after another; (wall, peak tree RSS)."""
-    from analysis.report import NOTEBOOK, report_parameters
+    from analysis.report.render import NOTEBOOK, report_parameters
 
     out.mkdir(parents=True, exist_ok=True)
     total, peak = 0.0, 0

@@ -14,8 +14,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from analysis import store
-from analysis.jobs import read_all, tables_of
+from analysis.corpus import store
+from analysis.corpus.jobs import read_all, tables_of
 
 ROOT = Path(__file__).resolve().parents[1]
 DEV = ROOT.parent / "shared" / "dev" / "articles"
@@ -231,7 +231,7 @@ def test_good_articles_all_reported_after_broken_kernels(bad_batch):
 
 
 def test_index_and_corpus_report_are_offline_and_escaped(bad_batch):
-    from analysis.report import external_resources
+    from analysis.report.render import external_resources
 
     for name in ("index.html", "corpus.html"):
         page = (bad_batch / name).read_text(encoding="utf-8")
@@ -251,8 +251,8 @@ def test_store_command_exports_and_imports(reports, tmp_path):
 
 
 def test_a_changed_publication_date_makes_a_rerun_redo_the_article():
-    from analysis.batch import needs_work
-    from analysis.jobs import Job
+    from analysis.corpus.batch import needs_work
+    from analysis.corpus.jobs import Job
 
     job = Job(article_id="a", text="t", title="T", published="2024-12-01", source=None, url=None, origin="o",
               text_sha="s")

@@ -7,7 +7,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from analysis.schema import COLUMNS
+from analysis.tables.schema import COLUMNS
 
 ROOT = Path(__file__).parent.parent
 SEED = ROOT / "seeds" / "000_acd56b5fc5c58b51.txt"

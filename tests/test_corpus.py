@@ -1,9 +1,10 @@
-"""Cross-article merge and series of analysis.corpus, on small hand-made tables."""
+"""Cross-article merge and series of analysis.corpus.overview, on small hand-made tables."""
 from __future__ import annotations
 
 import pandas as pd
 
-from analysis import corpus, store
+from analysis.corpus import overview as corpus
+from analysis.corpus import store
 
 
 def _articles(*rows: tuple[str, str, str]) -> pd.DataFrame:
@@ -154,7 +155,7 @@ def test_filter_by_dates_and_regions():
 def test_reports_with_no_region_are_never_merged_into_one_incident():
     import pandas as pd
 
-    from analysis.corpus import cluster_reports
+    from analysis.corpus.overview import cluster_reports
 
     frame = pd.DataFrame({"day": pd.to_datetime(["2025-01-01", "2025-01-01"]), "article_id": ["a", "b"],
                           "country": ["Ukraine", "Ukraine"], "region": [None, None], "weapon": ["drone", "drone"]})

@@ -6,10 +6,10 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from analysis import store
-from analysis.store import sort_keys
-from analysis.dask_corpus import PARTITION, read_corpus_dataset
-from analysis.jobs import read_all, tables_of
+from analysis.corpus import store
+from analysis.corpus.store import sort_keys
+from analysis.corpus.dask_extract import PARTITION, read_corpus_dataset
+from analysis.corpus.jobs import read_all, tables_of
 
 ROOT = Path(__file__).resolve().parents[1]
 DEV = ROOT.parent / "shared" / "dev" / "articles"
@@ -71,7 +71,7 @@ def test_store_reads_the_dataset(dataset, tmp_path):
 
 
 def test_corpus_view_reads_the_dataset(dataset):
-    from analysis import corpus
+    from analysis.corpus import overview as corpus
 
     _, folder = dataset
     tables = corpus.load_corpus(folder)

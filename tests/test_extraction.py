@@ -6,7 +6,7 @@ import pytest
 
 from analysis import extract_rows, extract_tables
 from analysis.evaluate import score_table
-from analysis.schema import COLUMNS, validate
+from analysis.tables.schema import COLUMNS, validate
 
 ROOT = Path(__file__).parent.parent
 SEED = ROOT / "seeds" / "000_acd56b5fc5c58b51.txt"

@@ -3,8 +3,8 @@ from datetime import date
 
 import pytest
 
-from analysis.dates import find_dates, published_from_text
-from analysis.numbers import Count, find_counts, parse_count
+from analysis.language.dates import find_dates, published_from_text
+from analysis.language.numbers import Count, find_counts, parse_count
 
 
 @pytest.mark.parametrize("phrase,expected", [

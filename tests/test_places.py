@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from analysis.places import (DATA_PATH, REGION_SUFFIXES, Place, PlaceMention, _gazetteer,
+from analysis.language.places import (DATA_PATH, REGION_SUFFIXES, Place, PlaceMention, _gazetteer,
                              _region_stems, find_places, lookup, places_table, region_key)
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -351,7 +351,7 @@ def test_find_places_is_fast_enough_for_200_articles_per_second():
 
 
 def test_import_does_not_load_pandas():
-    code = "import sys, analysis.places; print('pandas' in sys.modules)"
+    code = "import sys, analysis.language.places; print('pandas' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True,
                          check=True)
     assert out.stdout.strip() == "False"

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from analysis.report import external_resources, render_report
+from analysis.report.render import external_resources, render_report
 
 ROOT = Path(__file__).parent.parent
 SEED = ROOT / "seeds" / "000_acd56b5fc5c58b51.txt"

@@ -8,10 +8,13 @@ import pytest
 from PIL import Image
 
 from analysis import extract_tables, read_article
-from analysis import figures, highlight, interactive, plots
-from analysis.report import external_resources, slugify, write_atomic
-from analysis.report_parts import header_html, static_table_html
-from analysis.schema import Tables, empty_frame, to_frame
+from analysis.report import figures
+from analysis.report import highlight
+from analysis.report import interactive
+from analysis.report import plots
+from analysis.report.render import external_resources, slugify, write_atomic
+from analysis.report.parts import header_html, static_table_html
+from analysis.tables.schema import Tables, empty_frame, to_frame
 
 ROOT = Path(__file__).parent.parent
 SEED = ROOT / "seeds" / "000_acd56b5fc5c58b51.txt"
@@ -129,7 +132,7 @@ def test_evidence_spans_are_clamped_to_the_text():
 
 def test_header_and_static_tables_escape_title_source_and_cells():
     text, tables = hostile_tables()
-    from analysis.articles import Article
+    from analysis.reading.articles import Article
     article = Article(text=text, title=PAYLOAD, source=PAYLOAD, origin="x/hostile.txt")
     out = header_html(article, tables, published="2024-11-02")
     assert no_markup_from(out) and html.escape(PAYLOAD) in out

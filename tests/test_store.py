@@ -6,8 +6,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from analysis import Article, extract_tables, read_article, store
-from analysis.schema import TABLES
+from analysis import Article, extract_tables, read_article
+from analysis.corpus import store
+from analysis.tables.schema import TABLES
 
 SEED = Path(__file__).resolve().parents[1] / "seeds" / "000_acd56b5fc5c58b51.txt"
 OTHER = """Russian drones struck Kharkiv overnight, killing two people and injuring 11, Governor Oleh

@@ -1,7 +1,7 @@
 """The layout of an article: boilerplate, headings, transcripts and sentences."""
 from pathlib import Path
 
-from analysis.structure import layout, split_sentences
+from analysis.reading.structure import layout, split_sentences
 
 SEED = Path(__file__).parent.parent / "seeds" / "000_acd56b5fc5c58b51.txt"
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-DATA_PATH = Path(__file__).resolve().parent / "data" / "places.csv"
+DATA_PATH = Path(__file__).resolve().parents[1] / "data" / "places.csv"
 
 # When one spelling names several rows (Kyiv the city and Kyiv the city-region), the lower rank wins.
 KIND_RANK = {"city": 0, "region": 1, "country": 2}

@@ -5,8 +5,8 @@ import re
 
 import pandas as pd
 
-from .places import lookup, region_key
-from .schema import ID_COLUMN, TABLES, Tables
+from analysis.language.places import lookup, region_key
+from analysis.tables.schema import ID_COLUMN, TABLES, Tables
 
 SIDE_ADJECTIVES = {"Russia": "Russian", "Ukraine": "Ukrainian"}
 # Words that say what kind of force, not whose: "North Korean soldiers" and "North Korean troops" are one force.

@@ -10,8 +10,8 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from .palette import HIGHLIGHT_ORDER, TABLE_COLOURS, TABLE_EDGES, TABLE_TITLES
-from .schema import ID_COLUMN, TABLES, Tables
+from analysis.report.palette import HIGHLIGHT_ORDER, TABLE_COLOURS, TABLE_EDGES, TABLE_TITLES
+from analysis.tables.schema import ID_COLUMN, TABLES, Tables
 
 
 @dataclass(frozen=True)

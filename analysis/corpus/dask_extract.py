@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from .jobs import Failure, Job, extract_job, published_month, read_jobs
-from .schema import TABLES
+from analysis.corpus.jobs import Failure, Job, extract_job, published_month, read_jobs
+from analysis.tables.schema import TABLES
 
 PARTITION = "published_month"
 DATASET_TABLES = ("articles", *TABLES)
@@ -22,7 +22,7 @@ DATASET_TABLES = ("articles", *TABLES)
 
 def _partition_frames(jobs: list[Job]) -> dict[str, pd.DataFrame]:
     """The five tables of a list of jobs (one bag partition), with the partition column."""
-    from .store import conform
+    from analysis.corpus.store import conform
 
     metas, parts = [], {t: [] for t in TABLES}
     for job in jobs:
@@ -46,7 +46,7 @@ def _with_partition(frame: pd.DataFrame, metas: list[dict]) -> pd.DataFrame:
 
 def _meta_frame(table: str) -> pd.DataFrame:
     """The empty frame Dask uses as the table's metadata."""
-    from .store import conform
+    from analysis.corpus.store import conform
 
     return conform(table, None).assign(**{PARTITION: pd.Series(dtype="string")})
 
@@ -75,7 +75,7 @@ def extract_corpus(paths: list[str], out: str | Path, scheduler: str | None = No
     import dask.bag as db
     import dask.dataframe as dd
 
-    from .articles import DEFAULT_MAX_BYTES, iter_inputs
+    from analysis.reading.articles import DEFAULT_MAX_BYTES, iter_inputs
 
     files = iter_inputs(paths)
     out = Path(out)
@@ -136,7 +136,7 @@ def write_failures(path: Path, failures: list[Failure]) -> None:
 
 def read_corpus_dataset(folder: str | Path) -> dict[str, pd.DataFrame]:
     """The five tables of a dataset `extract-corpus` wrote, with the declared dtypes, in a stable order."""
-    from .store import read_dataset, sort_keys
+    from analysis.corpus.store import read_dataset, sort_keys
 
     out = {}
     for table in DATASET_TABLES:

@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .context import Context, Unit
-from .speakers import Registry, Speaker, parse_np
+from analysis.tables.context import Context, Unit
+from analysis.language.speakers import Registry, Speaker, parse_np
 
 # Reporting verbs; some count only with an object that makes them speech (see CUE_NEEDS).
 CUES = ("said", "says", "say", "saying", "told", "tells", "telling", "added", "adds", "adding",

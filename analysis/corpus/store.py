@@ -13,7 +13,7 @@ from typing import Iterable
 
 import pandas as pd
 
-from .schema import COLUMNS, ID_COLUMN, TABLES, empty_frame
+from analysis.tables.schema import COLUMNS, ID_COLUMN, TABLES, empty_frame
 
 STORE_NAME = "corpus.duckdb"
 

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from .articles import DEFAULT_MAX_BYTES, ArticleError, article_title, normalise, publication_date, read_articles
-from .schema import TABLES
+from analysis.reading.articles import DEFAULT_MAX_BYTES, ArticleError, article_title, normalise, publication_date, read_articles
+from analysis.tables.schema import TABLES
 
 UNKNOWN_MONTH = "unknown"
 
@@ -66,7 +66,7 @@ def read_jobs(path: str, max_bytes: int = DEFAULT_MAX_BYTES) -> tuple[list[Job],
 
 def read_all(paths: list[str], max_bytes: int = DEFAULT_MAX_BYTES) -> tuple[list[Job], list[Failure]]:
     """Jobs of every input (files, folders, corpora), the first of each article_id only, and failures."""
-    from .articles import iter_inputs
+    from analysis.reading.articles import iter_inputs
 
     jobs: dict[str, Job] = {}
     failures: list[Failure] = []
@@ -86,7 +86,7 @@ def _reason(message: str, origin: str) -> str:
 
 def extract_job(job: Job) -> dict[str, pd.DataFrame]:
     """The four tables of one job's article."""
-    from .extract import extract_tables
+    from analysis.tables.extract import extract_tables
 
     return dict(extract_tables(job.text, job.published).items())
 
@@ -98,7 +98,7 @@ def published_month(published: str | None) -> str:
 
 def tables_of(jobs: list[Job]) -> dict[str, pd.DataFrame]:
     """Articles and the four tables of jobs, extracted one after another in this process."""
-    from .store import conform
+    from analysis.corpus.store import conform
 
     parts: dict[str, list[pd.DataFrame]] = {t: [] for t in TABLES}
     metas = []

@@ -18,10 +18,10 @@ from matplotlib.dates import AutoDateLocator, DateFormatter
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 
-from .figures import dated_rows, format_count, incident_points, undated_count
-from .palette import (INJURED_COLOUR, KILLED_COLOUR, MODE_COLOURS, TABLE_COLOURS, TABLE_EDGES, TABLE_TITLES)
-from .places import places_table
-from .schema import MODES, TABLES, Tables
+from analysis.report.figures import dated_rows, format_count, incident_points, undated_count
+from analysis.report.palette import (INJURED_COLOUR, KILLED_COLOUR, MODE_COLOURS, TABLE_COLOURS, TABLE_EDGES, TABLE_TITLES)
+from analysis.language.places import places_table
+from analysis.tables.schema import MODES, TABLES, Tables
 
 DPI = 100
 WIDTH = 8.0  # inches

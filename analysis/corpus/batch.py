@@ -8,7 +8,6 @@ articles, and a re-run skips what is done: articles whose text and code version 
 """
 from __future__ import annotations
 
-import argparse
 import hashlib
 import json
 import os
@@ -20,9 +19,9 @@ from collections import deque
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .files import TMP_MARK, write_atomic
-from .jobs import Failure, Job, extract_job, job_paths, read_all
-from .schema import TABLES
+from analysis.files import TMP_MARK, write_atomic
+from analysis.corpus.jobs import Failure, Job, extract_job, job_paths, read_all
+from analysis.tables.schema import TABLES
 
 DEFAULT_TIMEOUT = 120  # seconds an article's notebook may run
 GRACE = 60  # seconds more before the parent kills a silent worker
@@ -35,7 +34,7 @@ REPORT_NAME = "report.html"
 ARTICLE_TEXT = "article.txt"
 CORPUS_TITLE = "Corpus overview"
 FAILURE_COLUMNS = ["origin", "article_id", "reason"]
-CORPUS_NOTEBOOK = Path(__file__).resolve().parents[1] / "notebooks" / "corpus_report.ipynb"
+CORPUS_NOTEBOOK = Path(__file__).resolve().parents[2] / "notebooks" / "corpus_report.ipynb"
 
 
 # ---------------------------------------------------------------- files
@@ -57,14 +56,14 @@ def clean_temporaries(folder: Path) -> None:
 
 
 def code_version(notebooks: list[Path]) -> str:
-    """analysis.__version__ plus a hash of the notebooks, analysis/*.py and the packaged templates and data:
+    """analysis.__version__ plus a hash of the notebooks, the package's modules and the packaged templates and data:
     a change to any of them re-runs every article."""
-    from . import __version__
+    from analysis import __version__
 
     digest = hashlib.sha256()
-    package = Path(__file__).resolve().parent
-    shipped = sorted(p for p in [*package.glob("templates/**/*"), *package.glob("data/*")] if p.is_file())
-    for path in [*notebooks, *sorted(package.glob("*.py")), *shipped]:
+    package = Path(__file__).resolve().parents[1]
+    shipped = sorted(p for p in [*package.glob("report/templates/**/*"), *package.glob("data/**/*")] if p.is_file())
+    for path in [*notebooks, *sorted(package.rglob("*.py")), *shipped]:
         if path.is_file():
             digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
     return f"{__version__}+{digest.hexdigest()[:12]}"
@@ -97,7 +96,8 @@ class Settings:
 
 def process_job(job: Job, settings: Settings, kernel) -> dict:
     """Write one article's files (text, tables, report) under its folder; the result for the parent."""
-    from . import kernels, report
+    from analysis.corpus import kernels
+    from analysis.report import render as report
 
     folder = job_paths(settings.out, job.article_id)
     started = time.perf_counter()
@@ -142,7 +142,8 @@ def process_job(job: Job, settings: Settings, kernel) -> dict:
 
 def render_corpus(params: dict, settings: Settings, kernel) -> dict:
     """Render the corpus notebook to OUT/corpus.html; the result for the parent."""
-    from . import kernels, report
+    from analysis.corpus import kernels
+    from analysis.report import render as report
 
     try:
         nb = kernels.execute(kernel, settings.corpus_notebook, params, settings.timeout * 5)
@@ -156,14 +157,15 @@ def _warm_up() -> None:
     """Import what a worker uses and build the HTML exporter before the first article."""
     import papermill  # noqa: F401
 
-    from . import extract, report  # noqa: F401
+    from analysis.tables import extract  # noqa: F401
+    from analysis.report import render as report  # noqa: F401
 
     report.html_exporter()
 
 
 def worker_main(conn, settings: Settings, index: int) -> None:
     """A worker process: start one warm kernel, then process the tasks the parent sends until told to stop."""
-    from . import kernels
+    from analysis.corpus import kernels
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
     os.environ.setdefault("MPLBACKEND", "Agg")
@@ -322,7 +324,7 @@ def needs_work(job: Job, state: tuple | None, settings: Settings, retry_failed: 
 
 def _store_states(path: Path) -> dict[str, tuple]:
     """The store's article states, read-only (an absent store has none)."""
-    from . import store
+    from analysis.corpus import store
 
     if not path.is_file():
         return {}
@@ -339,7 +341,7 @@ def failures_frame(input_failures: list[Failure], store_path: Path):
 
     rows = [{"origin": f.origin, "article_id": f.article_id, "reason": f.reason} for f in input_failures]
     if store_path.is_file():
-        from . import store
+        from analysis.corpus import store
 
         con = store.connect(store_path, read_only=True)
         try:
@@ -386,8 +388,9 @@ def run_batch(inputs: list[str], out: Path, workers: int = 2, timeout: int = DEF
               retry_failed: bool = False, date_from: str | None = None, date_to: str | None = None,
               regions: list[str] | None = None, progress: bool = True) -> Summary:
     """Process every article of the inputs that needs it; write store, failures.csv, index and corpus report."""
-    from . import report, store
-    from .articles import DEFAULT_MAX_BYTES
+    from analysis.report import render as report
+    from analysis.corpus import store
+    from analysis.reading.articles import DEFAULT_MAX_BYTES
 
     began = time.perf_counter()
     out = Path(out)
@@ -413,7 +416,7 @@ def run_batch(inputs: list[str], out: Path, workers: int = 2, timeout: int = DEF
         if todo:
             _run_articles(pool, todo, settings, store_path, summary, progress)
         write_if_changed(out / FAILURES_NAME, failures_frame(input_failures, store_path).to_csv(index=False))
-        from .batch_index import empty_rows, index_html, index_rows
+        from analysis.corpus.index_page import empty_rows, index_html, index_rows
 
         rows = empty_rows()
         if store_path.is_file():
@@ -446,7 +449,7 @@ def _run_articles(pool: Pool, todo: list[Job], settings: Settings, store_path: P
     """Process the jobs on the pool; the parent writes each result to the store as it comes."""
     from tqdm import tqdm
 
-    from . import store
+    from analysis.corpus import store
 
     con = store.connect(store_path)
     bar = tqdm(total=len(todo), desc="batch", unit="article", disable=not progress, file=sys.stderr,
@@ -499,120 +502,3 @@ def _render_corpus(pool: Pool, params: dict, timeout: int) -> str:
     if outcome.get("corpus") == "ok":
         return "ok"
     return outcome.get("error") or outcome.get("crash", "failed")
-
-
-# ---------------------------------------------------------------- commands
-
-
-def cmd_batch(args: argparse.Namespace) -> int:
-    """`batch INPUT... --out DIR`: reports, tables, store, index and corpus report for many articles."""
-    try:
-        summary = run_batch(args.inputs, Path(args.out), workers=args.workers, timeout=args.timeout,
-                            notebook=args.notebook, corpus_notebook=args.corpus_notebook,
-                            max_bytes=args.max_bytes, retry_failed=args.retry_failed, date_from=args.date_from,
-                            date_to=args.date_to, regions=args.region, progress=not args.quiet)
-    except RuntimeError as err:
-        print(f"error: {err}", file=sys.stderr)
-        return 2
-    except Exception as err:  # the store's own errors: another batch holds it, a damaged file ...
-        if type(err).__module__.split(".")[0] not in ("duckdb", "_duckdb"):
-            raise
-        print(f"error: {Path(args.out) / STORE_NAME}: {one_line(err)}", file=sys.stderr)
-        return 2
-    print(f"{args.out}: {summary.articles} articles, {summary.processed} reported, {summary.failed} failed, "
-          f"{summary.skipped} unchanged (skipped), {summary.input_failures} unreadable inputs; corpus report "
-          f"{summary.corpus}; {summary.seconds:.1f} s")
-    if summary.phases():
-        print(summary.phases(), file=sys.stderr)
-    for error in summary.errors:
-        print(f"warning: {error}", file=sys.stderr)
-    if summary.failed or summary.input_failures:
-        print(f"failures listed in {Path(args.out) / FAILURES_NAME}", file=sys.stderr)
-    if not summary.articles:
-        print("error: no article could be read from the inputs", file=sys.stderr)
-        return 2
-    return 0
-
-
-def cmd_extract_corpus(args: argparse.Namespace) -> int:
-    """`extract-corpus INPUT... --out DATASET`: the four tables on Dask, as month-partitioned Parquet."""
-    from .dask_corpus import extract_corpus
-
-    result = extract_corpus(args.inputs, args.out, scheduler=args.scheduler, n_workers=args.workers,
-                            max_bytes=args.max_bytes)
-    print(f"{result['out']}: {result['articles']} articles from {result['files']} files, "
-          f"{result['failures']} failures")
-    if not result["articles"]:
-        print("error: no article could be read from the inputs; the dataset was left as it was", file=sys.stderr)
-        return 2
-    return 0
-
-
-def cmd_store(args: argparse.Namespace) -> int:
-    """`store export STORE --to DIR` / `store import DIR --to STORE`: rebuild one from the other."""
-    from . import store
-
-    if args.action == "export":
-        con = store.connect(args.source, read_only=True)
-        try:
-            written = store.export_store(con, args.to, args.format)
-        finally:
-            con.close()
-        print(f"{args.to}: " + ", ".join(p.name for p in written))
-        return 0
-    tables = store.load_tables(args.source)
-    if not tables:
-        print(f"error: {args.source}: no tables found", file=sys.stderr)
-        return 2
-    con = store.connect(args.to)
-    try:
-        count = store.import_tables(con, tables)
-        counts = store.row_counts(con)
-    finally:
-        con.close()
-    print(f"{args.to}: {count} articles imported; " + ", ".join(f"{n} {t}" for t, n in counts.items()))
-    return 0
-
-
-def _positive(value: str) -> int:
-    """An argparse type: a whole number of at least 1."""
-    import argparse
-
-    if not value.isdigit() or int(value) < 1:
-        raise argparse.ArgumentTypeError(f"{value!r} is not a whole number of at least 1")
-    return int(value)
-
-
-def register(sub) -> None:
-    """Add the `batch`, `extract-corpus` and `store` sub-commands to `python -m analysis`."""
-    from .articles import DEFAULT_MAX_BYTES
-
-    p = sub.add_parser("batch", help="reports, tables, a store, an index and a corpus report for many articles")
-    p.add_argument("inputs", nargs="+", metavar="INPUT", help="article files, folders and .jsonl corpora")
-    p.add_argument("--out", required=True, help="output folder (reports/)")
-    p.add_argument("--workers", type=_positive, default=2, help="worker processes, each with one warm kernel")
-    p.add_argument("--timeout", type=int, default=DEFAULT_TIMEOUT, help="seconds an article's notebook may run")
-    p.add_argument("--notebook", type=Path, help="article notebook (default notebooks/article_report.ipynb)")
-    p.add_argument("--corpus-notebook", type=Path, help="corpus notebook (default notebooks/corpus_report.ipynb)")
-    p.add_argument("--max-bytes", type=int, default=DEFAULT_MAX_BYTES, help="refuse inputs larger than this")
-    p.add_argument("--retry-failed", action="store_true", help="run failed articles again even if unchanged")
-    p.add_argument("--from", dest="date_from", help="corpus report: first day (YYYY-MM-DD)")
-    p.add_argument("--to", dest="date_to", help="corpus report: last day (YYYY-MM-DD)")
-    p.add_argument("--region", action="append", help="corpus report: only this region (repeatable)")
-    p.add_argument("--quiet", action="store_true", help="no progress bar")
-    p.set_defaults(func=cmd_batch)
-
-    p = sub.add_parser("extract-corpus", help="extract a corpus on Dask into month-partitioned Parquet datasets")
-    p.add_argument("inputs", nargs="+", metavar="INPUT", help="article files, folders and .jsonl corpora")
-    p.add_argument("--out", required=True, help="dataset folder")
-    p.add_argument("--scheduler", help="address of a Dask scheduler (default: a local cluster)")
-    p.add_argument("--workers", type=_positive, default=2, help="worker processes of the local cluster")
-    p.add_argument("--max-bytes", type=int, default=DEFAULT_MAX_BYTES, help="refuse inputs larger than this")
-    p.set_defaults(func=cmd_extract_corpus)
-
-    p = sub.add_parser("store", help="rebuild the store from CSV/Parquet files or export it to them")
-    p.add_argument("action", choices=["export", "import"])
-    p.add_argument("source", help="export: the store file; import: a folder of tables, a dataset or reports/")
-    p.add_argument("--to", required=True, help="export: a folder; import: the store file")
-    p.add_argument("--format", choices=["parquet", "csv"], default="parquet", help="export format")
-    p.set_defaults(func=cmd_store)

@@ -1,14 +1,14 @@
 """Article text in, the four evidence-backed tables out."""
 from __future__ import annotations
 
-from .casualties import extract_casualties
-from .context import Context
-from .dates import parse_iso
-from .deployments import extract_deployments
-from .drones import extract_drone_counts
-from .articles import article_id
-from .schema import Tables, check_rows, to_frame, validate
-from .statements import extract_statements
+from analysis.tables.casualties import extract_casualties
+from analysis.tables.context import Context
+from analysis.language.dates import parse_iso
+from analysis.tables.deployments import extract_deployments
+from analysis.tables.drones import extract_drone_counts
+from analysis.reading.articles import article_id
+from analysis.tables.schema import Tables, check_rows, to_frame, validate
+from analysis.tables.statements import extract_statements
 
 
 def extract_rows(text: str, published: str | None = None) -> dict[str, list[dict]]:

@@ -5,9 +5,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from .context import Context, Unit
-from .numbers import COUNT, NUMBER_WORDS, Count, parse_count
-from .places import Place, PlaceMention, lookup
+from analysis.tables.context import Context, Unit
+from analysis.language.numbers import COUNT, NUMBER_WORDS, Count, parse_count
+from analysis.language.places import Place, PlaceMention, lookup
 
 KILL = r"kill(?:ed|ing|s)?|dead|died|dies|die|deaths?|lives|life|perished|fatalit(?:y|ies)"
 HURT = r"injur(?:ed|ing|ies|y|es)|wound(?:ed|ing|s)?|hurt|casualties|hospitali[sz]ed"
@@ -741,7 +741,7 @@ def _paragraph_text(ctx: Context, unit: Unit) -> str:
 
 def _date_of(ctx: Context, unit: Unit, incidents: list[Incident]) -> tuple[str | None, str | None]:
     """(date, words) of a mention: its unit's date phrase, else its paragraph's."""
-    from .dates import best_date
+    from analysis.language.dates import best_date
 
     previous = incidents[-1].date if incidents else None
     for u in ctx.earlier_in_paragraph(unit, include=True):
@@ -790,7 +790,7 @@ REGION_FAMILIES = ({"crimea", "sevastopol"},)
 
 def _same_region(a: str, b: str) -> bool:
     """True where two region names are one region, or one holds the other."""
-    from .places import region_key
+    from analysis.language.places import region_key
 
     ka, kb = region_key(a), region_key(b)
     return ka == kb or any({ka, kb} <= family for family in REGION_FAMILIES)

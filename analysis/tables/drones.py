@@ -4,10 +4,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from .context import Context, Unit
-from .dates import best_date
-from .numbers import COUNT, Count, parse_count
-from .speakers import side_of
+from analysis.tables.context import Context, Unit
+from analysis.language.dates import best_date
+from analysis.language.numbers import COUNT, Count, parse_count
+from analysis.language.speakers import side_of
 
 # Weapon types as named, with their class; matched inside a weapon phrase.
 WEAPON_TYPES = [

@@ -7,8 +7,8 @@ import pandas as pd
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
-from .palette import INJURED_COLOUR, KILLED_COLOUR, TABLE_EDGES
-from .plots import RC, WIDTH, label
+from analysis.report.palette import INJURED_COLOUR, KILLED_COLOUR, TABLE_EDGES
+from analysis.report.plots import RC, WIDTH, label
 
 MAX_REGIONS = 8  # regions drawn in the daily series; the rest are in the table
 MAX_SOURCES = 8

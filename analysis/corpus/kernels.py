@@ -43,7 +43,7 @@ class WarmKernel:
     """One Jupyter kernel, started once and reused; replaced when it dies or hangs."""
 
     def __init__(self, cwd: Path | None = None) -> None:
-        from . import report
+        from analysis.report import render as report
 
         self.cwd = Path(cwd or report.NOTEBOOK.parent)
         self.km: Any = None
@@ -53,7 +53,7 @@ class WarmKernel:
 
     def start(self) -> "WarmKernel":
         """Start the kernel (as the `report` command does)."""
-        from . import report
+        from analysis.report import render as report
 
         self.km = report.start_kernel(self.cwd)
         return self
@@ -109,7 +109,7 @@ class WarmKernel:
 
     def shutdown(self) -> None:
         """Stop the kernel."""
-        from . import report
+        from analysis.report import render as report
 
         for client in (self._shell, self.kc):
             if client is not None:
@@ -147,7 +147,7 @@ def _register_engine() -> None:
     """Register the `warm` papermill engine: execution in a WarmKernel through its long-lived client."""
     from papermill.engines import NBClientEngine, papermill_engines
 
-    from .report import papermill_client
+    from analysis.report.render import papermill_client
 
     class WarmEngine(NBClientEngine):
         """Runs a notebook in the WarmKernel passed as `warm`, keeping its client (channels) for the next one."""
@@ -173,7 +173,7 @@ def execute(kernel: WarmKernel, notebook: Path, parameters: dict[str, Any], time
     a namespace reset; a kernel that dies or times out is replaced before the error is raised."""
     from nbclient.exceptions import CellTimeoutError, DeadKernelError
 
-    from . import report
+    from analysis.report import render as report
 
     _register_engine()
     if not kernel.alive():

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from .schema import TABLES
+from analysis.tables.schema import TABLES
 
 MERGE_TOLERANCE_DAYS = 1  # reports of one incident may date it a day apart
 INCIDENT_KEY = ("country", "region", "weapon")  # plus the day (within the tolerance)
@@ -21,7 +21,7 @@ NO_CHANNEL = "(none named)"
 
 def load_corpus(path: str | Path) -> dict[str, pd.DataFrame]:
     """The store tables from a DuckDB store file or a folder of tables/datasets."""
-    from . import store
+    from analysis.corpus import store
 
     path = Path(path)
     if path.is_dir():

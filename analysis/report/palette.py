@@ -1,7 +1,7 @@
 """Colours and display names of the four tables, shared by the plots, the tables and the highlighted article."""
 from __future__ import annotations
 
-from .schema import TABLES
+from analysis.tables.schema import TABLES
 
 # One colour per table: light enough to sit behind text, dark enough to tell apart in a plot.
 TABLE_COLOURS: dict[str, str] = {

@@ -10,11 +10,9 @@ Reusable pieces (a batch runner builds on them):
 """
 from __future__ import annotations
 
-import argparse
 import functools
 import os
 import re
-import sys
 import time
 import unicodedata
 from dataclasses import dataclass, field
@@ -22,9 +20,9 @@ from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
-from .files import write_atomic
+from analysis.files import write_atomic
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 NOTEBOOK = ROOT / "notebooks" / "article_report.ipynb"
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 TEMPLATE_NAME = "offline"
@@ -244,7 +242,7 @@ class ReportResult:
 def report_parameters(article_path: str, published: str | None = None, title: str | None = None,
                       source: str | None = None) -> dict[str, Any]:
     """The notebook's parameters for one article: its absolute path, and date/title/source from the options, the file or its text."""
-    from .articles import article_title, publication_date, read_article
+    from analysis.reading.articles import article_title, publication_date, read_article
 
     article = read_article(article_path)
     return {"article": str(Path(article_path).resolve()),
@@ -310,49 +308,3 @@ def refresh_notebook(notebook: Path = NOTEBOOK) -> Path:
     nb = strip_run_metadata(execute_notebook({}, notebook=notebook))
     write_atomic(notebook, nbformat.writes(nb) + "\n")
     return notebook
-
-
-# --- command line ---------------------------------------------------------------------------------
-
-def _iso_date(value: str) -> str:
-    """The command line's date check (shared with `extract`)."""
-    from .cli import iso_date
-
-    return iso_date(value)
-
-
-def cmd_report(args: argparse.Namespace) -> int:
-    """`report ARTICLE [--published ...] [--out reports/]`: the article's offline HTML report; prints its path."""
-    start = time.perf_counter()
-    if args.article == "-":
-        print("error: report needs an article file (the notebook reads it); save stdin to a file first",
-              file=sys.stderr)
-        return 2
-    from papermill.exceptions import PapermillExecutionError
-
-    try:
-        result = render_report(args.article, Path(args.out), published=args.published, title=args.title,
-                               source=args.source, slug=args.slug)
-    except PapermillExecutionError as err:
-        print(f"error: the report notebook failed: {err.ename}: {err.evalue}", file=sys.stderr)
-        return 1
-    t = result.timings
-    wall = time.perf_counter() - start
-    parts = t.get("kernel_start", 0.0) + t["execution"] + t["html_export"]
-    print(f"report: {wall:.1f} s = kernel start {t.get('kernel_start', 0.0):.1f} s + execution {t['execution']:.1f} s"
-          f" + HTML export {t['html_export']:.1f} s + imports, reading, writing {wall - parts:.1f} s; "
-          f"executed notebook {result.notebook_path}", file=sys.stderr)
-    print(result.html_path)
-    return 0
-
-
-def register(subparsers: Any) -> None:
-    """Add the `report` sub-command to `python -m analysis`."""
-    p = subparsers.add_parser("report", help="render an article's offline HTML report (papermill + nbconvert)")
-    p.add_argument("article", help="a .txt, .md, .html or one-article .jsonl file")
-    p.add_argument("--published", type=_iso_date, help="publication date YYYY-MM-DD (default: from the file's metadata or dateline)")
-    p.add_argument("--title", help="title shown in the report (default: the article's title or first heading)")
-    p.add_argument("--source", help="outlet shown in the report (default: from the file's metadata)")
-    p.add_argument("--slug", help="file name stem of the report (default: from the title)")
-    p.add_argument("--out", default="reports", help="folder for <slug>.html and the executed <slug>.ipynb")
-    p.set_defaults(func=cmd_report)

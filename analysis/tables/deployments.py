@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import re
 
-from .context import Context, Unit
-from .numbers import COUNT, parse_count
-from .statements import cues_in, left_subject
-from .speakers import parse_np
+from analysis.tables.context import Context, Unit
+from analysis.language.numbers import COUNT, parse_count
+from analysis.tables.statements import cues_in, left_subject
+from analysis.language.speakers import parse_np
 
 FORCE_NOUN = (r"troops|soldiers|servicemen|service\s+members|servicemembers|personnel|fighters|marines|"
               r"military\s+engineers|sappers|military\s+instructors|military\s+specialists|"

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from .articles import Article
-from .figures import headline
+from analysis.reading.articles import Article
+from analysis.report.figures import headline
 
 SECTION_TITLES = {"casualties": "Casualties", "weapons": "Drones and missiles", "statements": "Statements",
                   "deployments": "Force sizes reported"}

@@ -230,7 +230,7 @@ def iter_inputs(paths: list[str]) -> list[str]:
 
 def article_title(article: Article) -> str | None:
     """An article's title: its metadata, else its first heading, else its first line (shortened)."""
-    from .structure import layout
+    from analysis.reading.structure import layout
 
     if article.title:
         return article.title
@@ -243,6 +243,6 @@ def article_title(article: Article) -> str | None:
 
 def publication_date(article: Article) -> str | None:
     """The day an article's relative dates resolve against: its metadata, else its dateline."""
-    from .dates import published_from_text
+    from analysis.language.dates import published_from_text
 
     return article.published or published_from_text(article.text)

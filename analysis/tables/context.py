@@ -6,11 +6,11 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 
-from . import quotes as q
-from .dates import DateMention, find_dates
-from .places import PlaceMention, find_places
-from .speakers import Registry, canonical_org, parse_np
-from .structure import DATELINE, Layout, layout, split_sentences
+from analysis.language import quotes as q
+from analysis.language.dates import DateMention, find_dates
+from analysis.language.places import PlaceMention, find_places
+from analysis.language.speakers import Registry, canonical_org, parse_np
+from analysis.reading.structure import DATELINE, Layout, layout, split_sentences
 
 
 # Role words a definite reference ('the governor said') can point back to a named person with.
