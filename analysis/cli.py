@@ -11,12 +11,14 @@ import time
 from pathlib import Path
 
 from analysis.files import write_atomic
+from analysis.language.vocab import VocabError, using
 from analysis.reading.articles import (DEFAULT_MAX_BYTES, Article, ArticleError, article_title, publication_date,
                        read_articles)
 from analysis.tables.schema import TABLES
 
 
-def write_tables(articles: list[Article], out: Path, published: str | None) -> dict[str, int]:
+def write_tables(articles: list[Article], out: Path, published: str | None,
+                 vocab: tuple[str, ...] = ()) -> dict[str, int]:
     """Extract every article and write the four CSVs and article.json into out; row counts per table."""
     from analysis.tables.extract import extract_tables
     from analysis.reading.structure import layout
@@ -24,16 +26,17 @@ def write_tables(articles: list[Article], out: Path, published: str | None) -> d
 
     frames: dict[str, list] = {t: [] for t in TABLES}
     meta = []
-    for article in articles:
-        date = published or publication_date(article)
-        tables = extract_tables(article.text, date)
-        for name, frame in tables.items():
-            frames[name].append(frame)
-        meta.append({"id": article.article_id, "title": article_title(article),
-                     "published": date, "source": article.source, "url": article.url,
-                     "origin": article.origin,
-                     "sections": [{"kind": s.kind, "start": s.start, "end": s.end, "title": s.title}
-                                  for s in layout(article.text).sections]})
+    with using(vocab or None):
+        for article in articles:
+            date = published or publication_date(article)
+            tables = extract_tables(article.text, date)
+            for name, frame in tables.items():
+                frames[name].append(frame)
+            meta.append({"id": article.article_id, "title": article_title(article),
+                         "published": date, "source": article.source, "url": article.url,
+                         "origin": article.origin,
+                         "sections": [{"kind": s.kind, "start": s.start, "end": s.end, "title": s.title}
+                                      for s in layout(article.text).sections]})
     counts = {}
     for name, parts in frames.items():
         frame = pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0]
@@ -47,6 +50,7 @@ def cmd_extract(args: argparse.Namespace) -> int:
     """`extract ARTICLE --out DIR`: the four tables of an article as CSV files."""
     from analysis.reading.textcheck import language_warning
 
+    check_vocab(args.vocab)
     try:
         articles, problems = read_articles(args.article, args.max_bytes)
     except ArticleError as err:
@@ -71,7 +75,7 @@ def cmd_extract(args: argparse.Namespace) -> int:
         else:
             print(f"warning: {article.origin}: no publication date (give --published YYYY-MM-DD); "
                   "relative dates left unresolved", file=sys.stderr)
-    counts = write_tables(articles, Path(args.out), published)
+    counts = write_tables(articles, Path(args.out), published, tuple(args.vocab))
     print(f"{args.out}: " + ", ".join(f"{n} {t}" for t, n in counts.items()))
     return 0
 
@@ -98,6 +102,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--published", type=iso_date, help="publication date YYYY-MM-DD that relative dates resolve against")
     p.add_argument("--out", required=True, help="folder for the CSV files and article.json")
     p.add_argument("--max-bytes", type=int, default=DEFAULT_MAX_BYTES, help="refuse inputs larger than this")
+    add_vocab_option(p)
     p.set_defaults(func=cmd_extract)
     p = sub.add_parser("evaluate", help="score extraction against gold tables")
     p.add_argument("gold_dir")
@@ -107,6 +112,21 @@ def build_parser() -> argparse.ArgumentParser:
     add_report(sub)
     add_corpus(sub)
     return parser
+
+
+def add_vocab_option(p: argparse.ArgumentParser) -> None:
+    """The --vocab option: a user's folder of vocabulary files added to the packaged ones."""
+    p.add_argument("--vocab", action="append", default=[], metavar="DIR",
+                   help="a folder of your own vocabulary files (places.csv, weapons.csv ...) added to the "
+                        "packaged ones; repeatable")
+
+
+def check_vocab(folders: list[str]) -> None:
+    """Load a user's vocabulary folders once, so a malformed file stops the command before any work."""
+    from analysis.language.vocab import resolve
+
+    if folders:
+        resolve(folders)
 
 
 def iso_date(value: str) -> str:
@@ -131,8 +151,9 @@ def cmd_report(args: argparse.Namespace) -> int:
     from analysis.report.render import render_report
 
     try:
+        check_vocab(args.vocab)
         result = render_report(args.article, Path(args.out), published=args.published, title=args.title,
-                               source=args.source, slug=args.slug)
+                               source=args.source, slug=args.slug, vocab=args.vocab)
     except PapermillExecutionError as err:
         print(f"error: the report notebook failed: {err.ename}: {err.evalue}", file=sys.stderr)
         return 1
@@ -155,6 +176,7 @@ def add_report(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("--source", help="outlet shown in the report (default: from the file's metadata)")
     p.add_argument("--slug", help="file name stem of the report (default: from the title)")
     p.add_argument("--out", default="reports", help="folder for <slug>.html and the executed <slug>.ipynb")
+    add_vocab_option(p)
     p.set_defaults(func=cmd_report)
 
 
@@ -166,7 +188,8 @@ def cmd_batch(args: argparse.Namespace) -> int:
         summary = run_batch(args.inputs, Path(args.out), workers=args.workers, timeout=args.timeout,
                             notebook=args.notebook, corpus_notebook=args.corpus_notebook,
                             max_bytes=args.max_bytes, retry_failed=args.retry_failed, date_from=args.date_from,
-                            date_to=args.date_to, regions=args.region, progress=not args.quiet)
+                            date_to=args.date_to, regions=args.region, progress=not args.quiet,
+                            vocab=tuple(args.vocab))
     except RuntimeError as err:
         print(f"error: {err}", file=sys.stderr)
         return 2
@@ -194,8 +217,9 @@ def cmd_extract_corpus(args: argparse.Namespace) -> int:
     """`extract-corpus INPUT... --out DATASET`: the four tables on Dask, as month-partitioned Parquet."""
     from analysis.corpus.dask_extract import extract_corpus
 
+    check_vocab(args.vocab)
     result = extract_corpus(args.inputs, args.out, scheduler=args.scheduler, n_workers=args.workers,
-                            max_bytes=args.max_bytes)
+                            max_bytes=args.max_bytes, vocab=args.vocab or None)
     print(f"{result['out']}: {result['articles']} articles from {result['files']} files, "
           f"{result['failures']} failures")
     if not result["articles"]:
@@ -254,6 +278,7 @@ def add_corpus(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--to", dest="date_to", help="corpus report: last day (YYYY-MM-DD)")
     p.add_argument("--region", action="append", help="corpus report: only this region (repeatable)")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
+    add_vocab_option(p)
     p.set_defaults(func=cmd_batch)
 
     p = sub.add_parser("extract-corpus", help="extract a corpus on Dask into month-partitioned Parquet datasets")
@@ -262,6 +287,7 @@ def add_corpus(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--scheduler", help="address of a Dask scheduler (default: a local cluster)")
     p.add_argument("--workers", type=positive, default=2, help="worker processes of the local cluster")
     p.add_argument("--max-bytes", type=int, default=DEFAULT_MAX_BYTES, help="refuse inputs larger than this")
+    add_vocab_option(p)
     p.set_defaults(func=cmd_extract_corpus)
 
     p = sub.add_parser("store", help="rebuild the store from CSV/Parquet files or export it to them")
@@ -277,7 +303,7 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         return args.func(args)
-    except ArticleError as err:
+    except (ArticleError, VocabError) as err:
         print(f"error: {err}", file=sys.stderr)
         return 2
     except OSError as err:  # unwritable --out, an existing file where a folder is wanted, a lost scheduler

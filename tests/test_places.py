@@ -1,7 +1,6 @@
 """Gazetteer: spellings resolve to canonical places, region phrases to first-level regions."""
 from __future__ import annotations
 
-import csv
 import subprocess
 import sys
 import time
@@ -9,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from analysis.language.places import (DATA_PATH, REGION_SUFFIXES, Place, PlaceMention, _gazetteer,
+from analysis.language import vocab
+from analysis.language.places import (REGION_SUFFIXES, Place, PlaceMention, _gazetteer,
                              _region_stems, find_places, lookup, places_table, region_key)
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -69,9 +69,8 @@ def names(text: str) -> list[tuple[str, str, str]]:
 
 
 def csv_rows() -> list[dict[str, str]]:
-    """Rows of the gazetteer file."""
-    with DATA_PATH.open(encoding="utf-8", newline="") as fh:
-        return list(csv.DictReader(fh))
+    """Rows of the packaged gazetteer file."""
+    return [dict(r) for r in vocab.load(()).rows("places")]
 
 
 @pytest.mark.parametrize("spellings, canonical", [

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from analysis.files import TMP_MARK, write_atomic
+from analysis.language.vocab import resolve
 from analysis.corpus.jobs import Failure, Job, extract_job, job_paths, read_all
 from analysis.tables.schema import TABLES
 
@@ -55,15 +56,16 @@ def clean_temporaries(folder: Path) -> None:
             tmp.unlink(missing_ok=True)
 
 
-def code_version(notebooks: list[Path]) -> str:
-    """analysis.__version__ plus a hash of the notebooks, the package's modules and the packaged templates and data:
-    a change to any of them re-runs every article."""
+def code_version(notebooks: list[Path], vocab: tuple[str, ...] = ()) -> str:
+    """analysis.__version__ plus a hash of the notebooks, the package's modules, the packaged templates
+    and data and a user's vocabulary files: a change to any of them re-runs every article."""
     from analysis import __version__
 
     digest = hashlib.sha256()
     package = Path(__file__).resolve().parents[1]
     shipped = sorted(p for p in [*package.glob("report/templates/**/*"), *package.glob("data/**/*")] if p.is_file())
-    for path in [*notebooks, *sorted(package.rglob("*.py")), *shipped]:
+    users = sorted(p for folder in vocab for p in Path(folder).glob("*.csv"))
+    for path in [*notebooks, *sorted(package.rglob("*.py")), *shipped, *users]:
         if path.is_file():
             digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
     return f"{__version__}+{digest.hexdigest()[:12]}"
@@ -92,6 +94,7 @@ class Settings:
     corpus_notebook: Path
     timeout: int
     code_version: str
+    vocab: tuple[str, ...] = ()  # a user's vocabulary folders, added to the packaged word lists
 
 
 def process_job(job: Job, settings: Settings, kernel) -> dict:
@@ -117,8 +120,9 @@ def process_job(job: Job, settings: Settings, kernel) -> dict:
         write_atomic(folder / ARTICLE_TEXT, job.text)
         side = {"title": job.title, "published": job.published, "source": job.source, "url": job.url}
         write_atomic(folder / "article.meta.json", json.dumps(side, indent=2, ensure_ascii=False))
-        tables = extract_job(job)
-        params = report.report_parameters(str(folder / ARTICLE_TEXT), job.published, job.title, job.source)
+        tables = extract_job(job, settings.vocab)
+        params = report.report_parameters(str(folder / ARTICLE_TEXT), job.published, job.title, job.source,
+                                          vocab=settings.vocab)
         lap("extract")
         nb = kernels.execute(kernel, settings.notebook, params, settings.timeout)
         lap("execute")
@@ -386,8 +390,9 @@ class Summary:
 def run_batch(inputs: list[str], out: Path, workers: int = 2, timeout: int = DEFAULT_TIMEOUT,
               notebook: Path | None = None, corpus_notebook: Path | None = None, max_bytes: int | None = None,
               retry_failed: bool = False, date_from: str | None = None, date_to: str | None = None,
-              regions: list[str] | None = None, progress: bool = True) -> Summary:
-    """Process every article of the inputs that needs it; write store, failures.csv, index and corpus report."""
+              regions: list[str] | None = None, progress: bool = True, vocab: tuple[str, ...] = ()) -> Summary:
+    """Process every article of the inputs that needs it; write store, failures.csv, index and corpus
+    report; vocab names a user's vocabulary folders (checked here, before any worker starts)."""
     from analysis.report import render as report
     from analysis.corpus import store
     from analysis.reading.articles import DEFAULT_MAX_BYTES
@@ -398,8 +403,10 @@ def run_batch(inputs: list[str], out: Path, workers: int = 2, timeout: int = DEF
     clean_temporaries(out)
     notebook = Path(notebook or report.NOTEBOOK).resolve()
     corpus_notebook = Path(corpus_notebook or CORPUS_NOTEBOOK).resolve()
+    vocab = tuple(str(Path(v).resolve()) for v in vocab)
+    resolve(vocab)  # a malformed file stops the batch here, with its file and line
     settings = Settings(out=out, notebook=notebook, corpus_notebook=corpus_notebook, timeout=timeout,
-                        code_version=code_version([notebook, corpus_notebook]))
+                        code_version=code_version([notebook, corpus_notebook], vocab), vocab=vocab)
     jobs, input_failures = read_all(inputs, max_bytes or DEFAULT_MAX_BYTES)
     store_path = out / STORE_NAME
     states = _store_states(store_path)

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from analysis.language.vocab import VocabLike, Vocabulary, resolve
 from analysis.corpus.jobs import Failure, Job, extract_job, published_month, read_jobs
 from analysis.tables.schema import TABLES
 
@@ -20,7 +21,7 @@ PARTITION = "published_month"
 DATASET_TABLES = ("articles", *TABLES)
 
 
-def _partition_frames(jobs: list[Job]) -> dict[str, pd.DataFrame]:
+def _partition_frames(jobs: list[Job], vocab: Vocabulary | None = None) -> dict[str, pd.DataFrame]:
     """The five tables of a list of jobs (one bag partition), with the partition column."""
     from analysis.corpus.store import conform
 
@@ -28,7 +29,7 @@ def _partition_frames(jobs: list[Job]) -> dict[str, pd.DataFrame]:
     for job in jobs:
         month = published_month(job.published)
         metas.append({**job.meta(status="ok"), PARTITION: month})
-        for table, frame in extract_job(job).items():
+        for table, frame in extract_job(job, vocab).items():
             if not frame.empty:
                 parts[table].append(frame.assign(**{PARTITION: month}))
     out = {"articles": _with_partition(conform("articles", pd.DataFrame(metas) if metas else None), metas)}
@@ -69,8 +70,10 @@ def start_client(scheduler: str | None, n_workers: int = 2):
 
 
 def extract_corpus(paths: list[str], out: str | Path, scheduler: str | None = None, n_workers: int = 2,
-                   partition_size: int = 50, max_bytes: int | None = None) -> dict[str, object]:
-    """Extract every article of the inputs on Dask and write the Parquet datasets; a summary."""
+                   partition_size: int = 50, max_bytes: int | None = None,
+                   vocab: VocabLike = None) -> dict[str, object]:
+    """Extract every article of the inputs on Dask and write the Parquet datasets; a summary. The
+    vocabulary is loaded here and shipped to the workers, so their machines need no copy of it."""
     import dask
     import dask.bag as db
     import dask.dataframe as dd
@@ -79,6 +82,7 @@ def extract_corpus(paths: list[str], out: str | Path, scheduler: str | None = No
 
     files = iter_inputs(paths)
     out = Path(out)
+    words = resolve(vocab) if vocab is not None else None
     client, cluster = start_client(scheduler, n_workers)
     try:
         limit = max_bytes or DEFAULT_MAX_BYTES
@@ -89,7 +93,7 @@ def extract_corpus(paths: list[str], out: str | Path, scheduler: str | None = No
         jobs = jobs.distinct(key=lambda job: job.article_id)
         count = jobs.count().compute()
         jobs = jobs.repartition(npartitions=max(1, -(-count // partition_size)))
-        frames = [dask.delayed(_partition_frames)(part) for part in jobs.to_delayed()]
+        frames = [dask.delayed(_partition_frames)(part, words) for part in jobs.to_delayed()]
         staging = out.parent / f".{out.name}.tmp-{uuid.uuid4().hex[:8]}"
         writes = []
         for table in DATASET_TABLES:

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from analysis.language.vocab import VocabLike
 from analysis.reading.articles import DEFAULT_MAX_BYTES, ArticleError, article_title, normalise, publication_date, read_articles
 from analysis.tables.schema import TABLES
 
@@ -84,11 +85,11 @@ def _reason(message: str, origin: str) -> str:
     return message[len(prefix):] if message.startswith(prefix) else message
 
 
-def extract_job(job: Job) -> dict[str, pd.DataFrame]:
-    """The four tables of one job's article."""
+def extract_job(job: Job, vocab: VocabLike = None) -> dict[str, pd.DataFrame]:
+    """The four tables of one job's article (with a user's vocabulary added, where given)."""
     from analysis.tables.extract import extract_tables
 
-    return dict(extract_tables(job.text, job.published).items())
+    return dict(extract_tables(job.text, job.published, vocab=vocab).items())
 
 
 def published_month(published: str | None) -> str:
@@ -96,7 +97,7 @@ def published_month(published: str | None) -> str:
     return published[:7] if isinstance(published, str) and len(published) >= 7 else UNKNOWN_MONTH
 
 
-def tables_of(jobs: list[Job]) -> dict[str, pd.DataFrame]:
+def tables_of(jobs: list[Job], vocab: VocabLike = None) -> dict[str, pd.DataFrame]:
     """Articles and the four tables of jobs, extracted one after another in this process."""
     from analysis.corpus.store import conform
 
@@ -104,7 +105,7 @@ def tables_of(jobs: list[Job]) -> dict[str, pd.DataFrame]:
     metas = []
     for job in jobs:
         metas.append(job.meta(status="ok"))
-        for table, frame in extract_job(job).items():
+        for table, frame in extract_job(job, vocab).items():
             parts[table].append(frame)
     out = {"articles": conform("articles", pd.DataFrame(metas))}
     for table, frames in parts.items():

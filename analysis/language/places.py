@@ -1,6 +1,7 @@
 """Gazetteer of the war's places: names and spellings in news text resolved to canonical places.
 
-The vocabulary is ``data/places.csv`` (one row per place, ``;``-separated spelling variants).
+The vocabulary is ``data/vocab/places.csv`` (one row per place, ``;``-separated spelling variants),
+with any rows a user's vocabulary folder adds (see `analysis.language.vocab`).
 Region rows whose name carries a type word ("Kharkiv Oblast", "Krasnodar Krai", "Republic of
 Tatarstan", "Brest Region") also answer to their stem followed by region/oblast/province/
 regional/krai/territory/border region and the plurals ("Kharkiv region", "Kursk border region",
@@ -8,13 +9,11 @@ regional/krai/territory/border region and the plurals ("Kharkiv region", "Kursk 
 """
 from __future__ import annotations
 
-import csv
 import re
 from dataclasses import dataclass
-from functools import lru_cache
-from pathlib import Path
 
-DATA_PATH = Path(__file__).resolve().parents[1] / "data" / "places.csv"
+from analysis.language import vocab
+
 
 # When one spelling names several rows (Kyiv the city and Kyiv the city-region), the lower rank wins.
 KIND_RANK = {"city": 0, "region": 1, "country": 2}
@@ -85,12 +84,6 @@ def _stem(name: str) -> str | None:
     return (m.group("pre") or m.group("stem")) if m else None
 
 
-def _read_rows(path: Path) -> list[dict[str, str]]:
-    """Rows of the gazetteer CSV."""
-    with path.open(encoding="utf-8", newline="") as fh:
-        return list(csv.DictReader(fh))
-
-
 def _place(row: dict[str, str]) -> Place:
     """Place of one CSV row."""
     return Place(name=row["name"], kind=row["kind"], country=row["country"],
@@ -138,10 +131,10 @@ def _trie_regex(keys: list[str]) -> str:
     return emit(trie)
 
 
-@lru_cache(maxsize=None)
-def _gazetteer(path: Path = DATA_PATH) -> _Gazetteer:
-    """The gazetteer loaded from its CSV, with lookup tables and the compiled mention regex."""
-    rows = _read_rows(path)
+@vocab.compiled
+def _gazetteer(v: vocab.Vocabulary) -> _Gazetteer:
+    """The gazetteer of a vocabulary's places, with lookup tables and the compiled mention regex."""
+    rows = v.rows("places")
     places = tuple(_place(row) for row in rows)
     ranked: dict[str, tuple[tuple[int, int, int], Place]] = {}
 

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
+from collections.abc import Sequence
 
 from analysis.files import write_atomic
 
@@ -30,7 +31,6 @@ ENGINE_NAME = "analysis-kernel"
 KERNEL_NAME = "python3"
 STARTUP_TIMEOUT = 60  # seconds for a kernel to answer
 CELL_TIMEOUT = 300  # seconds per notebook cell
-PARAMETERS = ("article", "published", "title", "source")
 
 
 # --- kernel and execution -------------------------------------------------------------------------
@@ -240,25 +240,27 @@ class ReportResult:
 
 
 def report_parameters(article_path: str, published: str | None = None, title: str | None = None,
-                      source: str | None = None) -> dict[str, Any]:
-    """The notebook's parameters for one article: its absolute path, and date/title/source from the options, the file or its text."""
+                      source: str | None = None, vocab: Sequence[str] = ()) -> dict[str, Any]:
+    """The notebook's parameters for one article: its absolute path, date/title/source from the
+    options, the file or its text, and a user's vocabulary folders (absolute; None when there are none)."""
     from analysis.reading.articles import article_title, publication_date, read_article
 
     article = read_article(article_path)
     return {"article": str(Path(article_path).resolve()),
             "published": published or publication_date(article),
             "title": title or article_title(article) or Path(article_path).stem,
-            "source": source or article.source}
+            "source": source or article.source,
+            "vocab": [str(Path(v).resolve()) for v in vocab] or None}
 
 
 def render_report(article_path: str, out_dir: Path = ROOT / "reports", published: str | None = None,
                   title: str | None = None, source: str | None = None, slug: str | None = None,
-                  km: Any = None, notebook: Path = NOTEBOOK) -> ReportResult:
+                  km: Any = None, notebook: Path = NOTEBOOK, vocab: Sequence[str] = ()) -> ReportResult:
     """Run the report notebook on one article and write `<out>/<slug>.html` and the executed `<out>/<slug>.ipynb`."""
     t0 = time.perf_counter()
     import nbformat
 
-    parameters = report_parameters(article_path, published, title, source)
+    parameters = report_parameters(article_path, published, title, source, vocab)
     slug = slugify(slug) if slug else (slugify(parameters["title"] or "", fallback="") or slugify(Path(article_path).stem))
     out_dir = Path(out_dir)
     timings: dict[str, float] = {"prepare": time.perf_counter() - t0}
