@@ -6,42 +6,36 @@ import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from analysis.language import vocab
+
 WEEKDAYS = {"monday": 0, "tuesday": 1, "wednesday": 2, "thursday": 3, "friday": 4,
             "saturday": 5, "sunday": 6}
 MONTHS = {"january": 1, "jan": 1, "february": 2, "feb": 2, "march": 3, "mar": 3, "april": 4,
           "apr": 4, "may": 5, "june": 6, "jun": 6, "july": 7, "jul": 7, "august": 8, "aug": 8,
           "september": 9, "sept": 9, "sep": 9, "october": 10, "oct": 10, "november": 11,
           "nov": 11, "december": 12, "dec": 12}
-# Phrases meaning the publication day itself (or the night before it).
-TODAY = ("overnight", "during the night", "last night", "this morning", "today", "earlier today",
-         "tonight", "this afternoon", "this evening", "in the early hours", "early hours",
-         "overnight into today")
-# Phrases meaning the day of the previous dated event in the text.
-SAME_DAY = ("later that day", "later in the day", "earlier in the day", "the same day",
-            "hours later", "that evening", "that morning", "that night", "later that night",
-            "the same night", "earlier that day", "minutes later")
-YESTERDAY = ("yesterday", "the day before", "the previous day", "a day earlier")
-# Phrases naming a span rather than a day: kept as date_text, date left null.
-PERIODS = ("last week", "this week", "over the past week", "the past week", "past week",
-           "last month", "this month", "over the past day", "past 24 hours", "over the past 24 hours",
-           "since the start of the month", "in recent weeks", "in recent days", "this year",
-           "last year", "over the weekend", "this weekend", "over the past day")
-
 _MODIFIER = r"(?:(?:late|early|overnight\s+(?:into|to|on)|on|by|last|this|before\s+dawn\s+on|early\s+on|late\s+on|until)\s+)?"
 _PART = r"(?:\s+(?:morning|afternoon|evening|night))?"
 _WEEKDAY = "|".join(WEEKDAYS)
 _MONTH = "|".join(sorted(MONTHS, key=len, reverse=True))
 _ORD = r"(\d{1,2})(?:st|nd|rd|th)?"
-PATTERNS = [
-    ("absolute", re.compile(rf"\b(?:on\s+)?(?P<month>{_MONTH})\.?\s+{_ORD}(?:,?\s+(?P<year>(?:19|20)\d\d))?\b", re.I)),
-    ("absolute", re.compile(rf"\b(?:on\s+)?{_ORD}\s+(?P<month>{_MONTH})\.?(?:,?\s+(?P<year>(?:19|20)\d\d))?\b", re.I)),
-    ("weekday", re.compile(rf"\b{_MODIFIER}(?P<weekday>{_WEEKDAY}){_PART}\b", re.I)),
-    ("month", re.compile(rf"\b(?:in|during|since|throughout)\s+(?P<month>{_MONTH})\b(?!\s+\d)", re.I)),
-    ("same_day", re.compile(r"\b(?:" + "|".join(SAME_DAY) + r")\b", re.I)),
-    ("yesterday", re.compile(r"\b(?:" + "|".join(YESTERDAY) + r")\b", re.I)),
-    ("period", re.compile(r"\b(?:" + "|".join(sorted(PERIODS, key=len, reverse=True)) + r")\b", re.I)),
-    ("today", re.compile(r"\b(?:" + "|".join(sorted(TODAY, key=len, reverse=True)) + r")\b", re.I)),
-]
+
+
+@vocab.compiled
+def patterns(v: vocab.Vocabulary) -> tuple[tuple[str, re.Pattern[str]], ...]:
+    """(kind, pattern) of every date phrase, in the order they are tried, for the active vocabulary."""
+    def phrases(kind: str) -> re.Pattern[str]:
+        """The vocabulary's date phrases of one kind."""
+        return re.compile(rf"\b{vocab.alternation(v.terms('date_phrases', kind=kind))}\b", re.I)
+    return (
+        ("absolute", re.compile(rf"\b(?:on\s+)?(?P<month>{_MONTH})\.?\s+{_ORD}(?:,?\s+(?P<year>(?:19|20)\d\d))?\b", re.I)),
+        ("absolute", re.compile(rf"\b(?:on\s+)?{_ORD}\s+(?P<month>{_MONTH})\.?(?:,?\s+(?P<year>(?:19|20)\d\d))?\b", re.I)),
+        ("weekday", re.compile(rf"\b{_MODIFIER}(?P<weekday>{_WEEKDAY}){_PART}\b", re.I)),
+        ("month", re.compile(rf"\b(?:in|during|since|throughout)\s+(?P<month>{_MONTH})\b(?!\s+\d)", re.I)),
+        *((kind, phrases(kind)) for kind in ("same_day", "yesterday", "period", "today")),
+    )
+
+
 KIND_RANK = {"absolute": 0, "weekday": 0, "yesterday": 1, "same_day": 1, "month": 2, "period": 2, "today": 3}
 
 
@@ -110,7 +104,7 @@ def find_dates(text: str, published: date | None) -> list[DateMention]:
     found: list[DateMention] = []
     taken = bytearray(len(text))  # characters already inside a found phrase
     hints = {kind: bool(h.search(text)) for kind, h in _HINTS.items()}
-    for kind, pattern in PATTERNS:
+    for kind, pattern in patterns():
         if not hints.get(kind, True):
             continue
         for match in pattern.finditer(text):

@@ -5,64 +5,32 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-# Titles that stand before a person's name and give their role.
-TITLES = {
-    "president", "prime", "minister", "governor", "mayor", "general", "gen.", "colonel", "col.",
-    "lieutenant", "lt.", "major", "maj.", "captain", "capt.", "admiral", "sergeant", "commander",
-    "spokesman", "spokeswoman", "spokesperson", "head", "chief", "deputy", "acting", "foreign",
-    "defence", "defense", "secretary", "senator", "sen.", "representative", "ambassador", "envoy",
-    "adviser", "advisor", "chancellor", "chairman", "chairwoman", "speaker", "director", "officer",
-    "regional", "military", "prosecutor", "ombudsman", "commissioner", "lawmaker", "mp", "analyst",
-    "expert", "researcher", "journalist", "correspondent", "editor", "official", "aide", "leader",
-    "patriarch", "pope", "king", "queen", "prince", "dr.", "dr", "mr.", "mr", "mrs.", "ms.", "mrs", "ms",
-    "state", "national", "top", "senior", "former", "ex-", "vice", "first", "interior", "energy",
-    "city", "district", "border", "guard", "army", "navy", "air", "force", "staff", "administration",
-    "council", "member", "founder", "ceo", "co-founder", "police", "emergency", "service", "russian",
-    "ukrainian", "belarusian", "american", "u.s.", "british", "german", "french", "chinese", "polish",
-    "kremlin", "presidential", "parliament", "parliamentary", "committee", "ministry", "office",
-    "gov", "gen", "col", "lt", "maj", "capt", "sgt", "adm", "cmdr", "brig", "sen", "rep", "prof", "pres",
-}
-# Head words that make a phrase an organisation.
-ORG_HEADS = {
-    "ministry", "force", "forces", "staff", "service", "services", "administration", "agency",
-    "office", "council", "police", "intelligence", "kremlin", "government", "army", "navy",
-    "command", "committee", "military", "fleet", "guard", "guards", "parliament", "court", "embassy",
-    "department", "headquarters", "mission", "company", "operator", "nato", "un", "iaea", "pentagon",
-    "house", "commission", "corps", "prosecutors", "prosecution", "directorate", "gur", "sbu", "fsb",
-    "mod", "ukrenergo", "rosatom", "gazprom", "naftogaz", "union", "bureau", "centre", "center",
-    "institute", "group", "network", "monitors", "secretariat", "duma", "rada", "cabinet",
-    "presidency", "authority", "authorities", "coalition", "alliance", "organization", "organisation",
-}
-# Bodies named by their country or capital ("Moscow dismissed the idea").
-METONYMS = {"ukraine", "russia", "moscow", "kyiv", "kiev", "washington", "minsk", "pyongyang",
-            "beijing", "london", "paris", "berlin", "warsaw", "tehran", "seoul", "brussels",
-            "belarus", "the kremlin", "kremlin", "the white house", "white house", "the pentagon",
-            "pentagon", "nato", "the united nations", "the u.n.", "the eu", "the european union",
-            "the united states", "the u.s.", "the us", "britain", "germany", "france", "poland"}
-# Plural or anonymous people known only by what they are.
-ROLE_HEADS = {"head", "chief", "officials", "official", "source", "sources", "diplomat", "diplomats", "analyst",
-              "analysts", "residents", "resident", "witnesses", "witness", "leaders", "experts",
-              "expert", "observers", "officers", "soldiers", "soldier", "commanders", "commander",
-              "lawmakers", "people", "volunteers", "rescuers", "doctors", "medics", "authorities",
-              "interviewer", "interviewee", "journalists", "reporters", "bloggers", "blogger",
-              "spokesman", "spokeswoman", "spokesperson", "governor", "mayor", "ministry", "agency",
-              "minister", "president", "prosecutors", "investigators", "monitors", "activists"}
+from analysis.language import vocab
+
 PRONOUNS = {"he", "she", "it", "they", "him", "her", "we", "i"}
-# Country-possessive to adjective, so "Ukraine's air force" and "the Ukrainian air force" match.
-DEMONYMS = {"ukraine": "Ukrainian", "russia": "Russian", "belarus": "Belarusian",
-            "america": "American", "britain": "British", "germany": "German", "poland": "Polish",
-            "france": "French", "china": "Chinese", "iran": "Iranian", "the u.s.": "U.S.",
-            "the us": "U.S.", "u.s.": "U.S.", "north korea": "North Korean", "kyiv": "Kyiv",
-            "moscow": "Moscow", "the kremlin": "Kremlin"}
-# Organisations a bare mention stands for when no nationality is given.
-DEFAULT_ORG = {"air force": "Ukrainian air force", "general staff": "Ukrainian General Staff",
-               "ukrainian military intelligence agency": "Ukrainian military intelligence",
-               "military intelligence agency": "Ukrainian military intelligence",
-               "military intelligence": "Ukrainian military intelligence",
-               "state emergency service": "State Emergency Service"}
-_SIDE_WORDS = {"ukrainian": "Ukraine", "ukraine": "Ukraine", "kyiv": "Ukraine", "kiev": "Ukraine",
-               "russian": "Russia", "russia": "Russia", "moscow": "Russia", "kremlin": "Russia",
-               "russian-installed": "Russia", "moscow-installed": "Russia"}
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    """The speaker words of one vocabulary (titles, heads of bodies and roles, metonyms, sides)."""
+
+    titles: frozenset[str]  # words before a name that give a role ("governor", "lt.")
+    org_heads: frozenset[str]  # head words that make a phrase a body ("ministry", "forces")
+    role_heads: frozenset[str]  # head words of people known by what they are ("spokesman")
+    metonyms: frozenset[str]  # places and bodies that speak for a government ("moscow", "the kremlin")
+    demonyms: dict[str, str]  # "ukraine" -> "Ukrainian", for "Ukraine's air force"
+    default_bodies: dict[str, str]  # "air force" -> "Ukrainian air force"
+    sides: dict[str, str]  # "kyiv" -> "Ukraine"
+
+
+@vocab.compiled
+def lexicon(v: vocab.Vocabulary) -> Lexicon:
+    """The speaker words of the active vocabulary."""
+    return Lexicon(frozenset(v.terms("titles")), frozenset(v.terms("speaker_heads", kind="organization")),
+                   frozenset(v.terms("speaker_heads", kind="role")), frozenset(v.terms("metonyms")),
+                   {r["name"]: r["adjective"] for r in v.rows("demonyms") if r["adjective"]},
+                   v.mapping("default_bodies", "term", "body"), v.mapping("sides", "term", "side"))
+
 
 _NAME_TOKEN = re.compile(r"^[A-Z][a-zà-ÿ'’\-]+(?:-[A-Z][a-zà-ÿ'’]+)?$|^[A-Z]\.$|^[A-Z][a-z]?[A-Z][a-z]+$")
 _FUNCTION_WORDS = {"for", "of", "to", "the", "and", "in", "on", "at", "with", "from", "by", "into", "over"}
@@ -87,19 +55,20 @@ def _clean(phrase: str) -> str:
 def _possessive_to_demonym(phrase: str) -> str:
     """'Ukraine's air force' -> 'Ukrainian air force'."""
     def swap(match: re.Match) -> str:
-        return DEMONYMS.get(match.group(1).lower(), match.group(0))
+        return lexicon().demonyms.get(match.group(1).lower(), match.group(0))
     return re.sub(r"\b((?:the\s+)?[A-Z][\w.]*(?:\s+Korea)?)['’]s\b", swap, phrase)
 
 
 def parse_np(phrase: str) -> Speaker | None:
     """A speaker noun phrase ("Governor Ivan Marchenko", "Russia's defense ministry", "he")."""
+    L = lexicon()
     phrase = _clean(phrase)
     if not phrase or len(phrase) > 120:
         return None
     low = phrase.lower()
     if low in PRONOUNS:
         return Speaker(low, "pronoun")
-    if low in METONYMS:
+    if low in L.metonyms:
         return Speaker(re.sub(r"^the\s+", "", phrase, flags=re.I).replace("kremlin", "Kremlin"), "organization")
     words = phrase.split()
     name_tokens = _trailing_name(words)
@@ -107,7 +76,7 @@ def parse_np(phrase: str) -> Speaker | None:
         name = " ".join(name_tokens)
         role = " ".join(words[: len(words) - len(name_tokens)])
         role = re.sub(r"^(?:the|a|an)\s+", "", role, flags=re.I).strip() or None
-        if name.lower() not in METONYMS and not _is_org_words(name_tokens):
+        if name.lower() not in L.metonyms and not _is_org_words(name_tokens):
             return Speaker(name, "person", _role_title(role))
     if re.search(r"\s+of\s+", phrase) and not re.search(r"\s+of\s+(?:the\s+)?[A-Z][a-z]+$", phrase.split(",")[0]) or \
             re.search(r"\b(?:ministry|force|police|office|service|staff|governor|mayor|head|minister|spokes\w+|"
@@ -123,9 +92,9 @@ def parse_np(phrase: str) -> Speaker | None:
     tokens = [t.lower().strip(".,") for t in stripped.split()]
     if not tokens:
         return None
-    if tokens[-1] in ORG_HEADS or any(t in ORG_HEADS for t in tokens[-2:]) and tokens[-1] not in ROLE_HEADS:
+    if tokens[-1] in L.org_heads or any(t in L.org_heads for t in tokens[-2:]) and tokens[-1] not in L.role_heads:
         return Speaker(canonical_org(stripped, defaults=False), "organization")
-    if tokens[-1] in ROLE_HEADS or tokens[-1].rstrip("s") in ROLE_HEADS:
+    if tokens[-1] in L.role_heads or tokens[-1].rstrip("s") in L.role_heads:
         if tokens[-1] in {"ministry", "agency", "authorities"}:
             return Speaker(canonical_org(stripped, defaults=False), "organization")
         return Speaker(stripped, "role")
@@ -134,13 +103,14 @@ def parse_np(phrase: str) -> Speaker | None:
 
 def _trailing_name(words: list[str]) -> list[str]:
     """The capitalised words at the end of a phrase that form a person's name."""
+    L = lexicon()
     name: list[str] = []
     for word in reversed(words):
         bare = word.strip(",.;:")
-        if bare.lower() in TITLES and name:
+        if bare.lower() in L.titles and name:
             break
         if _NAME_TOKEN.match(bare) or (name and bare.lower() in _PARTICLES):
-            if bare.lower() in TITLES or bare.lower() in ORG_HEADS or bare.lower() in ROLE_HEADS:
+            if bare.lower() in L.titles or bare.lower() in L.org_heads or bare.lower() in L.role_heads:
                 break
             name.insert(0, bare)
         else:
@@ -157,7 +127,8 @@ def _trailing_name(words: list[str]) -> list[str]:
 
 def _is_org_words(tokens: list[str]) -> bool:
     """True where capitalised words are an organisation ('Foreign Ministry', 'General Staff')."""
-    return any(t.lower().strip(".") in ORG_HEADS for t in tokens) or tokens[-1].isupper() and len(tokens[-1]) > 1
+    L = lexicon()
+    return any(t.lower().strip(".") in L.org_heads for t in tokens) or tokens[-1].isupper() and len(tokens[-1]) > 1
 
 
 def _role_title(role: str | None) -> str | None:
@@ -171,6 +142,7 @@ def _role_title(role: str | None) -> str | None:
 def canonical_org(phrase: str, defaults: bool = True) -> str:
     """An organisation's name with nationality as an adjective and (unless told not to) the
     default nationality filled in for a bare name ('air force' -> 'Ukrainian air force')."""
+    L = lexicon()
     phrase = _possessive_to_demonym(_clean(phrase))
     phrase = re.sub(r"^(?:the|a|an)\s+", "", phrase, flags=re.I)
     # "the daily air force report" speaks for the air force
@@ -179,7 +151,7 @@ def canonical_org(phrase: str, defaults: bool = True) -> str:
                     r"\s+(?:report|statement|update|post|summary|bulletin|message)$", "", phrase, flags=re.I)
     low = phrase.lower()
     if defaults:
-        for bare, full in DEFAULT_ORG.items():
+        for bare, full in L.default_bodies.items():
             if low == bare:
                 return full
     if low.endswith("military intelligence agency"):
@@ -189,11 +161,12 @@ def canonical_org(phrase: str, defaults: bool = True) -> str:
 
 def side_of(name: str | None) -> str | None:
     """'Russia' or 'Ukraine' where a speaker's name tells the side ('Russian defense ministry')."""
+    L = lexicon()
     if not name:
         return None
     for token in re.findall(r"[\w-]+", name.lower()):
-        if token in _SIDE_WORDS:
-            return _SIDE_WORDS[token]
+        if token in L.sides:
+            return L.sides[token]
     return None
 
 
@@ -263,4 +236,5 @@ class Registry:
 
 def _first_word_is_side(name: str) -> bool:
     """True where a name opens with a nationality ('Russian defense ministry')."""
-    return name.split()[0].lower() in _SIDE_WORDS
+    L = lexicon()
+    return name.split()[0].lower() in L.sides

@@ -59,6 +59,28 @@ def _spec(columns: str, required: str | None = None, **allowed: str) -> FileSpec
 # Every vocabulary file, by name. A user's folder may hold any of them (and nothing else).
 FILES: dict[str, FileSpec] = {
     "places": _spec("name kind country region lat lon variants", "name kind country", kind="city|region|country"),
+    "weapons": _spec("term weapon type class counted", weapon="missile|drone|shelling|airstrike|glide bomb|debris|strike",
+                     **{"class": "drone|missile", "counted": "noun|modifier|both"}),
+    "casualty_words": _spec("term role", "term role", role="killed|injured|person|group|child|military|police"),
+    "air_defence_verbs": _spec("term slot", "term slot", slot="launched|destroyed|diverted"),
+    "titles": _spec("term"),
+    "speaker_heads": _spec("term kind", "term kind", kind="organization|role"),
+    "metonyms": _spec("term"),
+    "demonyms": _spec("name adjective nationality"),
+    "default_bodies": _spec("term body", "term body"),
+    "sides": _spec("term side", "term side", side="Russia|Ukraine"),
+    "reporting_verbs": _spec("term"),
+    "channels": _spec("term channel", "term channel"),
+    "transcript_labels": _spec("term role", "term role", role="asker|answer"),
+    "force_words": _spec("term role", "term role", role="force|loss"),
+    "role_references": _spec("term"),
+    "bare_bodies": _spec("term matches", "term matches"),
+    "not_settlements": _spec("term"),
+    "date_phrases": _spec("term kind", "term kind", kind="today|same_day|yesterday|period"),
+    "boilerplate": _spec("pattern"),
+    "link_list_headings": _spec("pattern"),
+    "turn_label_stops": _spec("term"),
+    "abbreviations": _spec("term"),
 }
 
 
@@ -186,9 +208,10 @@ def compiled(build: Callable[[Vocabulary], T]) -> Callable[[], T]:
     return get
 
 
-def alternation(terms: Sequence[str]) -> str:
-    """One regex group matching any of the terms, longest first. In a term a space stands for any
-    run of white space, a trailing '*' for the rest of a word, and '#' for a number."""
+def alternation(terms: Sequence[str], group: bool = True) -> str:
+    """A regex matching any of the terms, longest first, as one non-capturing group (bare
+    alternatives with group=False). In a term a space stands for any run of white space, a
+    trailing '*' for the rest of a word, and '#' for a number."""
     def piece(term: str) -> str:
         """Regex of one term."""
         term = " ".join(term.split())
@@ -196,4 +219,5 @@ def alternation(terms: Sequence[str]) -> str:
         parts = [re.escape(p) for p in stem.split("#")]
         return r"\s+".join(r"\d+".join(parts).split(r"\ ")) + tail
     unique = sorted(dict.fromkeys(t for t in terms if t), key=lambda t: (-len(t), t))
-    return "(?:" + "|".join(piece(t) for t in unique) + ")"
+    body = "|".join(piece(t) for t in unique)
+    return f"(?:{body})" if group else body

@@ -5,35 +5,33 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-# Lines that are page furniture, not content.
-BOILERPLATE = [
-    r"^illustrative test article\b",
-    r"^skip to (?:main )?content",
-    r"^(?:sign in|log in|subscribe|newsletters?|register)\b.{0,40}$",
-    r"^share (?:this|on)\b", r"^(?:advertisement|sponsored|promoted)$",
-    r"^(?:by|from)\s+[A-Z][\w.'’ -]{1,60}$",
-    r"^(?:published|updated|posted|last updated)\b.{0,80}$",
-    r"^_{3,}$", r"^[-*=~]{3,}$",
-    r"^follow (?:\w+['’]s )?(?:coverage|us|our)\b", r"^(?:©|\(c\)|copyright)\b", r"all rights reserved",
-    r"^\((?:reporting|additional reporting|writing|editing) by\b", r"^(?:reporting|writing|editing) by\b",
-    r"^sign up\b", r"^leave a (?:reply|comment)", r"^(?:read|see) (?:more|also)\b",
-    r"^(?:cookie|we use cookies)", r"^(?:photo|image|video|caption|file photo)\s*[:|]",
-    r"^this live page\b", r"^have a question about\b", r"^(?:contact|terms of use|privacy)\b",
-    r"^editor['’]s note\b", r"^how we report\b", r"^(?:tags?|topics?|filed under)\s*:",
-    r"^(?:click|tap) (?:here|to)\b", r"^(?:home|menu)\b.{0,30}$",
-    r"contributed to this (?:report|story)\.?$", r"^(?:associated press|ap|reuters|afp)\b.{0,80}\bcontributed\b",
-    r"^table of contents$", r"^(?:read|see) (?:the )?(?:full|original) (?:story|article)\b", r"^source\s*:\s*\S+$",
-    r"^(?:listen|watch)(?: to)? (?:this|the) (?:article|story|video)\b", r"^\d+\s+min(?:ute)?s?\s+read$",
-]
-# Headings after which the rest of a list is links to other stories.
-LINK_LIST_HEADINGS = r"^(?:related(?: articles| stories| coverage| news)?|most read|most popular|more (?:on|from) .{0,40}|recommended|read next|more stories|latest news|trending|you may also like|also read)\s*:?$"
-TURN_LABEL_STOP = {"note", "editor's note", "editor’s note", "update", "updated", "photo", "source",
-                   "published", "correction", "warning", "read more", "related", "watch", "video",
-                   "tags", "share", "by", "image", "caption", "listen", "clarification", "disclaimer"}
+from analysis.language import vocab
 
-_BOILER_START = re.compile("|".join(p for p in BOILERPLATE if p.startswith("^")), re.IGNORECASE)
-_BOILER_ANYWHERE = re.compile("|".join(p for p in BOILERPLATE if not p.startswith("^")), re.IGNORECASE)
-_LINKS_RE = re.compile(LINK_LIST_HEADINGS, re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Furniture:
+    """The page-furniture words of one vocabulary: boilerplate lines, link-list headings, labels that
+    are no transcript speaker, abbreviations whose full stop ends no sentence."""
+
+    boiler_start: re.Pattern[str]  # patterns that must match at a line's start
+    boiler_anywhere: re.Pattern[str]  # patterns searched anywhere in a line
+    link_lists: re.Pattern[str]
+    label_stops: frozenset[str]
+    abbreviations: frozenset[str]
+
+
+@vocab.compiled
+def furniture(v: vocab.Vocabulary) -> Furniture:
+    """The page-furniture words of the active vocabulary."""
+    patterns = v.terms("boilerplate", "pattern")
+    headings = "|".join(v.terms("link_list_headings", "pattern"))
+    return Furniture(re.compile("|".join(p for p in patterns if p.startswith("^")), re.IGNORECASE),
+                     re.compile("|".join(p for p in patterns if not p.startswith("^")), re.IGNORECASE),
+                     re.compile(rf"^(?:{headings})\s*:?$", re.IGNORECASE),
+                     frozenset(v.terms("turn_label_stops")), frozenset(v.terms("abbreviations")))
+
+
 _TURN_RE = re.compile(r"^(?:\*\*|__)?(?P<label>Q|A|[A-Z][\w.'’ ()-]{0,40}?)\s*:\s*(?:\*\*|__)?\s+(?P<body>\S.*)$", re.DOTALL)
 _END_PUNCT = re.compile(r"[.!?:;…]['\"”’»)]*\s*$")
 
@@ -41,13 +39,6 @@ _END_PUNCT = re.compile(r"[.!?:;…]['\"”’»)]*\s*$")
 # "KYIV/MOSCOW, May 30 (Reuters) -", "Kherson (Ukraine) (AFP) -".
 DATELINE = re.compile(r"^(?:[A-Z][A-Z .'’/-]{2,40}(?:,\s*(?:[A-Z][a-z]+\.?\s+\d{1,2}|[A-Z][\w .]{1,30}))?(?:\s*\([^)]{1,30}\))*"
                       r"|[A-Z][\w .'’/-]{2,40}(?:\s*\([^)]{1,30}\))+)\s*[—–-]{1,2}\s+")
-
-ABBREVIATIONS = {"mr", "mrs", "ms", "dr", "gen", "lt", "col", "maj", "capt", "sgt", "st", "no",
-                 "gov", "sen", "rep", "jr", "sr", "co", "corp", "inc", "ltd", "vs", "approx", "prof",
-                 "adm", "cmdr", "brig", "pres", "u.s", "u.k", "u.n", "e.u", "a.m", "p.m", "e.g", "i.e",
-                 "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec",
-                 "mt", "ft", "fig", "est", "dept", "govt", "nos", "lt.-col", "lt.-gen", "maj.-gen"}
-
 
 @dataclass(frozen=True)
 class Sentence:
@@ -128,7 +119,8 @@ def is_boilerplate(line: str) -> bool:
     """True for page furniture: menus, bylines, share lines, footers."""
     if line.count(" | ") >= 2 or line.count("|") >= 3:
         return True
-    return bool(_BOILER_START.match(line) or _BOILER_ANYWHERE.search(line))
+    words = furniture()
+    return bool(words.boiler_start.match(line) or words.boiler_anywhere.search(line))
 
 
 def is_heading(line: str) -> bool:
@@ -144,13 +136,14 @@ def turn_label(line: str) -> tuple[str, int] | None:
         return None
     label = match.group("label").strip()
     words = re.sub(r"\([^)]*\)", "", label).split()
-    if label.lower() in TURN_LABEL_STOP or len(words) > 5 or not all(w[0].isupper() for w in words if w[0].isalpha()):
+    if label.lower() in furniture().label_stops or len(words) > 5 or not all(w[0].isupper() for w in words if w[0].isalpha()):
         return None
     return label, match.start("body")
 
 
 def layout(text: str) -> Layout:
     """Paragraphs (with kinds and sentences) and sections of an article's text."""
+    link_lists = furniture().link_lists
     blocks = split_blocks(text)
     kinds: list[str] = []
     labels: list[tuple[str, int] | None] = []
@@ -159,7 +152,7 @@ def layout(text: str) -> Layout:
         line = text[start:end]
         label = turn_label(line)
         labels.append(label)
-        if _LINKS_RE.match(line):
+        if link_lists.match(line):
             in_links = True
             kinds.append("boilerplate")
         elif in_links and (is_heading(line) or re.match(r"^(?:[-*•]|\d+[.)])\s", line) or is_boilerplate(line)):
@@ -236,13 +229,14 @@ _SPLIT = re.compile(r"(?<=[.!?…])(['\"”’»)]*)(\s+)(?=['\"“‘«(]?[A-Z0
 
 def split_sentences(text: str, start: int, end: int, paragraph: int) -> list[Sentence]:
     """Sentences of text[start:end] with offsets; abbreviations and initials do not end one."""
+    abbreviations = furniture().abbreviations
     chunk = text[start:end]
     cuts = [0]
     for match in _SPLIT.finditer(chunk):
         before = chunk[:match.start()]
         word = re.search(r"([\w.'-]+)[.!?…]$", before)
         token = word.group(1).lower() if word else ""
-        if chunk[match.start() - 1] == "." and (token in ABBREVIATIONS or re.fullmatch(r"[a-z]", token)
+        if chunk[match.start() - 1] == "." and (token in abbreviations or re.fullmatch(r"[a-z]", token)
                                                or re.fullmatch(r"(?:[a-z]\.)+[a-z]", token)):
             continue
         cuts.append(match.end(1))

@@ -5,35 +5,50 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from analysis.language import vocab
 from analysis.tables.context import Context, Unit
 from analysis.language.numbers import COUNT, NUMBER_WORDS, Count, parse_count
 from analysis.language.places import Place, PlaceMention, lookup
 
-KILL = r"kill(?:ed|ing|s)?|dead|died|dies|die|deaths?|lives|life|perished|fatalit(?:y|ies)"
-HURT = r"injur(?:ed|ing|ies|y|es)|wound(?:ed|ing|s)?|hurt|casualties|hospitali[sz]ed"
-# People nouns: a phrase with one of these and no number counts one person each.
-PERSON = (r"man|woman|men|women|boy|girl|child|children|person|people|resident|residents|civilian|"
-          r"civilians|driver|serviceman|servicemen|policeman|policemen|officer|officers|soldier|"
-          r"soldiers|volunteer|volunteers|worker|workers|teenager|teenagers|pensioner|pensioners|"
-          r"passenger|passengers|wife|husband|son|daughter|mother|father|neighbour|neighbor|"
-          r"employee|employees|firefighter|firefighters|rescuer|rescuers|medic|medics|journalist|"
-          r"journalists|farmer|farmers|guard|baby|infant|grandmother|grandfather|doctor|nurse|"
-          r"brother|sister|toddler|student|students|others|other|individual|individuals|"
-          r"victim|victims|couple|family|families|shopper|shoppers|staff|troops|fighters|"
-          r"police|paramedic|paramedics|electrician|miner|miners|sailor|sailors|crew|patient|patients")
-CHILD = r"child|children|boy|boys|girl|girls|baby|babies|infant|infants|toddler|teenager|teenagers|minor|minors|schoolchildren"
-MILITARY = r"serviceman|servicemen|soldier|soldiers|troops|fighters|military|marines|personnel"
-POLICE = r"police|policeman|policemen|police officers"
-# Weapon words -> the spec's weapon; earlier rows win when several show.
-WEAPONS = [
-    ("debris", r"\b(?:debris|fragments|wreckage|falling\s+parts)\b"),
-    ("glide bomb", r"\b(?:glide|guided(?:\s+aerial)?|aerial)\s+bombs?\b|\bKABs?\b"),
-    ("missile", r"\bmissiles?\b|\bballistic\b|\bIskander|\bKh-\d+|\bKalibr|\bKinzhal|\bS-300|\bATACMS"),
-    ("drone", r"\bdrones?\b|\bShahed|\bUAVs?\b|\bGeran|\bLancet"),
-    ("shelling", r"\bshell(?:ing|ed|s)?\b|\bartillery\b|\bmortars?\b|\bGrad\b|\bMLRS\b|\brockets?\b"),
-    ("airstrike", r"\bair\s*strikes?\b|\bairstrikes?\b|\bbombing\b|\bbombs?\b"),
-    ("strike", r"\bstrikes?\b|\battacks?\b|\bexplosions?\b|\bstruck\b"),
-]
+
+@dataclass(frozen=True)
+class Words:
+    """The casualty and weapon words of a vocabulary, as regex alternations and compiled patterns."""
+
+    kill: str  # death words: "killed|died|..."
+    hurt: str  # injury words
+    person: str  # nouns for people a count goes with
+    group: str  # plural person nouns that never mean one person on their own
+    child: str
+    military: str
+    police: str
+    any_trigger: re.Pattern[str]
+    kill_re: re.Pattern[str]
+    hurt_re: re.Pattern[str]
+    trigger_re: re.Pattern[str]
+    weapons: tuple[tuple[str, re.Pattern[str]], ...]  # (weapon word, pattern) in priority order
+    not_settlements: frozenset[str]  # capitalised words after "in" that name no settlement
+
+
+@vocab.compiled
+def words(v: vocab.Vocabulary) -> Words:
+    """The casualty words and weapon patterns of the active vocabulary."""
+    def alt(role: str) -> str:
+        """Alternation of the casualty words of one role, without its group."""
+        return vocab.alternation(v.terms("casualty_words", role=role), group=False)
+    kill, hurt = alt("killed"), alt("injured")
+    by_weapon: dict[str, list[str]] = {}
+    for row in v.rows("weapons"):
+        if row["weapon"]:
+            by_weapon.setdefault(row["weapon"], []).append(row["term"])
+    return Words(kill, hurt, alt("person"), alt("group"), alt("child"), alt("military"), alt("police"),
+                 re.compile(rf"\b(?:{kill}|{hurt}|no\s+one|nobody|none|among)\b", re.I),
+                 re.compile(rf"\b(?:{kill})\b", re.I), re.compile(rf"\b(?:{hurt})\b", re.I),
+                 re.compile(rf"\b(?:{kill}|{hurt})\b", re.I),
+                 tuple((name, re.compile(rf"\b{vocab.alternation(terms)}\b", re.I)) for name, terms in by_weapon.items()),
+                 frozenset(v.terms("not_settlements")))
+
+
 UPDATE = re.compile(r"\b(?:death\s+toll|toll|number\s+of\s+(?:dead|killed|injured|wounded|victims|casualties)|"
                     r"number\s+of\s+people\s+(?:killed|injured|wounded))\b[^.]{0,120}?\b"
                     r"(?:rose|risen|has\s+risen|climbed|increased|reached|rises|jumped|grew|stands|stood|"
@@ -56,14 +71,8 @@ ATTRIBUTIVE_BEFORE = re.compile(r"(?:according\s+to\s+(?:the\s+)?|governor\s+of\
                                 r"hospital\s+in\s+|from\s+)$", re.I)
 BEARING_BEFORE = re.compile(r"(?:north|south|east|west)(?:-?(?:east|west))?(?:ern)?\s+of\s+$|km\s+(?:from|of)\s+$|kilometres\s+(?:from|of)\s+$", re.I)
 
-_ANY_TRIGGER = re.compile(rf"\b(?:{KILL}|{HURT}|no\s+one|nobody|none|among)\b", re.I)
 _COUNT_THEN = re.compile(rf"\b({COUNT})\b", re.I)
-_KILL_RE = re.compile(rf"\b(?:{KILL})\b", re.I)
-_HURT_RE = re.compile(rf"\b(?:{HURT})\b", re.I)
-_PERSON_RE = re.compile(rf"\b(?:{PERSON})\b", re.I)
-_CHILD_RE = re.compile(rf"\b(?:{CHILD})\b", re.I)
 _AGE_CHILD = re.compile(r"\b(\d{1,2})-year-old\s+(?:boy|girl|son|daughter|child|teenager|student|brother|sister|pupil)?", re.I)
-_WEAPONS = [(name, re.compile(p, re.I)) for name, p in WEAPONS]
 
 
 @dataclass
@@ -117,21 +126,21 @@ def count_people(phrase: str) -> Count | None:
         if count is not None:
             return count
     people = 0
+    w = words()
     parts = re.split(r"\s+and\s+|,\s+", phrase) if re.search(r",[^,]+\band\b", phrase) else re.split(r"\s+and\s+", phrase.split(",")[0])
     for part in parts:
         if re.search(r"\b(?:a|the|an?\s+\w+)\s+couple\b", part, re.I):
             people += 2
             continue
-        if re.match(r"^\s*(?:a|an|the|his|her|their|one|another|its)\b[^,]*?\b(?:" + PERSON + r")\b", part, re.I) \
-                and not re.search(r"\b(?:people|residents|civilians|others|workers|passengers|volunteers|soldiers|"
-                                  r"troops|servicemen|officers|children|families)\b", part, re.I):
+        if re.match(r"^\s*(?:a|an|the|his|her|their|one|another|its)\b[^,]*?\b(?:" + w.person + r")\b", part, re.I) \
+                and not re.search(rf"\b(?:{w.group})\b", part, re.I):
             people += 1
     return Count(people, "exact") if people else None
 
 
 def count_children(phrase: str) -> int | None:
     """Children a phrase names: 'two children' -> 2, 'a 12-year-old boy' -> 1, 'her 12-year-old son' -> 1."""
-    match = re.search(rf"\b({COUNT})\s+(?:other\s+)?(?:{CHILD})\b", phrase, re.I)
+    match = re.search(rf"\b({COUNT})\s+(?:other\s+)?(?:{words().child})\b", phrase, re.I)
     if match:
         count = parse_count(match.group(1))
         return count.value if count else None
@@ -146,7 +155,8 @@ def count_children(phrase: str) -> int | None:
 def _clause_after(text: str, end: int) -> str:
     """Words after a trigger up to the next clause edge or trigger."""
     rest = text[end:end + 120]
-    rest = re.split(rf"[.;:]|\s+(?:and\s+)?(?:{KILL}|{HURT})\b|\s+(?:when|after|as|in|at(?!\s+(?:least|most))|on|near|while|from|by|who|which|that|during|since|inside|outside)\s|,\s+(?:according|officials|the|said|police|he|she|it|they|\w+\s+said)\b",
+    w = words()
+    rest = re.split(rf"[.;:]|\s+(?:and\s+)?(?:{w.kill}|{w.hurt})\b|\s+(?:when|after|as|in|at(?!\s+(?:least|most))|on|near|while|from|by|who|which|that|during|since|inside|outside)\s|,\s+(?:according|officials|the|said|police|he|she|it|they|\w+\s+said)\b",
                     rest, flags=re.I)[0]
     return rest.strip()
 
@@ -174,9 +184,10 @@ def _clause_before(text: str, start: int) -> str:
 def mentions_in(unit: Unit) -> Mention | None:
     """The casualty figures of one unit, if it states any (or denies any)."""
     text = masked = unit.text
-    if not _ANY_TRIGGER.search(text):
+    w = words()
+    if not w.any_trigger.search(text):
         return None
-    if PARTITIVE.search(masked) and not re.search(rf"\b(?:{KILL}|{HURT})\b(?![^.]*\bof\s+the\b)", masked[:PARTITIVE.search(masked).start()], re.I):
+    if PARTITIVE.search(masked) and not re.search(rf"\b(?:{w.kill}|{w.hurt})\b(?![^.]*\bof\s+the\b)", masked[:PARTITIVE.search(masked).start()], re.I):
         return None
     mention = Mention(unit, pos=0)
     mention.update = bool(UPDATE.search(masked))
@@ -204,9 +215,9 @@ def mentions_in(unit: Unit) -> Mention | None:
         found = _update(mention)
     if not found:
         mention.update = False
-        for match in _KILL_RE.finditer(text):
+        for match in w.kill_re.finditer(text):
             found |= _read(mention, match, "killed")
-        for match in _HURT_RE.finditer(text):
+        for match in w.hurt_re.finditer(text):
             found |= _read(mention, match, "injured")
     return mention if found else None
 
@@ -269,7 +280,7 @@ def _including(text: str, end: int, stop: int | None = None) -> str:
 
 def _next_trigger(text: str, end: int) -> int | None:
     """Where the next killed/injured word after an offset stands, if any."""
-    match = re.compile(rf"\b(?:{KILL}|{HURT})\b", re.I).search(text, end)
+    match = words().trigger_re.search(text, end)
     return match.start() if match else None
 
 
@@ -280,7 +291,7 @@ def _passive_before(text: str, start: int) -> bool:
     if re.search(r"\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\s+\d{1,2}\s+$", before, re.I):
         return False  # "on Sept. 3 killed two": a date, not a count
     return bool(re.search(r"\b(?:were|was|been|be|are|is|remain(?:ed)?|got)\s+(?:\w+\s+)?$", before, re.I)
-                or re.search(rf"\b(?:{PERSON}|\d+|{NUMBER_WORDS})\s+$", before, re.I))
+                or re.search(rf"\b(?:{words().person}|\d+|{NUMBER_WORDS})\s+$", before, re.I))
 
 
 def _better(new: Count, old: Count) -> bool:
@@ -363,7 +374,7 @@ def _incident_places(unit: Unit, weak: bool) -> list[PlaceMention]:
 
 def weapon_of(text: str) -> str | None:
     """The spec's weapon word for a sentence; None where several kinds of weapon are named."""
-    hits = [name for name, pattern in _WEAPONS if pattern.search(text)]
+    hits = [name for name, pattern in words().weapons if pattern.search(text)]
     if not hits:
         return None
     if "debris" in hits:
@@ -390,13 +401,14 @@ def perpetrator_of(text: str, country: str | None) -> str | None:
 
 def victim_type(victims: list[str]) -> str:
     """civilian, military, police or mixed, from the victims' words."""
-    words = " ".join(victims)
+    said = " ".join(victims)
     kinds = set()
-    if re.search(rf"\b(?:{POLICE})\b", words, re.I):
+    w = words()
+    if re.search(rf"\b(?:{w.police})\b", said, re.I):
         kinds.add("police")
-    if re.search(rf"\b(?:{MILITARY})\b", words, re.I):
+    if re.search(rf"\b(?:{w.military})\b", said, re.I):
         kinds.add("military")
-    if re.sub(rf"\b(?:{POLICE}|{MILITARY})\b", "", words, flags=re.I).strip(" ,;") and not kinds:
+    if re.sub(rf"\b(?:{w.police}|{w.military})\b", "", said, flags=re.I).strip(" ,;") and not kinds:
         kinds.add("civilian")
     if kinds == {"police", "military"}:
         return "police"  # police officers are "servicemen" in much wire copy
@@ -453,7 +465,7 @@ def _unknown_settlements(unit: Unit, known: list[PlaceMention]) -> list[PlaceMen
     for match in _SETTLEMENT_IN.finditer(unit.text):
         name = match.group(1)
         start = unit.start + match.start(1)
-        if name.split()[0].lower() in _NOT_SETTLEMENTS or lookup(name) is not None \
+        if name.split()[0].lower() in words().not_settlements or lookup(name) is not None \
                 or any(k.start <= start < k.end for k in known):
             continue
         out.append(PlaceMention(start, start + len(name), name, Place(name, "city", None, None, None, None)))
@@ -478,7 +490,7 @@ def _place_of_read(unit: Unit, pos: int, places: list[PlaceMention]) -> PlaceMen
 def _reads(unit: Unit) -> list[tuple[int, str, Count, str]]:
     """Every (offset, slot, count, victims) a unit's triggers give, one trigger at a time."""
     reads = []
-    for slot, pattern in (("killed", _KILL_RE), ("injured", _HURT_RE)):
+    for slot, pattern in (("killed", words().kill_re), ("injured", words().hurt_re)):
         for match in pattern.finditer(unit.text):
             probe = Mention(unit, pos=0)
             if _read(probe, match, slot) and getattr(probe, slot) is not None:
@@ -654,26 +666,13 @@ def _named_settlement(text: str) -> str | None:
     if match:
         return match.group(1)
     match = re.search(r"\b([A-Z][\w'’-]+(?:[ -][A-Z][\w'’-]+)?\s+(?:hromada|community|raion))\b", text)
-    if match and match.group(1).split()[0].lower() not in _NOT_SETTLEMENTS:
+    if match and match.group(1).split()[0].lower() not in words().not_settlements:
         return match.group(1)
     for match in re.finditer(r"\b(?:[Ii]n|[Nn]ear|[Oo]utside)\s+([A-Z][a-z'’-]{3,}(?:[ -][A-Z][a-z'’-]+)?)\b(?!['’]s|\s+(?:region|Oblast|oblast|province|district))", text):
         word = match.group(1)
-        if word.split()[0].lower() not in _NOT_SETTLEMENTS and lookup(word) is None:
+        if word.split()[0].lower() not in words().not_settlements and lookup(word) is None:
             return word
     return None
-
-
-# Capitalised words after "in" that are not settlements.
-_NOT_SETTLEMENTS = {"january", "february", "march", "april", "may", "june", "july", "august", "september",
-                    "october", "november", "december", "monday", "tuesday", "wednesday", "thursday", "friday",
-                    "saturday", "sunday", "ukraine", "russia", "europe", "the", "a", "an", "his", "her", "their",
-                    "its", "total", "addition", "response", "particular", "general", "moscow", "kyiv", "washington",
-                    "belarus", "crimea", "telegram", "donbas", "english", "russian", "ukrainian", "spring",
-                    "summer", "autumn", "winter", "parliament", "court", "hospital", "brussels",
-                    "london", "paris", "berlin", "warsaw", "beijing", "tehran", "seoul", "pyongyang", "geneva",
-                    "istanbul", "minsk", "latvia", "poland", "romania", "moldova", "germany", "france", "britain",
-                    "america", "china", "iran", "india", "turkey", "nato", "western", "eastern", "southern",
-                    "northern", "central", "soviet", "this", "that", "these", "those", "some", "many", "all"}
 
 
 def _new_attack(unit: Unit) -> bool:

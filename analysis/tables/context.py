@@ -7,22 +7,28 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from analysis.language import quotes as q
+from analysis.language import vocab
 from analysis.language.dates import DateMention, find_dates
 from analysis.language.places import PlaceMention, find_places
 from analysis.language.speakers import Registry, canonical_org, parse_np
 from analysis.reading.structure import DATELINE, Layout, layout, split_sentences
 
 
-# Role words a definite reference ('the governor said') can point back to a named person with.
-ROLE_REFERENCES = {"governor", "mayor", "spokesman", "spokeswoman", "spokesperson", "minister", "president",
-                   "commander", "head", "chief", "ministry", "agency", "official"}
-# A bare 'the agency' refers back to the latest body whose name holds one of these words.
-BARE_ORG_HEADS = {"agency": ("agency", "intelligence", "service", "bureau"), "ministry": ("ministry",),
-                  "service": ("service",), "administration": ("administration",), "council": ("council",),
-                  "office": ("office",), "army": ("army", "forces"), "command": ("command",),
-                  "committee": ("committee",), "staff": ("staff",), "force": ("force",),
-                  "department": ("department",), "intelligence": ("intelligence",),
-                  "fleet": ("fleet",), "navy": ("navy",)}
+@dataclass(frozen=True)
+class References:
+    """The words by which a definite reference points back, in one vocabulary."""
+
+    roles: frozenset[str]  # 'the governor said': role words that point back to a named person
+    bodies: dict[str, tuple[str, ...]]  # 'the agency' -> words of the earlier body it stands for
+    metonyms: frozenset[str]  # places that speak for a government ('Moscow said')
+
+
+@vocab.compiled
+def references(v: vocab.Vocabulary) -> References:
+    """The reference words of the active vocabulary."""
+    return References(frozenset(v.terms("role_references")),
+                      {r["term"]: tuple(r["matches"].split()) for r in v.rows("bare_bodies")},
+                      frozenset(v.terms("metonyms")))
 
 
 @dataclass
@@ -142,9 +148,10 @@ class Context:
         for known in reversed(self.registry.orgs):
             if len(bare.split()) >= 2 and re.search(r"\b" + re.escape(bare) + r"\b", known.lower()) and known.lower() != bare:
                 return self.registry.org(known)
-        if bare in BARE_ORG_HEADS:
+        bodies = references().bodies
+        if bare in bodies:
             for known in reversed(self.registry.orgs):
-                if any(word in known.lower() for word in BARE_ORG_HEADS[bare]):
+                if any(word in known.lower() for word in bodies[bare]):
                     return known
         local = re.match(r"^(?:the\s+)?(city['’]s|town['’]s|village['’]s|region['’]s|regional|city|town|district|local)\s+(.+)$",
                          name, re.I)
@@ -178,7 +185,7 @@ class Context:
     def role_target(self, role: str, unit: Unit):
         """(name, type, role) a role reference ('the regional governor') stands for, if named."""
         head = re.split(r"\s+of\s+", role)[0].split()[-1].lower()
-        if head not in ROLE_REFERENCES:
+        if head not in references().roles:
             return None
         if head == "official" and role.strip().lower() != "official":
             return None
@@ -282,7 +289,6 @@ class Context:
         return [t for t in texts if t]
 
 
-_CAPITALS = {"Moscow", "Kyiv", "Minsk", "Washington", "London", "Paris", "Berlin", "Warsaw", "Beijing", "Tehran"}
 _METONYM_VERB = re.compile(r"(?:['’]s\s+\w+\s+)?\s+(?:has|have|had|is|was|will|would|kept|keeps|continues|continued|claimed|claims|"
                            r"denied|denies|launched|accused|accuses|warned|warns|insists|insisted|wants|wanted|must|"
                            r"can|could|says|said|sent|sends|responded|retaliated|stepped|refused|rejected)\b")
@@ -308,7 +314,7 @@ def _is_person_name(text: str, mention: PlaceMention) -> bool:
         return True
     if mention.place.kind != "city":
         return False
-    if mention.place.name in _CAPITALS and _METONYM_VERB.match(text, end):
+    if mention.place.name.lower() in references().metonyms and _METONYM_VERB.match(text, end):
         return True
     before = text[max(0, mention.start - 40):mention.start]  # a bounded window: long texts stay linear
     if _THE_BEFORE.search(before) and not _REGION_WORD_AFTER.match(text, end) and not _PLACE_NOUN_AFTER.match(text, end):

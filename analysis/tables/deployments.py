@@ -3,26 +3,40 @@ one row per figure and source."""
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
+from analysis.language import vocab
 from analysis.tables.context import Context, Unit
 from analysis.language.numbers import COUNT, parse_count
 from analysis.tables.statements import cues_in, left_subject
 from analysis.language.speakers import parse_np
 
-FORCE_NOUN = (r"troops|soldiers|servicemen|service\s+members|servicemembers|personnel|fighters|marines|"
-              r"military\s+engineers|sappers|military\s+instructors|military\s+specialists|"
-              r"paratroopers|mercenaries|reservists|conscripts|recruits|special\s+forces|military\s+personnel|"
-              r"North\s+Koreans|Belarusians|Chechens")
 MODIFIER = r"(?:(?:[A-Z][\w'’-]*|additional|more|new|regular|special|combat|elite|foreign|allied|active|enemy|armed)\s+){0,4}"
-# Words around a figure that make it a loss, not a force.
-LOSS = re.compile(r"\b(?:kill(?:ed|ing)?|dead|died|wound(?:ed|ing)?|injur(?:ed|ing)|lost|losing|loss(?:es)?|"
-                  r"captured|casualties|eliminated|destroyed|surrendered|taken\s+prisoner|prisoners|POWs|"
-                  r"returned|exchanged|released|freed|swapped|swap|exchange|repatriated|captivity)\b", re.I)
-DEMONYM = {"russia": "Russian", "belarus": "Belarusian", "north korea": "North Korean",
-           "ukraine": "Ukrainian", "moscow": "Russian", "minsk": "Belarusian", "pyongyang": "North Korean"}
 
-_FORCE = re.compile(rf"(?P<count>{COUNT})[”\"’]?\s+(?P<force>{MODIFIER}(?:{FORCE_NOUN}))\b", re.I)
-_NOUN_ONLY = re.compile(rf"\b(?:{FORCE_NOUN})\b", re.I)  # cheap pre-check before the count patterns
+
+@dataclass(frozen=True)
+class ForceWords:
+    """The deployment words of one vocabulary."""
+
+    force: re.Pattern[str]  # a count and its force noun ("12,000 North Korean troops")
+    noun_only: re.Pattern[str]  # any force noun (a cheap look before the count patterns)
+    loss: re.Pattern[str]  # words around a figure that make it a loss, not a force
+    sender: re.Pattern[str]  # the last country or capital named, whose forces a bare "troops" are
+    nationality: dict[str, str]  # "north korea" -> "North Korean"
+
+
+@vocab.compiled
+def force_words(v: vocab.Vocabulary) -> ForceWords:
+    """The deployment words of the active vocabulary."""
+    nouns = vocab.alternation(v.terms("force_words", role="force"))
+    nationality = {" ".join(r["name"].split()): r["nationality"] for r in v.rows("demonyms") if r["nationality"]}
+    senders = vocab.alternation([n.title() for n in nationality])
+    return ForceWords(re.compile(rf"(?P<count>{COUNT})[”\"’]?\s+(?P<force>{MODIFIER}{nouns})\b", re.I),
+                      re.compile(rf"\b{nouns}\b", re.I),
+                      re.compile(rf"\b{vocab.alternation(v.terms('force_words', role='loss'))}\b", re.I),
+                      re.compile(rf"\b({senders})\b(?!.*\b{senders}\b)"), nationality)
+
+
 _PUT_OR_BARE_HINT = re.compile(r"\bput\b|\b(?:closer|around|about|nearly|roughly|up\s+to|no\s+more|more\s+than|at\s+least|some|at\s+most)\s+\d", re.I)
 _PUT = re.compile(rf"\bput\s+(?:it|the\s+(?:figure|number|total|count|strength))(?:\s+\w+)?\s*,?\s*(?:at|to|closer\s+to|around|near)?\s*(?P<count>{COUNT})\b", re.I)
 _QUALIFIED = r"(?:closer\s+to|around|about|nearly|roughly|up\s+to|no\s+more\s+than|more\s+than|at\s+least|some|at\s+most)"
@@ -62,18 +76,19 @@ def _figures(unit: Unit, last_force: str | None) -> list[tuple[str, str, int]]:
     """(count words, force words, offset) of force sizes in a unit; losses are left out."""
     out = []
     text = unit.text
-    if not _NOUN_ONLY.search(text) and not (last_force and _PUT_OR_BARE_HINT.search(text)):
+    words = force_words()
+    if not words.noun_only.search(text) and not (last_force and _PUT_OR_BARE_HINT.search(text)):
         return out
-    for match in _FORCE.finditer(text):
+    for match in words.force.finditer(text):
         clause = _clause(text, match.start(), match.end())
-        if LOSS.search(clause):
+        if words.loss.search(clause):
             continue
         force = _nationalised(" ".join(match.group("force").split()), text[:match.start()])
         out.append((match.group("count"), force, unit.start + match.start()))
     if last_force or out:
         for pattern in (_PUT, _BARE):
             match = pattern.search(text)
-            if match and not LOSS.search(_clause(text, match.start(), match.end())):
+            if match and not words.loss.search(_clause(text, match.start(), match.end())):
                 count = match.groupdict().get("count") or match.groupdict().get("count2")
                 if not any(parse_count(c) == parse_count(count) for c, _, _ in out):
                     out.append((count, out[0][1] if out else last_force, unit.start + match.start()))
@@ -92,9 +107,10 @@ def _nationalised(force: str, before: str) -> str:
     """'troops' -> 'Belarusian troops' where the clause's subject names the country."""
     if re.search(r"\b(?:Russian|Ukrainian|Belarusian|North\s+Korean|Korean|American|Chechen|NATO|Western)\b|Koreans|Belarusians", force):
         return force
-    match = re.search(r"\b(Russia|Belarus|North\s+Korea|Ukraine|Moscow|Minsk|Pyongyang)\b(?!.*\b(?:Russia|Belarus|North\s+Korea|Ukraine)\b)", before)
+    words = force_words()
+    match = words.sender.search(before)
     if match:
-        return f"{DEMONYM[' '.join(match.group(1).lower().split())]} {force}"
+        return f"{words.nationality[' '.join(match.group(1).lower().split())]} {force}"
     return force
 
 

@@ -4,53 +4,88 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from analysis.language import vocab
 from analysis.tables.context import Context, Unit
 from analysis.language.dates import best_date
 from analysis.language.numbers import COUNT, Count, parse_count
 from analysis.language.speakers import side_of
 
-# Weapon types as named, with their class; matched inside a weapon phrase.
-WEAPON_TYPES = [
-    (r"Shahed", "Shahed", "drone"), (r"Geran", "Geran", "drone"), (r"Lancet", "Lancet", "drone"),
-    (r"Iskander-?K", "Iskander-K", "missile"), (r"Iskander(?:-M)?", "Iskander-M", "missile"),
-    (r"Kh-?(\d+)", "Kh-{0}", "missile"), (r"Kalibr", "Kalibr", "missile"), (r"Kinzhal", "Kinzhal", "missile"),
-    (r"ATACMS", "ATACMS", "missile"), (r"Storm\s+Shadow", "Storm Shadow", "missile"),
-    (r"S-300", "S-300", "missile"), (r"S-400", "S-400", "missile"), (r"Zircon", "Zircon", "missile"),
-    (r"Tochka-U", "Tochka-U", "missile"), (r"Neptune", "Neptune", "missile"), (r"HIMARS", "HIMARS", "missile"),
-    (r"uncrewed\s+boats?|naval\s+drones?|sea\s+drones?|unmanned\s+(?:surface\s+)?(?:boats?|vessels?)", "naval drone", "drone"),
-]
-NOUN = (r"(?:drones?|UAVs?|unmanned\s+aerial\s+vehicles?|Shaheds?|Gerans?|missiles?|Iskander-?Ms?|Iskanders?|"
-        r"Kh-?\d+s?|ATACMS|Kalibrs?|Kinzhals?|uncrewed\s+boats?|unmanned\s+boats?|naval\s+drones?|"
-        r"sea\s+drones?|rockets?)")
-MODIFIER = (r"(?:(?:[A-Z][A-Za-z0-9]*-[A-Za-z0-9/-]+|Ukrainian|Russian|aeroballistic|hypersonic|winged|jet-powered|reactive|"
-            r"imitator|jet|reconnaissance|surveillance|loitering|FPV|Gerbera|Lancet|Orlan|Zala|Neptune|Storm\s+Shadow|"
-            r"SCALP|Taurus|Tochka|Vampire|Patriot|HIMARS|long-range|medium-range|short-range|Iranian-made|Iranian-designed|Shahed-type|Shahed|Geran-2|Geran|attack|decoy|"
-            r"kamikaze|combat|strike|long-range|fixed-wing|aircraft-type|aerial|unmanned|cruise|ballistic|"
-            r"guided|air-launched|sea-launched|sea-based|hypersonic|anti-aircraft|enemy|of\s+the|more|"
-            r"Iskander-M|Iskander|Kh-\d+|Kalibr|Kinzhal|ATACMS|S-300|S-400|various|other|"
-            r"and\s+decoy|type|types|and)\s+){0,5}")
-LAUNCH = r"launched|launches|launching|fired|fires|firing|sent|unleash(?:ed|ing)|used|deployed|attacked|recorded|detected|tracked"
-DESTROY = (r"shot\s+down|shoot\s+down|downed|intercept(?:ed|s|ing)?|destroy(?:ed|s|ing)?|repell?(?:ed|ing)?|"
-           r"neutrali[sz]ed|brought\s+down|took\s+down|eliminated|suppressed\s+by\s+air\s+defen[cs]e")
-DIVERT = (r"lost|jammed|suppressed|diverted|redirected|disappeared|failed\s+to\s+reach|went\s+off\s+course|"
-          r"locationally\s+lost|did\s+not\s+reach|were\s+neutrali[sz]ed\s+by\s+electronic")
+# Words between a count and its weapon noun that are grammar, not weapon names (weapon modifiers
+# such as "attack" or "Shahed" come from the vocabulary's weapons file): a hyphenated compound
+# ("Shahed-136", "X-59"), the sides, and the glue of lists.
+GRAMMAR_MODIFIERS = (r"[A-Z][A-Za-z0-9]*-[A-Za-z0-9/-]+", "Ukrainian", "Russian", "enemy", r"of\s+the", "more",
+                     "various", "other", r"and\s+decoy", "type", "types", "and")
+
+
+@dataclass(frozen=True)
+class WeaponType:
+    """A weapon type the text can name: its pattern (a number captured where the term has '#')."""
+
+    pattern: re.Pattern[str]
+    name: str  # the type as the table writes it; '#' stands for the captured number
+    weapon_class: str
+
+
+@dataclass(frozen=True)
+class Patterns:
+    """The drone-count patterns of one vocabulary (weapon nouns, modifiers and air-defence verbs)."""
+
+    noun: str
+    modifier: str
+    launch: str
+    destroy: str
+    divert: str
+    types: tuple[WeaponType, ...]
+    missile_words: re.Pattern[str]
+    phrase: re.Pattern[str]
+    noun_only: re.Pattern[str]
+    verb_left: re.Pattern[str]
+    of_which: re.Pattern[str]
+    then: re.Pattern[str]
+    lead_divert: re.Pattern[str]
+    of_the: re.Pattern[str]
+    most: re.Pattern[str]
+    passive_right: re.Pattern[str]
+    passive_after_list: re.Pattern[str]
+
+
+def _type_pattern(term: str) -> re.Pattern[str]:
+    """A weapon type's term as a pattern that captures its number ('Kh-#' -> Kh-(\\d+))."""
+    return re.compile(vocab.alternation([term]).replace(r"\d+", r"(\d+)"), re.I)
+
+
+@vocab.compiled
+def patterns(v: vocab.Vocabulary) -> Patterns:
+    """The drone-count patterns of the active vocabulary."""
+    weapons = v.rows("weapons")
+    noun = vocab.alternation([r["term"] for r in weapons if r["counted"] in ("noun", "both")])
+    modifier = "(?:(?:" + "|".join([*GRAMMAR_MODIFIERS, vocab.alternation(
+        [r["term"] for r in weapons if r["counted"] in ("modifier", "both")], group=False)]) + r")\s+){0,5}"
+    launch, destroy, divert = (vocab.alternation(v.terms("air_defence_verbs", slot=s), group=False)
+                               for s in ("launched", "destroyed", "diverted"))
+    types = tuple(WeaponType(_type_pattern(r["term"]), r["type"], r["class"]) for r in weapons if r["type"])
+    missiles = vocab.alternation([r["term"] for r in weapons if r["class"] == "missile" and not r["type"]])
+    count = f"(?:{COUNT})"
+    return Patterns(
+        noun, modifier, launch, destroy, divert, types, re.compile(missiles, re.I),
+        re.compile(
+            rf"(?:(?P<none>neither|none)\s+of\s+(?:the\s+)?(?:(?P<nn>{count})\s+)?|(?P<all>all)\s+(?:of\s+the\s+)?(?P<an>{count})\s+|(?P<both>both)\s+(?:of\s+the\s+)?|"
+            rf"(?<![\w/-])(?P<k>{count})\s+(?:(?:of|out\s+of)\s+(?:the\s+)?(?:(?P<n>{count})\s+)?)?)"
+            rf"(?P<w>{modifier}{noun})(?![\w-])", re.I),
+        re.compile(noun, re.I),
+        re.compile(rf"\b(?P<launch>{launch})\b|\b(?P<destroy>{destroy})\b|\b(?P<divert>{divert})\b", re.I),
+        re.compile(rf"\b(?:of\s+which|of\s+them|of\s+these)\s*,?\s+(?P<k>{count})\s+(?:were|was|had\s+been)?\s*(?P<v>{destroy}|{divert})"
+                   rf"|,\s+(?P<k2>{count})\s+of\s+(?:which|them)\s+(?:were|was|had\s+been)\s+(?:\w+\s+)?(?P<v2>{destroy}|{divert})", re.I),
+        re.compile(rf"(?:,|\band\b|\bwhile\b|;)\s+(?:another\s+|a\s+further\s+)?(?P<k>{count})\s+(?:more\s+|others?\s+)?(?:were|was|had\s+been)?\s*(?:\w+\s+)?[\"“”']?(?P<v>{destroy}|{divert})", re.I),
+        re.compile(rf"^(?:another|a\s+further|further)\s+(?P<k>{count})\s+(?P<w>{modifier}{noun})?\s*(?:were|was|had\s+been)?\s*(?:\w+\s+)?(?P<v>{divert}|{destroy})", re.I),
+        re.compile(rf"^(?:of\s+the\s+(?P<w>{modifier}{noun}),?\s+)(?P<k>{count})\s+(?:were|was)\s+(?P<v>{destroy}|{divert})", re.I),
+        re.compile(rf"^(?:most|the\s+majority|many|nearly\s+all|almost\s+all)\s+(?:of\s+(?:the|them)\s*)?(?P<w>{modifier}{noun})?\s*(?:were|was)\s+(?:\w+\s+)?(?P<v>{destroy})", re.I),
+        re.compile(rf"^[^.;,]{{0,25}}?\b(?:were|was|had\s+been|have\s+been)\s+(?:\w+\s+)?[\"“”']?(?P<v>{destroy}|{divert})", re.I),
+        # "Three of the Iskander-Ms and both Kh-59s were destroyed": the verb after a coordinated weapon.
+        re.compile(rf"^\s+(?:and|as\s+well\s+as)\s+[^.;,]{{0,60}}?{noun}\s+(?:were|was|had\s+been|have\s+been)\s+(?:\w+\s+)?(?P<v>{destroy}|{divert})", re.I))
+
 
 _COUNT = rf"(?:{COUNT})"
-_PHRASE = re.compile(
-    rf"(?:(?P<none>neither|none)\s+of\s+(?:the\s+)?(?:(?P<nn>{_COUNT})\s+)?|(?P<all>all)\s+(?:of\s+the\s+)?(?P<an>{_COUNT})\s+|(?P<both>both)\s+(?:of\s+the\s+)?|"
-    rf"(?<![\w/-])(?P<k>{_COUNT})\s+(?:(?:of|out\s+of)\s+(?:the\s+)?(?:(?P<n>{_COUNT})\s+)?)?)"
-    rf"(?P<w>{MODIFIER}{NOUN})(?![\w-])", re.I)
-_NOUN_ONLY = re.compile(NOUN, re.I)  # cheap pre-check before the count patterns
-_VERB_LEFT = re.compile(rf"\b(?P<launch>{LAUNCH})\b|\b(?P<destroy>{DESTROY})\b|\b(?P<divert>{DIVERT})\b", re.I)
-_OF_WHICH = re.compile(rf"\b(?:of\s+which|of\s+them|of\s+these)\s*,?\s+(?P<k>{_COUNT})\s+(?:were|was|had\s+been)?\s*(?P<v>{DESTROY}|{DIVERT})"
-                       rf"|,\s+(?P<k2>{_COUNT})\s+of\s+(?:which|them)\s+(?:were|was|had\s+been)\s+(?:\w+\s+)?(?P<v2>{DESTROY}|{DIVERT})", re.I)
-_THEN = re.compile(rf"(?:,|\band\b|\bwhile\b|;)\s+(?:another\s+|a\s+further\s+)?(?P<k>{_COUNT})\s+(?:more\s+|others?\s+)?(?:were|was|had\s+been)?\s*(?:\w+\s+)?[\"“”']?(?P<v>{DESTROY}|{DIVERT})", re.I)
-_LEAD_DIVERT = re.compile(rf"^(?:another|a\s+further|further)\s+(?P<k>{_COUNT})\s+(?P<w>{MODIFIER}{NOUN})?\s*(?:were|was|had\s+been)?\s*(?:\w+\s+)?(?P<v>{DIVERT}|{DESTROY})", re.I)
-_OF_THE = re.compile(rf"^(?:of\s+the\s+(?P<w>{MODIFIER}{NOUN}),?\s+)(?P<k>{_COUNT})\s+(?:were|was)\s+(?P<v>{DESTROY}|{DIVERT})", re.I)
-_MOST = re.compile(rf"^(?:most|the\s+majority|many|nearly\s+all|almost\s+all)\s+(?:of\s+(?:the|them)\s*)?(?P<w>{MODIFIER}{NOUN})?\s*(?:were|was)\s+(?:\w+\s+)?(?P<v>{DESTROY})", re.I)
-_PASSIVE_RIGHT = re.compile(rf"^[^.;,]{{0,25}}?\b(?:were|was|had\s+been|have\s+been)\s+(?:\w+\s+)?[\"“”']?(?P<v>{DESTROY}|{DIVERT})", re.I)
-# "Three of the Iskander-Ms and both Kh-59s were destroyed": the verb after a coordinated weapon.
-_PASSIVE_AFTER_LIST = re.compile(rf"^\s+(?:and|as\s+well\s+as)\s+[^.;,]{{0,60}}?{NOUN}\s+(?:were|was|had\s+been|have\s+been)\s+(?:\w+\s+)?(?P<v>{DESTROY}|{DIVERT})", re.I)
 _OF_THEM = re.compile(rf"(?<![\w/-])(?P<k>{_COUNT})\s+of\s+them\b", re.I)
 _BOMBS = re.compile(r"\bbombs?\b|\bshells?\b|\bassaults?\b", re.I)
 _SIDE_ADJ = re.compile(r"\b(Russian|Ukrainian|Ukraine['’]s|Russia['’]s|enemy)\b", re.I)
@@ -76,13 +111,14 @@ class Claim:
 
 def weapon_info(words: str) -> tuple[str, str | None]:
     """(class, type) of a weapon phrase: 'four Iskander-M ballistic missiles' -> (missile, Iskander-M)."""
-    for pattern, name, wclass in WEAPON_TYPES:
-        match = re.search(pattern, words, re.I)
+    P = patterns()
+    for wtype in P.types:
+        match = wtype.pattern.search(words)
         if match:
-            typed = name.format(*match.groups()) if match.groups() else name
-            noun_class = "missile" if re.search(r"missiles?|rockets?", words, re.I) and wclass == "drone" and "boat" not in words.lower() else wclass
+            typed = wtype.name.replace("#", match.group(1)) if match.groups() else wtype.name
+            noun_class = "missile" if re.search(r"missiles?|rockets?", words, re.I) and wtype.weapon_class == "drone" and "boat" not in words.lower() else wtype.weapon_class
             return noun_class, typed
-    if re.search(r"missiles?|rockets?|Iskander|Kh-\d|Kalibr|Kinzhal|ATACMS", words, re.I):
+    if P.missile_words.search(words):
         return "missile", None
     return "drone", None
 
@@ -143,25 +179,27 @@ def _same_figures(a: Claim, b: Claim) -> bool:
 
 def _has_number_weapon(text: str) -> bool:
     """True where a text counts drones or missiles."""
-    return bool(_PHRASE.search(text))
+    P = patterns()
+    return bool(P.phrase.search(text))
 
 
 def _read_unit(ctx: Context, unit: Unit, claims: list[Claim]) -> None:
     """Read every count in one unit into claims."""
+    P = patterns()
     text = unit.text
-    if not _NOUN_ONLY.search(text) and not re.search(r"\b(?:were|was)\b", text):
+    if not P.noun_only.search(text) and not re.search(r"\b(?:were|was)\b", text):
         return
     reporter = _reporter(ctx, unit)
     last: Claim | None = None
     previous_slot, previous_end = None, 0
-    for match in _PHRASE.finditer(text):
+    for match in P.phrase.finditer(text):
         if _BOMBS.search(match.group("w")) or re.search(r"\bbombs?\b", text[match.end():match.end() + 8]):
             continue
         wclass, wtype = weapon_info(match.group("w"))
         slot = _slot(text, match)
         gap = text[previous_end:match.start()]
-        if previous_slot and not _VERB_LEFT.search(gap) and len(gap) < 120 and re.search(
-                r"(?:,|\band\b|together\s+with|as\s+well\s+as|along\s+with|plus|:)\s*$", gap) and not _PASSIVE_RIGHT.match(text[match.end():]):
+        if previous_slot and not P.verb_left.search(gap) and len(gap) < 120 and re.search(
+                r"(?:,|\band\b|together\s+with|as\s+well\s+as|along\s+with|plus|:)\s*$", gap) and not P.passive_right.match(text[match.end():]):
             slot = previous_slot
         previous_slot, previous_end = slot, match.end()
         if slot is None:
@@ -177,24 +215,24 @@ def _read_unit(ctx: Context, unit: Unit, claims: list[Claim]) -> None:
         _fill(claim, slot, count, launched)
         claim.area = claim.area or _area(text, match.end())
         last = claim
-        for follow in list(_OF_WHICH.finditer(text, match.end())) + list(_THEN.finditer(text, match.end())):
-            if _PHRASE.search(text[match.end():follow.start()]):
+        for follow in list(P.of_which.finditer(text, match.end())) + list(P.then.finditer(text, match.end())):
+            if P.phrase.search(text[match.end():follow.start()]):
                 break
             k = parse_count(follow.groupdict().get("k") or follow.group("k2"))
             _fill(claim, _verb_slot(follow.groupdict().get("v") or follow.group("v2")), k, None)
     for match in _OF_THEM.finditer(text):
         left = text[max(0, match.start() - 60):match.start()]
-        verbs = list(_VERB_LEFT.finditer(left))
-        right = _PASSIVE_RIGHT.match(text[match.end():])
+        verbs = list(P.verb_left.finditer(left))
+        right = P.passive_right.match(text[match.end():])
         slot = _verb_slot(right.group("v")) if right else ("destroyed" if verbs and verbs[-1].group("destroy") else None)
         target = _recent(claims, _last_class(claims, unit), unit)
-        if slot and target is not None and not _PHRASE.search(left[-30:]):
+        if slot and target is not None and not P.phrase.search(left[-30:]):
             _fill(target, slot, parse_count(match.group("k")), None)
-            for follow in _THEN.finditer(text, match.end()):
+            for follow in P.then.finditer(text, match.end()):
                 _fill(target, _verb_slot(follow.group("v")), parse_count(follow.group("k")), None)
                 break
     stripped = text.lstrip("“\"")
-    for pattern in (_LEAD_DIVERT, _OF_THE, _MOST):
+    for pattern in (P.lead_divert, P.of_the, P.most):
         match = pattern.match(stripped)
         if not match:
             continue
@@ -205,7 +243,7 @@ def _read_unit(ctx: Context, unit: Unit, claims: list[Claim]) -> None:
         k = parse_count(match.group("k")) if match.groupdict().get("k") else Count(None, "vague")
         _fill(target, _verb_slot(match.group("v")), k, None)
         rest = stripped[match.end():]
-        for follow in _THEN.finditer(rest):
+        for follow in P.then.finditer(rest):
             _fill(target, _verb_slot(follow.group("v")), parse_count(follow.group("k")), None)
             break
     del last
@@ -216,26 +254,27 @@ _OTHER_VERB_RIGHT = re.compile(r"^\s+(?:\w+\s+)?(?:returned|hit|struck|reached|f
 
 def _slot(text: str, match: re.Match) -> str | None:
     """'launched', 'destroyed' or 'diverted' for a weapon phrase, from the verb that governs it."""
+    P = patterns()
     if _OTHER_VERB_RIGHT.match(text[match.end():]) and not match.group("none"):
         return None
     if re.search(r"\b(?:hits?|strikes?|impacts?)\s+(?:from|by)\s+(?:[^.;]{0,60}\band\s+)?$",
                  text[max(0, match.start() - 90):match.start()], re.I):
         return None  # "recorded hits from 10 missiles and 25 drones": the ones that got through
     if match.group("none"):
-        right = _PASSIVE_RIGHT.match(text[match.end():])
+        right = P.passive_right.match(text[match.end():])
         return "destroyed" if right and _verb_slot(right.group("v")) == "destroyed" else None
-    right = _PASSIVE_RIGHT.match(text[match.end():]) or _PASSIVE_AFTER_LIST.match(text[match.end():])
+    right = P.passive_right.match(text[match.end():]) or P.passive_after_list.match(text[match.end():])
     if right:
         return _verb_slot(right.group("v"))
     left = text[max(0, match.start() - 200):match.start()]
     left = re.split(r"[.;]|\b(?:said|says|reported|according\s+to)\b", left)[-1]
-    verbs = [v for v in _VERB_LEFT.finditer(left)
-             if not (v.group("launch") and re.search(NOUN + r"\s+$", left[:v.start()], re.I))]
+    verbs = [v for v in P.verb_left.finditer(left)
+             if not (v.group("launch") and re.search(P.noun + r"\s+$", left[:v.start()], re.I))]
     if re.search(r"\b(?:struck|hit|targeted|attacked|pounded|shelled|bombarded)\b[^.;]{0,60}\bwith\s+$", left, re.I):
         return "launched"
     if not verbs:
         after = text[match.end():match.end() + 30]
-        if re.match(rf"^\s+(?:were\s+|had\s+been\s+)?(?:{LAUNCH})\b", after, re.I):
+        if re.match(rf"^\s+(?:were\s+|had\s+been\s+)?(?:{P.launch})\b", after, re.I):
             return "launched"
         return None
     verb = verbs[-1]
@@ -256,9 +295,10 @@ def _is_breakdown(claims: list[Claim], attacker, wclass, reporter, slot, count, 
 
 def _verb_slot(verb: str) -> str:
     """Slot a verb fills."""
-    if re.fullmatch(DESTROY, verb.strip(), re.I):
+    P = patterns()
+    if re.fullmatch(P.destroy, verb.strip(), re.I):
         return "destroyed"
-    if re.fullmatch(DIVERT, verb.strip(), re.I):
+    if re.fullmatch(P.divert, verb.strip(), re.I):
         return "diverted"
     return "launched"
 
@@ -369,12 +409,13 @@ def _attacker(ctx: Context, unit: Unit, match: re.Match, reporter: str | None, s
               claims_before: list | None = None) -> str | None:
     """The side that launched the weapons: an adjective, the launching subject, the reporter's side,
     or where they were downed."""
+    P = patterns()
     adj = _SIDE_ADJ.search(match.group(0))
     if adj and adj.group(1).lower() != "enemy":
         return _side(adj.group(1))
     left = re.split(r"[.;]\s", unit.text[max(0, match.start() - 200):match.start()])[-1]
     subjects = list(re.finditer(r"\b(Russia|Ukraine|Russians|Ukrainians|Moscow|Kyiv|Russian|Ukrainian)\b(?:\s+[a-z]+)?"
-                                r"\s+(?:has\s+|had\s+|have\s+|also\s+|again\s+)*(?:" + LAUNCH + r")\b", left))
+                                r"\s+(?:has\s+|had\s+|have\s+|also\s+|again\s+)*(?:" + P.launch + r")\b", left))
     if subjects:
         word = subjects[-1].group(1).replace("Moscow", "Russia").replace("Kyiv", "Ukraine")
         return _side(word)

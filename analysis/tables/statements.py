@@ -5,23 +5,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from analysis.language import vocab
 from analysis.tables.context import Context, Unit
 from analysis.language.speakers import Registry, Speaker, parse_np
 
-# Reporting verbs; some count only with an object that makes them speech (see CUE_NEEDS).
-CUES = ("said", "says", "say", "saying", "told", "tells", "telling", "added", "adds", "adding",
-        "wrote", "writes", "warned", "warns", "warning", "declared", "declares", "revealed",
-        "reveals", "reported", "reports", "disclosed", "stated", "announced", "announces",
-        "confirmed", "confirms", "claimed", "claims", "claiming", "noted", "noting", "notes",
-        "suggested", "suggests", "hinted", "urged", "urging", "urges", "insisted", "insists",
-        "stressed", "stressing", "stresses", "explained", "acknowledged", "admitted", "denied",
-        "denies", "accused", "accuses", "called", "calls", "described", "describes", "dismissed",
-        "dismisses", "estimated", "estimate", "estimates", "put", "asserted", "argued", "alleged",
-        "vowed", "promised", "pledged", "threatened", "emphasised", "emphasized", "indicated",
-        "predicted", "deemed", "posted", "tweeted", "replied", "responded", "commented",
-        "remarked", "conceded", "complained", "demanded", "according to", "cited", "quoted",
-        "informed", "assured", "reiterated", "underlined", "added that", "rejected", "condemned",
-        "welcomed", "calling", "believes", "believe", "gave its account", "gave his account", "gave her account")
 # Cue -> pattern its right context must match for it to be speech.
 CUE_NEEDS = {
     "put": r"^\s+(?:it|the\s+(?:figure|number|toll|death toll|total|count|losses|strength))\b",
@@ -51,32 +38,32 @@ _ADVERBS = re.compile(r"(?:\s+(?:has|have|had|also|repeatedly|explicitly|strongl
                       r"reportedly|subsequently|once|now|himself|herself|itself|themselves|first|"
                       r"officially|privately|openly|directly|recently|only|just|would|will|could|may|"
                       r"might|had\s+also|has\s+since|clearly|flatly|bluntly|sharply))+\s*$", re.I)
-# Where a channel of a statement shows, and its name.
-CHANNELS = [
-    (r"\bon\s+telegram\b|\btelegram\s+(?:post|channel|message)", "Telegram"),
-    (r"\bon\s+(?:x|twitter)\b|\bx\s+post\b|\btweet", "X"), (r"\bon\s+facebook\b", "Facebook"),
-    (r"\bvideo\s+address\b|\bnightly\s+address\b|\bevening\s+address\b", "video address"),
-    (r"\bin\s+a\s+video\b|\bvideo\s+posted\b", "video"),
-    (r"\btelevised\s+briefing\b", "televised briefing"),
-    (r"\b(?:news\s+)?briefing\b|\b(?:press|news)\s+conference\b", "briefing"),
-    (r"\btold\s+reporters\b|\breporters\b", "reporters"),
-    (r"\bnational\s+television\b|\btelevision\b|\btv\b|\bon\s+air\b", "television"),
-    (r"\bin\s+an?\s+interview\b|\binterview\s+with\b", "interview"),
-    (r"\bmorning\s+report\b", "morning report"), (r"\bweekly\s+summary\b", "weekly summary"),
-    (r"\bevening\s+update\b", "evening update"), (r"\bwebsite\b", "website"),
-    (r"\b(?:in|issued)\s+a\s+(?:written\s+)?statement\b|\bstatement\s+(?:on|posted|published)\b", "statement"),
-    (r"\bradio\b", "radio"),
-]
-ASKER_LABELS = {"q", "question", "interviewer", "editor", "host", "reporter", "moderator",
-                "journalist", "anchor", "presenter"}
-ANSWER_LABELS = {"a", "answer"}
-
-_CUE_RE = re.compile(r"\b(" + "|".join(sorted((re.escape(c) for c in CUES), key=len, reverse=True)) + r")\b",
-                     re.I)
 _NEEDS = {k: re.compile(v, re.I) for k, v in CUE_NEEDS.items()}
-_CHANNEL_RES = [(re.compile(p, re.I), name) for p, name in CHANNELS]
-_CHANNEL_HINT = re.compile(r"telegram|\bx\b|twitter|tweet|facebook|video|address|briefing|conference|reporters|"
-                           r"televi|\btv\b|on\s+air|interview|report|summary|update|website|statement|radio", re.I)
+
+
+@dataclass(frozen=True)
+class Cues:
+    """The statement words of one vocabulary: reporting verbs, channels, transcript labels."""
+
+    cue: re.Pattern[str]  # any reporting verb, as group 1
+    channels: tuple[tuple[re.Pattern[str], str], ...]  # (words, channel) in the order they are tried
+    channel_hint: re.Pattern[str]  # any channel's words (a cheap look before trying each)
+    askers: frozenset[str]  # turn labels of the interviewer ("q", "host")
+    answers: frozenset[str]  # turn labels of the interviewee ("a")
+
+
+@vocab.compiled
+def cues(v: vocab.Vocabulary) -> Cues:
+    """The statement words of the active vocabulary."""
+    by_channel: dict[str, list[str]] = {}
+    for row in v.rows("channels"):
+        by_channel.setdefault(row["channel"], []).append(row["term"])
+    return Cues(re.compile(rf"\b({vocab.alternation(v.terms('reporting_verbs'), group=False)})\b", re.I),
+                tuple((re.compile(rf"\b{vocab.alternation(t)}\b", re.I), name) for name, t in by_channel.items()),
+                re.compile(rf"\b{vocab.alternation(v.terms('channels'))}\b", re.I),
+                frozenset(v.terms("transcript_labels", role="asker")), frozenset(v.terms("transcript_labels", role="answer")))
+
+
 _SPLIT_SEGMENT = re.compile(r"\s*(?:[;—–]|\s-\s|\bthat\b|\bwhile\b|\bbut\b|\band\b|\bas\b|\bwhereas\b|"
                             r"\bafter\b|\bbefore\b|\bwhen\b|\bbecause\b|\bthough\b|\balthough\b|"
                             r"\bwhich\b|\bwhere\b|\bif\b|\bx{2,}\S*)\s*", re.I)
@@ -109,7 +96,7 @@ class Found:
 def cues_in(masked: str) -> list[re.Match]:
     """Reporting-verb matches in a masked unit that are speech, not nouns or passives."""
     found = []
-    for match in _CUE_RE.finditer(masked):
+    for match in cues().cue.finditer(masked):
         cue = match.group(1).lower()
         if CUE_BLOCKERS.search(masked[: match.start()]) and cue != "according to":
             continue
@@ -197,9 +184,10 @@ def according_to(original: str, cue_end: int) -> str:
 
 def channel_of(text: str) -> str | None:
     """The channel a statement came through, where the words say ('on Telegram')."""
-    if not _CHANNEL_HINT.search(text):
+    words = cues()
+    if not words.channel_hint.search(text):
         return None
-    return next((name for pattern, name in _CHANNEL_RES if pattern.search(text)), None)
+    return next((name for pattern, name in words.channels if pattern.search(text)), None)
 
 
 def extract_statements(ctx: Context) -> list[dict]:
@@ -417,14 +405,15 @@ def _turn_statements(ctx: Context, registry: Registry) -> list[Found]:
 def _turn_speaker(ctx: Context, label: str, body: str) -> tuple[Speaker, str]:
     """The speaker a turn label stands for, and the turn's mode (question or interview)."""
     low = label.lower()
-    asks = low in ASKER_LABELS or low == ctx.first_turn_label.lower() and low not in ANSWER_LABELS
+    labels = cues()
+    asks = low in labels.askers or low == ctx.first_turn_label.lower() and low not in labels.answers
     mode = "question" if asks and not re.match(r"^\s*thank", body, re.I) else "interview"
     if low in ("q", "question"):
         asker = ctx.interviewer()
         if asker:
             return Speaker(asker, "person", "Interviewer"), mode
         return Speaker("Interviewer", "role", "Interviewer"), mode
-    if low in ANSWER_LABELS:
+    if low in labels.answers:
         name = ctx.interviewee()
         if name:
             return Speaker(name, "person", ctx.interviewee_role()), mode
@@ -433,7 +422,7 @@ def _turn_speaker(ctx: Context, label: str, body: str) -> tuple[Speaker, str]:
     if named:
         return Speaker(named, "person", label), mode
     parsed = parse_np(label)
-    if parsed and parsed.kind == "person" and len(label.split()) <= 3 and low not in ASKER_LABELS:
+    if parsed and parsed.kind == "person" and len(label.split()) <= 3 and low not in labels.askers:
         return parsed, mode
     return Speaker(label, "role", ctx.role_phrase_for(label)), mode
 
