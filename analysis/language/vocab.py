@@ -211,11 +211,11 @@ def compiled(build: Callable[[Vocabulary], T]) -> Callable[[], T]:
 def alternation(terms: Sequence[str], group: bool = True) -> str:
     """A regex matching any of the terms, longest first, as one non-capturing group (bare
     alternatives with group=False). In a term a space stands for any run of white space, a
-    trailing '*' for the rest of a word, and '#' for a number."""
+    trailing '*' for the rest of a word (hyphens included), and '#' for a number."""
     def piece(term: str) -> str:
         """Regex of one term."""
         term = " ".join(term.split())
-        stem, tail = (term[:-1], r"\w*") if term.endswith("*") else (term, "")
+        stem, tail = (term[:-1], r"[\w-]*") if term.endswith("*") else (term, "")
         parts = [re.escape(p) for p in stem.split("#")]
         return r"\s+".join(r"\d+".join(parts).split(r"\ ")) + tail
     unique = sorted(dict.fromkeys(t for t in terms if t), key=lambda t: (-len(t), t))
