@@ -88,17 +88,21 @@ def _alias_form(name: str) -> str:
 
 
 def speaker_matches(gold: dict, speaker: str | None) -> bool:
-    """Alias-aware speaker match: same name, same surname (people), or a close fuzzy match."""
+    """Alias-aware speaker match against the gold speaker or any of its speaker_alt names."""
+    names = [gold.get("speaker") or "", *(gold.get("speaker_alt") or [])]
+    return bool(speaker) and any(_same_speaker(name, speaker, gold.get("speaker_type")) for name in names)
+
+
+def _same_speaker(gold_name: str, speaker: str, gold_type: str | None) -> bool:
+    """Same name, same surname (people), or a close fuzzy match."""
     from rapidfuzz import fuzz
 
-    if not speaker:
-        return False
-    a = _alias_form(gold.get("speaker") or "")
+    a = _alias_form(gold_name)
     b = _alias_form(speaker)
     a, b = re.sub(r"^the\s+", "", a), re.sub(r"^the\s+", "", b)
     if _norm(a) == _norm(b):
         return True
-    if gold.get("speaker_type") == "person" and a.split() and b.split() and fold(a.split()[-1]) == fold(b.split()[-1]):
+    if gold_type == "person" and a.split() and b.split() and fold(a.split()[-1]) == fold(b.split()[-1]):
         return True
     return fuzz.token_set_ratio(a, b) >= 85 or fuzz.ratio(a, b) >= 85
 
@@ -136,7 +140,28 @@ def row_matches(table: str, gold: dict, row: dict, text: str, lenient: bool = Fa
                 and _count(gold.get("destroyed")) == _count(row.get("destroyed")))
     if table == "statements":
         return statement_matches(gold, row, text)
-    return _count(gold.get("count")) == _count(row.get("count")) and bool(_force_words(gold.get("force")) & _force_words(row.get("force")))
+    return deployment_matches(gold, row)
+
+
+def deployment_matches(gold: dict, row: dict) -> bool:
+    """Same count (or a count_alt), a shared word in the force, and no clash of nationalities."""
+    counts = {_count(gold.get("count")), *(_count(c) for c in gold.get("count_alt") or [])}
+    if _count(row.get("count")) not in counts:
+        return False
+    if not _force_words(gold.get("force")) & _force_words(row.get("force")):
+        return False
+    ours, theirs = nationality(gold.get("force")), nationality(row.get("force"))
+    return ours is None or theirs is None or ours == theirs
+
+
+def nationality(force: str | None) -> str | None:
+    """The nationality a force description names ('North Korean troops' -> 'north korean'), if any."""
+    from analysis.language import vocab
+
+    words = vocab.load(()).rows("demonyms")
+    names = sorted({w.lower() for r in words for w in (r["adjective"], r["nationality"]) if w}, key=len, reverse=True)
+    low = (force or "").lower()
+    return next((n for n in names if re.search(rf"\b{re.escape(n)}s?\b", low)), None)
 
 
 def _scored_rows(table: str, rows: list[dict]) -> list[dict]:
