@@ -9,6 +9,7 @@ from analysis.language import vocab
 from analysis.tables.context import Context, Unit
 from analysis.language.numbers import COUNT, NUMBER_WORDS, Count, parse_count
 from analysis.language.places import Place, PlaceMention, lookup
+from analysis.language.speakers import side_of
 
 
 @dataclass(frozen=True)
@@ -57,7 +58,7 @@ UPDATE = re.compile(r"\b(?:death\s+toll|toll|number\s+of\s+(?:dead|killed|injure
 TOTAL = re.compile(r"\b(?:in\s+total|in\s+all|altogether|overall|a\s+total\s+of|combined|across\s+the\s+(?:region|country))\b", re.I)
 AMONG = re.compile(r"(?:^|[.;]\s*|\bwere\s+|\bwas\s+|\bare\s+|\bis\s+)among\s+(?:the\s+|those\s+)?(?:dead|killed|injured|wounded|victims|casualties)\b", re.I)
 PARTITIVE = re.compile(rf"\b(?:{COUNT})\s+of\s+(?:the\s+|those\s+)?(?:injured|wounded|dead|killed|victims|them|casualties)\b", re.I)
-DENIAL = re.compile(r"\b(?:no\s+(?:one|body)|nobody|none|no\s+(?:immediate\s+|initial\s+)?(?:reports?\s+of\s+)?"
+DENIAL = re.compile(r"\b(?:no\s+(?:one|body)|nobody|none|no\s+(?:immediate\s+|initial\s+)?(?:reports?\s+of\s+)?(?:damage\s+or\s+)?"
                     r"(?:casualties|injuries|deaths|fatalities|victims|one\s+was)|without\s+casualties|"
                     r"no\s+(?:people|civilians|residents)\s+were)\b(?:[^.]{0,40}?\b(?:hurt|injured|killed|wounded|harmed|reported|casualties))?", re.I)
 HEDGED = re.compile(r"\bno\s+(?:immediate|initial)\b|\bnot\s+immediately\b", re.I)
@@ -115,6 +116,7 @@ class Incident:
     multi_region: bool = False
     evidence: Unit | None = None
     units: list[Unit] = field(default_factory=list)
+    updated: bool = False  # told as a toll that rose ("the death toll rose to six")
 
 
 def count_people(phrase: str) -> Count | None:
@@ -174,7 +176,7 @@ def _clause_before(text: str, start: int) -> str:
     head = re.sub(r"\s+(?:of|from|in|at|on|near)\s+(?:the\s+)?[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*)*\s*$", "", head)
     pieces = [p for p in re.split(r"[.;:]|\b(?:and|when|after|while|but|as|that|which|who|where)\b|x{2,}", head, flags=re.I)]
     last = pieces[-1] if pieces else ""
-    commas = [c.strip() for c in last.split(",")]
+    commas = [c.strip() for c in re.split(r",(?!\d{3}\b)", last)]  # "4,700" is one number
     if len(commas) >= 2 and not commas[-1] and re.match(r"^(?:an?|the)\s", commas[-2], re.I):
         return commas[-2]  # "The driver, a 52-year-old man, sustained wounds"
     filled = [c for c in commas if c]
@@ -222,10 +224,29 @@ def mentions_in(unit: Unit) -> Mention | None:
     return mention if found else None
 
 
+# Triggers that are nouns: their count stands just before them ("232 civilian deaths", "at least 21
+# fatalities", "34 injuries"); "N casualties" adds killed and injured together, so it fills neither.
+NOUN_TRIGGERS = ("death", "deaths", "fatality", "fatalities", "injury", "injuries", "casualties")
+_COUNT_BEFORE_NOUN = re.compile(rf"\b({COUNT})\s+(?:(?:new|more|other|confirmed|reported|civilian|military|"
+                                rf"additional|further)\s+){{0,2}}$", re.I)
+
+
+def _noun_count(text: str, match: re.Match) -> Count | None | bool:
+    """The count standing just before a noun trigger ('21 fatalities'), False where none does."""
+    before = _COUNT_BEFORE_NOUN.search(text[max(0, match.start() - 60):match.start()])
+    return parse_count(before.group(1)) if before else False
+
+
 def _read(mention: Mention, match: re.Match, slot: str) -> bool:
     """Fill a slot (killed or injured) from a trigger and the people it governs."""
     text = mention.unit.text
     word = match.group(0).lower()
+    if word in NOUN_TRIGGERS:
+        count = _noun_count(text, match)
+        if count is not False:
+            if count is None or word == "casualties":
+                return False
+            return _fill_slot(mention, match, slot, count, "")
     if word in ("lives", "life"):
         before = text[max(0, match.start() - 30):match.start()]
         if re.search(r"\blost\s+(?:his|her|their)\s*$", before, re.I):
@@ -258,6 +279,12 @@ def _read(mention: Mention, match: re.Match, slot: str) -> bool:
         victims = left_words or ""
     if count is None:
         return False
+    return _fill_slot(mention, match, slot, count, victims)
+
+
+def _fill_slot(mention: Mention, match: re.Match, slot: str, count: Count, victims: str) -> bool:
+    """Put a trigger's count, children and victims into a mention."""
+    text = mention.unit.text
     if getattr(mention, slot) is None or _better(count, getattr(mention, slot)):
         setattr(mention, slot, count)
         if not mention.pos:
@@ -499,14 +526,18 @@ def _reads(unit: Unit) -> list[tuple[int, str, Count, str]]:
 
 
 def _is_list(unit: Unit, places: list[PlaceMention]) -> bool:
-    """True where a unit names several regions as one list ('the Bryansk and Kursk regions')."""
+    """True where a unit names several places as one list, the scene of one summary ('the Bryansk
+    and Kursk regions', 'in Odesa and the Danube port of Izmail'): several regions, or several
+    settlements of one region."""
     regions = {p.place.region for p in places}
-    if len(regions) < 2:
+    names = {p.place.name for p in places}
+    if len(regions) < 2 and (len(names) < 2 or any(p.place.kind != "city" for p in places)):
         return False
     ordered = sorted(places, key=lambda p: p.start)
     for a, b in zip(ordered, ordered[1:]):
         gap = unit.text[a.end - unit.start:b.start - unit.start]
-        if not re.fullmatch(r"[\s,]*(?:and\s+)?(?:the\s+)?|\s*regions?\s*,?\s*(?:and\s+)?(?:the\s+)?", gap, re.I):
+        if not re.fullmatch(r"[\s,]*(?:and\s+)?(?:the\s+)?|\s*regions?\s*,?\s*(?:and\s+)?(?:the\s+)?"
+                            r"|[\s,]*and\s+(?:the\s+)?(?:[\w-]+\s+){0,3}(?:port|city|town|village)\s+of\s+", gap, re.I):
             return False
     return True
 
@@ -570,7 +601,7 @@ def _add(ctx: Context, incidents: list[Incident], unit: Unit, mention: Mention,
     new = Incident(country, region, place, date, date_text, weapon,
                    perpetrator_of(unit.text, country) or perpetrator_of(_paragraph_text(ctx, unit), country),
                    mention.killed, mention.injured, mention.children_killed, mention.children_injured,
-                   list(mention.victims), [], mention.denial, mention.total, multi, unit, [unit])
+                   list(mention.victims), [], mention.denial, mention.total, multi, unit, [unit], mention.update)
     _add_source(new, source)
     target = None if mention.new_incident else _match(incidents, new)
     if target is None:
@@ -587,7 +618,10 @@ def _where(ctx: Context, unit: Unit, places: list[PlaceMention], multi: bool,
     if places:
         if multi:
             countries = {p.place.country for p in places}
-            return (countries.pop(), None, None) if len(countries) == 1 else None
+            regions = {p.place.region for p in places}
+            if len(countries) != 1:
+                return None
+            return (countries.pop(), regions.pop() if len(regions) == 1 else None, None)
         chosen = (places[0] if len(places) == 1 else _place_of_read(unit, pos, places)) or places[0]
         if chosen.place.country is None:  # a settlement the gazetteer lacks: its region from context
             regions = {m.place.region: m.place for m in incident_places(unit) if m.place.kind in ("city", "region")}
@@ -774,13 +808,45 @@ def _match(incidents: list[Incident], new: Incident) -> Incident | None:
             continue
         if old.date and new.date and old.date != new.date:
             continue
-        if old.weapon and new.weapon and old.weapon != new.weapon and "strike" not in (old.weapon, new.weapon):
+        if not _same_weapon(old.weapon, new.weapon) or _rival(old, new):
             continue
-        if (old.place is None) != (new.place is None) and _larger(old if old.place is None else new,
-                                                                  new if old.place is None else old):
+        if (old.place is None) != (new.place is None) and not _complementary(old, new) \
+                and _larger(old if old.place is None else new, new if old.place is None else old):
             continue  # a regional summary and one of the incidents it adds up
         return old
     return None
+
+
+def _same_weapon(a: str | None, b: str | None) -> bool:
+    """True where two weapon words can tell one attack: equal, one unknown or unspecific, or debris
+    (of a downed drone or missile) beside the weapon it fell from."""
+    if not a or not b or a == b or "strike" in (a, b):
+        return True
+    return "debris" in (a, b) and {a, b} - {"debris"} <= {"drone", "missile"}
+
+
+def _rival(old: Incident, new: Incident) -> bool:
+    """True where another voice gives another figure for the same thing (the Ground Forces' 11
+    killed, Moscow's 'up to 120'): a row of its own, with its source."""
+    if not old.sources or not new.sources or set(old.sources) & set(new.sources) or old.updated or new.updated:
+        return False
+    ours, theirs = ({side_of(s) for s in i.sources} - {None} for i in (old, new))
+    opposed = bool(ours and theirs and not ours & theirs)
+    for slot in ("killed", "injured"):
+        a, b = getattr(old, slot), getattr(new, slot)
+        if a is None or b is None or a.value is None or b.value is None or a.value == b.value:
+            continue
+        if opposed or a.qualifier == b.qualifier == "exact":
+            return True  # the other side's claim, or two exact figures that disagree
+    return False
+
+
+def _complementary(old: Incident, new: Incident) -> bool:
+    """True where a mention gives only the figure an incident lacks, from its own reporter or none
+    ('50 killed' in the lead, then '98 wounded' per the same official): the incident's other half."""
+    fills = [slot for slot in ("killed", "injured") if getattr(new, slot) is not None]
+    same_voice = not new.sources or not old.sources or bool(set(new.sources) & set(old.sources))
+    return bool(fills) and all(getattr(old, slot) is None for slot in fills) and same_voice and not new.denial
 
 
 # Regions a reader counts as one when merging mentions (Sevastopol lies in Crimea).
@@ -791,8 +857,10 @@ def _same_region(a: str, b: str) -> bool:
     """True where two region names are one region, or one holds the other."""
     from analysis.language.places import region_key
 
+    if a == b:
+        return True  # canonical names: the city of Kyiv and Kyiv Oblast are two regions here
     ka, kb = region_key(a), region_key(b)
-    return ka == kb or any({ka, kb} <= family for family in REGION_FAMILIES)
+    return ka != region_key("Kyiv") and ka == kb or any({ka, kb} <= family for family in REGION_FAMILIES)
 
 
 def _larger(summary: Incident, detail: Incident) -> bool:
@@ -814,8 +882,9 @@ def _merge(target: Incident, new: Incident, unit: Unit) -> None:
         old, value = getattr(target, slot), getattr(new, slot)
         if value is None:
             continue
-        if old is None or _better(value, old) or (old.qualifier == value.qualifier and (value.value or 0) > (old.value or 0)):
-            setattr(target, slot, value)
+        if old is None or (old.value is None and (value.value is not None or _better(value, old))) \
+                or (value.value is not None and value.value > old.value):
+            setattr(target, slot, value)  # a figure beats a vague word; a larger figure is the later toll
             changed = True
     for slot in ("children_killed", "children_injured"):
         if getattr(new, slot):

@@ -303,7 +303,7 @@ _REGION_WORD_AFTER = re.compile(r"['’]?s?\s+(?:region|oblast|province|district
 _PLACE_NOUN_AFTER = re.compile(r"\s+(?:suburbs?|outskirts|area|port|railway|station|airport|bus|tram|metro|"
                                r"city|town|village|district|community|hromada|direction|axis|front|sector)\b", re.I)
 _THE_BEFORE = re.compile(r"\bthe\s+$")
-_NAME_BEFORE = re.compile(r"([A-Z][a-z'’]+)\s+$")
+_NAME_BEFORE = re.compile(r"([A-Z][a-z]+)\s+$")  # a first name ("Ukraine’s Dnipro" has none)
 
 
 def _is_person_name(text: str, mention: PlaceMention) -> bool:
