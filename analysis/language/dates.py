@@ -32,11 +32,12 @@ def patterns(v: vocab.Vocabulary) -> tuple[tuple[str, re.Pattern[str]], ...]:
         ("absolute", re.compile(rf"\b(?:on\s+)?{_ORD}\s+(?P<month>{_MONTH})\.?(?:,?\s+(?P<year>(?:19|20)\d\d))?\b", re.I)),
         ("weekday", re.compile(rf"\b{_MODIFIER}(?P<weekday>{_WEEKDAY}){_PART}\b", re.I)),
         ("month", re.compile(rf"\b(?:in|during|since|throughout)\s+(?P<month>{_MONTH})\b(?!\s+\d)", re.I)),
-        *((kind, phrases(kind)) for kind in ("same_day", "yesterday", "period", "today")),
+        *((kind, phrases(kind)) for kind in ("same_day", "yesterday", "past_day", "period", "today")),
     )
 
 
-KIND_RANK = {"absolute": 0, "weekday": 0, "yesterday": 1, "same_day": 1, "month": 2, "period": 2, "today": 3}
+KIND_RANK = {"absolute": 0, "weekday": 0, "yesterday": 1, "same_day": 1, "month": 2, "period": 2, "past_day": 2,
+             "today": 3}
 
 
 @dataclass(frozen=True)

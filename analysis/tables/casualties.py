@@ -193,7 +193,7 @@ def mentions_in(unit: Unit) -> Mention | None:
         return None
     mention = Mention(unit, pos=0)
     mention.update = bool(UPDATE.search(masked))
-    mention.total = bool(TOTAL.search(masked))
+    mention.total = _is_total(masked)
     mention.among = bool(AMONG.search(masked))
     mention.new_incident = bool(NEW_INCIDENT.search(masked))
     denial = DENIAL.search(masked)
@@ -235,6 +235,18 @@ def _noun_count(text: str, match: re.Match) -> Count | None | bool:
     """The count standing just before a noun trigger ('21 fatalities'), False where none does."""
     before = _COUNT_BEFORE_NOUN.search(text[max(0, match.start() - 60):match.start()])
     return parse_count(before.group(1)) if before else False
+
+
+def _is_total(text: str) -> bool:
+    """True where a total word governs a casualty figure in its clause ('a total of 12 people were
+    injured'; not 'a total of 39 people were saved, 75 were injured')."""
+    for match in TOTAL.finditer(text):
+        start = max(text.rfind(c, 0, match.start()) for c in ",;.") + 1
+        after = match.end() + 1 if text[match.end():match.end() + 1] == "," else match.end()  # "In total, ..."
+        ends = [i for i in (text.find(c, after) for c in ",;.") if i >= 0]
+        if words().trigger_re.search(text, start, min(ends) if ends else len(text)):
+            return True
+    return False
 
 
 def _read(mention: Mention, match: re.Match, slot: str) -> bool:
@@ -582,12 +594,20 @@ def _add(ctx: Context, incidents: list[Incident], unit: Unit, mention: Mention,
         _add_source(target, source)
         return
     where = _where(ctx, unit, places, multi, incidents, mention.pos)
-    period = _over_a_period(unit)
+    span = _span(unit)
+    if span == "long" and victim_type(mention.victims) == "military":
+        return  # a campaign's losses of soldiers ("300 soldiers killed since autumn") are no incident
+    wide = _country_wide(unit) if not places else None
+    if wide is not None and (where is not None or wide):
+        where, places = (wide or where[0], None, None), []
+        mention.total = True
+    period = span is not None
     in_the_region = bool(re.search(r"\b(?:in|across|throughout)\s+the\s+(?:region|oblast|province)\b", unit.text, re.I))
-    if period and in_the_region and not places and where is not None:
-        mention.total = True  # "over the past day in the region": the oblast's tally (a row if nothing adds up to it)
-    elif period and not places and not mention.total:
-        return  # a tally over weeks or months (a monitoring mission's toll) is no incident
+    if period and (in_the_region or span == "day") and not places and where is not None:
+        mention.total = True  # "over the past day (in the region)": the oblast's tally (a row if nothing adds up to it)
+    elif span == "long" and not places:
+        where = _tally_country(ctx, unit, where)  # a month's or a year's toll: the country's, no region
+        mention.total = True
     elif mention.total and not places and where is not None:
         where = (where[0], None, None)
         mention.total = True
@@ -686,11 +706,40 @@ def _main_region(ctx: Context, unit: Unit):
     return ranked[0][0]
 
 
-def _over_a_period(unit: Unit) -> bool:
-    """True where a unit's figures cover a span ('over the past week', 'in March'), not one attack."""
-    return any(d.kind in ("period", "month") for d in unit.dates) or bool(
-        re.search(r"\b(?:since|over\s+the\s+(?:past|last)|in\s+the\s+(?:past|last)|per\s+(?:day|week|month)|a\s+(?:week|month)|"
-                  r"weekly|monthly|this\s+year|last\s+year)\b", unit.text, re.I))
+_LONG_SPAN = re.compile(r"\b(?:since|over\s+the\s+(?:past|last)(?!\s+(?:day|24\s+hours|night)\b)|in\s+the\s+(?:past|last)|"
+                        r"per\s+(?:day|week|month)|a\s+(?:week|month)|weekly|monthly|this\s+year|last\s+year|"
+                        r"during\s+the\s+(?:month|week|year)|in\s+the\s+first\s+half)\b", re.I)
+
+
+_WIDE = re.compile(r"\b(?:across|in|throughout)\s+(?:[\w-]+\s+){0,2}?(?:(?P<side>Russian|Ukrainian)\s+)?"
+                   r"(?:regions|oblasts|provinces|cities|territory|territories)\b|\bacross\s+the\s+country\b")
+
+
+def _country_wide(unit: Unit) -> str | None:
+    """Where a unit's figures span a whole country ('across nine Ukrainian regions', 'in Russian
+    regions', 'across the country'): that country ('' where the words do not say which); else None."""
+    match = _WIDE.search(unit.text)
+    if not match:
+        return None
+    return {"Russian": "Russia", "Ukrainian": "Ukraine"}.get(match.group("side") or "", "")
+
+
+def _span(unit: Unit) -> str | None:
+    """'day' where a unit's figures are a daily tally ('over the past 24 hours'), 'long' where they
+    cover weeks or months ('in March', 'since the start of the year'), None for one attack."""
+    if any(d.kind in ("period", "month") for d in unit.dates) or _LONG_SPAN.search(unit.text):
+        return "long"
+    return "day" if any(d.kind == "past_day" for d in unit.dates) else None
+
+
+def _tally_country(ctx: Context, unit: Unit, where: tuple | None) -> tuple | None:
+    """(country, None, None) of a long tally: the country the unit names as where (not as an agent),
+    else the country of where the context put it."""
+    countries = [m.place.country for m in unit.places if m.place.kind == "country"
+                 and not re.match(r"\s+(?:launched|fired|attacked|struck|hit|used)\b", unit.text[m.end - unit.start:])]
+    if countries:
+        return countries[-1], None, None
+    return (where[0], None, None) if where else None
 
 
 def _named_settlement(text: str) -> str | None:

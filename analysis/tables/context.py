@@ -21,14 +21,17 @@ class References:
     roles: frozenset[str]  # 'the governor said': role words that point back to a named person
     bodies: dict[str, tuple[str, ...]]  # 'the agency' -> words of the earlier body it stands for
     metonyms: frozenset[str]  # places that speak for a government ('Moscow said')
+    metonym_verb: re.Pattern[str]  # what a government does after its capital's name ('Moscow maintains')
 
 
 @vocab.compiled
 def references(v: vocab.Vocabulary) -> References:
     """The reference words of the active vocabulary."""
+    verbs = vocab.alternation([*v.terms("reporting_verbs"), *_GOVERNMENT_VERBS], group=False)
     return References(frozenset(v.terms("role_references")),
                       {r["term"]: tuple(r["matches"].split()) for r in v.rows("bare_bodies")},
-                      frozenset(v.terms("metonyms")))
+                      frozenset(v.terms("metonyms")),
+                      re.compile(rf"(?:['’]s\s+\w+\s+)?\s+(?:\w+ly\s+)?(?:{verbs})\b", re.I))
 
 
 @dataclass
@@ -120,7 +123,7 @@ class Context:
             gap = max(d.start - unit.start - offset, offset - (d.end - unit.start), 0)
             if gap <= reach and (best is None or gap < best[0]):
                 best = (gap, d)
-        if best is None or best[1].kind in ("same_day", "period", "month"):
+        if best is None or best[1].kind in ("same_day", "past_day", "period", "month"):
             return (None, best[1].text) if best else (None, None)
         return best[1].date, best[1].text
 
@@ -289,9 +292,11 @@ class Context:
         return [t for t in texts if t]
 
 
-_METONYM_VERB = re.compile(r"(?:['’]s\s+\w+\s+)?\s+(?:has|have|had|is|was|will|would|kept|keeps|continues|continued|claimed|claims|"
-                           r"denied|denies|launched|accused|accuses|warned|warns|insists|insisted|wants|wanted|must|"
-                           r"can|could|says|said|sent|sends|responded|retaliated|stepped|refused|rejected)\b")
+# Verbs after a capital's name that make it its government ("Moscow sent", "Kyiv has"), besides the
+# reporting verbs ("Moscow maintains").
+_GOVERNMENT_VERBS = ("has", "have", "had", "is", "was", "will", "would", "kept", "keeps", "continues", "continued",
+                     "launched", "wants", "wanted", "must", "can", "could", "sent", "sends", "retaliated", "stepped",
+                     "refused")
 _NOT_FIRST_NAME = {"in", "near", "outside", "of", "at", "from", "to", "the", "on", "and", "across", "over",
                    "around", "city", "town", "village", "region", "oblast", "central", "eastern", "western",
                    "northern", "southern", "occupied", "downtown", "greater", "while", "but", "when"}
@@ -314,7 +319,7 @@ def _is_person_name(text: str, mention: PlaceMention) -> bool:
         return True
     if mention.place.kind != "city":
         return False
-    if mention.place.name.lower() in references().metonyms and _METONYM_VERB.match(text, end):
+    if mention.place.name.lower() in references().metonyms and references().metonym_verb.match(text, end):
         return True
     before = text[max(0, mention.start - 40):mention.start]  # a bounded window: long texts stay linear
     if _THE_BEFORE.search(before) and not _REGION_WORD_AFTER.match(text, end) and not _PLACE_NOUN_AFTER.match(text, end):
