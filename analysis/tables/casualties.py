@@ -92,6 +92,7 @@ class Mention:
     total: bool = False
     among: bool = False
     new_incident: bool = False
+    own_place: bool = False  # a share told with its own place ("one in the Bryansk region"): no refining
 
 
 @dataclass
@@ -174,13 +175,22 @@ def _clause_before(text: str, start: int) -> str:
                   r"reported|officially|(?:had|have|has)\s+been\s+(?:confirmed|reported))\s*$", "", head, flags=re.I)
     head = re.sub(r",\s*(?:including|among\s+them)\s[^,]*,?\s*$", " ", head, flags=re.I)
     head = re.sub(r"\s+(?:of|from|in|at|on|near)\s+(?:the\s+)?[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*)*\s*$", "", head)
+    head = _person_pairs().sub(lambda m: m.group(0).replace(" and ", " & "), head)  # "a man and a woman" stays whole
     pieces = [p for p in re.split(r"[.;:]|\b(?:and|when|after|while|but|as|that|which|who|where)\b|x{2,}", head, flags=re.I)]
     last = pieces[-1] if pieces else ""
-    commas = [c.strip() for c in re.split(r",(?!\d{3}\b)", last)]  # "4,700" is one number
+    commas = [c.strip().replace(" & ", " and ") for c in re.split(r",(?!\d{3}\b)", last)]  # "4,700" is one number
     if len(commas) >= 2 and not commas[-1] and re.match(r"^(?:an?|the)\s", commas[-2], re.I):
         return commas[-2]  # "The driver, a 52-year-old man, sustained wounds"
     filled = [c for c in commas if c]
     return commas[-1] if commas[-1] or not filled else filled[-1]
+
+
+@vocab.compiled
+def _person_pairs(v: vocab.Vocabulary) -> re.Pattern[str]:
+    """Two people joined by 'and' ('a man and a woman', 'a woman and her son')."""
+    person = words().person
+    np = rf"(?:a|an|the|his|her|their|one)\s+(?:[\w-]+\s+){{0,2}}?(?:{person})"
+    return re.compile(rf"\b{np}\s+and\s+{np}\b", re.I)
 
 
 def mentions_in(unit: Unit) -> Mention | None:
@@ -467,6 +477,9 @@ def located_mentions(ctx: Context, unit: Unit) -> list[tuple[Mention, list[Place
     grouping = sorted(places + _unknown_settlements(unit, places), key=lambda m: m.start)
     if mention.denial or mention.among or mention.update or len(grouping) < 2:
         return [(mention, places, _is_list(unit, places))]
+    shares = _shares(unit, mention, grouping)
+    if shares:
+        return shares
     places = grouping
     reads = _reads(unit)
     if len({(r[0], ) for r in reads}) < 2:
@@ -490,6 +503,50 @@ def located_mentions(ctx: Context, unit: Unit) -> list[tuple[Mention, list[Place
                 setattr(sub, slot, count)
             sub.victims.append(victims)
         out.append((sub, [place] if place else [], False))
+    return out
+
+
+# One share of a figure told place by place: "4 - in Bakhmut", "one in the Bryansk region", "another
+# in the city of Sevastopol", "two people in Konstantinovka".
+_SHARE = re.compile(rf"(?<![\w-])(?P<k>{COUNT}|another)(?:\s+(?:people|persons|civilians|residents|of\s+them))?"
+                    rf"\s*(?:[-–—]\s*)?(?:(?:was|were)\s+\w+\s+)?(?:in|near|at)\s+(?:the\s+)?"
+                    rf"(?:(?:city|town|village|settlement|community)\s+of\s+)?", re.I)
+_SHARE_GAP = re.compile(r"[\s,;:]*(?:and\s+)?")
+
+
+def _shares(unit: Unit, mention: Mention, places: list[PlaceMention]) -> list[tuple[Mention, list[PlaceMention], bool]]:
+    """A figure split place by place ('two people were injured, one in the Bryansk region and another
+    in the city of Sevastopol'; '7 killed: 4 - in Bakhmut, 1 - in Druzhba'): a mention per place,
+    and one for the figure of the other slot that was not split; [] where there is no such list."""
+    text = unit.text
+    items: list[tuple[re.Match, PlaceMention]] = []
+    for match in _SHARE.finditer(text):
+        place = next((p for p in places if p.start - unit.start == match.end()), None)
+        if place is None:
+            continue
+        if items and not _SHARE_GAP.fullmatch(text, items[-1][1].end - unit.start, match.start()):
+            if len(items) >= 2:
+                break
+            items = []
+        items.append((match, place))
+    if len(items) < 2:
+        return []
+    triggers = [(m.start(), slot) for slot, rx in (("killed", words().kill_re), ("injured", words().hurt_re))
+                for m in rx.finditer(text, 0, items[0][0].start() + 1)]
+    if not triggers:
+        return []
+    slot = max(triggers)[1]
+    out = []
+    for match, place in items:
+        count = Count(1, "exact") if match.group("k").lower() == "another" else parse_count(match.group("k"))
+        if count is None:
+            return []
+        out.append((Mention(unit, pos=match.start(), total=mention.total, own_place=True, **{slot: count}), [place], False))
+    other = "injured" if slot == "killed" else "killed"
+    if getattr(mention, other) is not None:
+        rest = Mention(unit, pos=mention.pos, total=mention.total, **{other: getattr(mention, other)})
+        used = {id(p) for _, p in items}
+        out.append((rest, [p for p in places if id(p) not in used and p.place.country], False))
     return out
 
 
@@ -593,7 +650,7 @@ def _add(ctx: Context, incidents: list[Incident], unit: Unit, mention: Mention,
         target.evidence = unit
         _add_source(target, source)
         return
-    where = _where(ctx, unit, places, multi, incidents, mention.pos)
+    where = _where(ctx, unit, places, multi, incidents, mention.pos, mention.own_place)
     span = _span(unit)
     if span == "long" and victim_type(mention.victims) == "military":
         return  # a campaign's losses of soldiers ("300 soldiers killed since autumn") are no incident
@@ -631,7 +688,7 @@ def _add(ctx: Context, incidents: list[Incident], unit: Unit, mention: Mention,
 
 
 def _where(ctx: Context, unit: Unit, places: list[PlaceMention], multi: bool,
-           incidents: list[Incident], pos: int = 0) -> tuple[str, str | None, str | None] | None:
+           incidents: list[Incident], pos: int = 0, own_place: bool = False) -> tuple[str, str | None, str | None] | None:
     """(country, region, place) of a mention: its own places, the paragraph's, the region of whoever
     reports it, or the last incident's."""
     village = _named_settlement(unit.text)
@@ -650,7 +707,7 @@ def _where(ctx: Context, unit: Unit, places: list[PlaceMention], multi: bool,
                 return only.country, only.region, chosen.surface
             context = _where(ctx, unit, [], False, incidents)
             return (context[0], context[1], chosen.surface) if context else None
-        country, region, place = _spot(unit, chosen)
+        country, region, place = _spot(unit, chosen, refine=not own_place)
         return country, region, village if village and chosen.place.kind == "region" else place
     last = next((i for i in reversed(incidents) if not i.total and not i.multi_region), None)
     if re.search(r"\bthe\s+same\s+(?:region|province|oblast|area|city|town)\b", unit.text, re.I) and last:
@@ -801,8 +858,9 @@ def _paragraph_reporter_region(ctx: Context, unit: Unit):
     return None
 
 
-def _spot(unit: Unit, chosen: PlaceMention) -> tuple[str, str | None, str | None]:
-    """(country, region, place) for a chosen place, refined to a city named in the same region."""
+def _spot(unit: Unit, chosen: PlaceMention, refine: bool = True) -> tuple[str, str | None, str | None]:
+    """(country, region, place) for a chosen place, refined (unless told not to) to a city named in the
+    same region or to a region named before the city."""
     p = chosen.place
     if p.kind == "region":
         city = next((m.place for m in unit.places if m.place.kind == "city" and m.place.region == p.region), None)
@@ -810,7 +868,7 @@ def _spot(unit: Unit, chosen: PlaceMention) -> tuple[str, str | None, str | None
     before = unit.text[max(0, chosen.start - unit.start - 20):chosen.start - unit.start]
     if re.search(r"\b(?:near|outside|around|outskirts\s+of)\s+$", before, re.I) and p.region == p.name:
         return p.country, f"{p.name} Oblast", None
-    named = [m.place for m in unit.places if m.place.kind == "region" and m.start < chosen.start]
+    named = [m.place for m in unit.places if m.place.kind == "region" and m.start < chosen.start] if refine else []
     if named and p.region not in {r.region for r in named}:
         return named[0].country, named[0].region, chosen.surface
     return p.country, p.region, p.name
@@ -895,7 +953,8 @@ def _complementary(old: Incident, new: Incident) -> bool:
     ('50 killed' in the lead, then '98 wounded' per the same official): the incident's other half."""
     fills = [slot for slot in ("killed", "injured") if getattr(new, slot) is not None]
     same_voice = not new.sources or not old.sources or bool(set(new.sources) & set(old.sources))
-    return bool(fills) and all(getattr(old, slot) is None for slot in fills) and same_voice and not new.denial
+    apart = not set(map(id, old.units)) & set(map(id, new.units))  # groups split from one sentence stay apart
+    return bool(fills) and all(getattr(old, slot) is None for slot in fills) and same_voice and not new.denial and apart
 
 
 # Regions a reader counts as one when merging mentions (Sevastopol lies in Crimea).
