@@ -544,7 +544,8 @@ def _shares(unit: Unit, mention: Mention, places: list[PlaceMention]) -> list[tu
         out.append((Mention(unit, pos=match.start(), total=mention.total, own_place=True, **{slot: count}), [place], False))
     other = "injured" if slot == "killed" else "killed"
     if getattr(mention, other) is not None:
-        rest = Mention(unit, pos=mention.pos, total=mention.total, **{other: getattr(mention, other)})
+        rest = Mention(unit, pos=mention.pos, total=mention.total, own_place=True, new_incident=True,
+                       **{other: getattr(mention, other)})
         used = {id(p) for _, p in items}
         out.append((rest, [p for p in places if id(p) not in used and p.place.country], False))
     return out
@@ -691,7 +692,7 @@ def _where(ctx: Context, unit: Unit, places: list[PlaceMention], multi: bool,
            incidents: list[Incident], pos: int = 0, own_place: bool = False) -> tuple[str, str | None, str | None] | None:
     """(country, region, place) of a mention: its own places, the paragraph's, the region of whoever
     reports it, or the last incident's."""
-    village = _named_settlement(unit.text)
+    village = None if own_place else _named_settlement(unit.text)
     if places:
         if multi:
             countries = {p.place.country for p in places}
@@ -863,7 +864,8 @@ def _spot(unit: Unit, chosen: PlaceMention, refine: bool = True) -> tuple[str, s
     same region or to a region named before the city."""
     p = chosen.place
     if p.kind == "region":
-        city = next((m.place for m in unit.places if m.place.kind == "city" and m.place.region == p.region), None)
+        city = next((m.place for m in unit.places if m.place.kind == "city" and m.place.region == p.region
+                     and refine), None)
         return p.country, p.region, city.name if city else None
     before = unit.text[max(0, chosen.start - unit.start - 20):chosen.start - unit.start]
     if re.search(r"\b(?:near|outside|around|outskirts\s+of)\s+$", before, re.I) and p.region == p.name:
