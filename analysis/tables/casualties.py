@@ -473,8 +473,12 @@ def located_mentions(ctx: Context, unit: Unit) -> list[tuple[Mention, list[Place
     if mention is None:
         return []
     places = [m for m in incident_places(unit) if m.place.kind in ("city", "region")]
+    scenes = _scenes(ctx, unit, places)
+    if not places:
+        places = [m for m in scenes if m.place.kind == "city"]  # "a strike on the capital killed three"
     known = places
-    grouping = sorted(places + _unknown_settlements(unit, places), key=lambda m: m.start)
+    grouping = sorted({id(m): m for m in places + _unknown_settlements(unit, places) + scenes}.values(),
+                      key=lambda m: m.start)
     if mention.denial or mention.among or mention.update or len(grouping) < 2:
         return [(mention, places, _is_list(unit, places))]
     shares = _shares(unit, mention, grouping)
@@ -488,7 +492,7 @@ def located_mentions(ctx: Context, unit: Unit) -> list[tuple[Mention, list[Place
     for read in reads:
         place = _place_of_read(unit, read[0], places)
         for group in groups:
-            if group[1] is place:
+            if group[1] is place or (group[1] and place and group[1].place == place.place):
                 group[0].append(read)
                 break
         else:
@@ -549,6 +553,33 @@ def _shares(unit: Unit, mention: Mention, places: list[PlaceMention]) -> list[tu
         used = {id(p) for _, p in items}
         out.append((rest, [p for p in places if id(p) not in used and p.place.country], False))
     return out
+
+
+_CAPITAL = re.compile(r"\bthe\s+(?:(?P<side>Ukrainian|Russian)\s+)?capital\b(?!\s+(?:city|region))", re.I)
+_COUNTRY_SCENE = re.compile(r"\b(?:in|across|throughout)\s+(?:the\s+)?$", re.I)
+
+
+def _scenes(ctx: Context, unit: Unit, places: list[PlaceMention]) -> list[PlaceMention]:
+    """Places a unit names without a gazetteer name of their own, for telling its figures apart:
+    'the capital' (Kyiv, or Moscow where the text says Russian), and a country named as where
+    ('killed 10 civilians in Ukraine')."""
+    out = []
+    for match in _CAPITAL.finditer(unit.text):
+        side = (match.group("side") or "").lower()
+        capital = lookup("Moscow" if side == "russian" or (not side and _about_russia(unit, places)) else "Kyiv")
+        start = unit.start + match.start()
+        out.append(PlaceMention(start, unit.start + match.end(), match.group(0), capital))
+    for m in unit.places:
+        if m.place.kind == "country" and _COUNTRY_SCENE.search(unit.text[max(0, m.start - unit.start - 20):m.start - unit.start]) \
+                and not re.match(r"['’]s\b", unit.text[m.end - unit.start:]):  # "in Russia's Kursk region" is Kursk
+            out.append(PlaceMention(m.start, m.end, m.surface, Place(m.place.name, "country", m.place.country, None, None, None)))
+    return out
+
+
+def _about_russia(unit: Unit, places: list[PlaceMention]) -> bool:
+    """True where the places a unit names lie in Russia."""
+    countries = [m.place.country for m in places]
+    return bool(countries) and all(c == "Russia" for c in countries)
 
 
 _SETTLEMENT_IN = re.compile(r"\b(?:in|near|outside|of)\s+(?:the\s+(?:village|town|city|settlement)\s+of\s+)?"
@@ -863,6 +894,8 @@ def _spot(unit: Unit, chosen: PlaceMention, refine: bool = True) -> tuple[str, s
     """(country, region, place) for a chosen place, refined (unless told not to) to a city named in the
     same region or to a region named before the city."""
     p = chosen.place
+    if p.kind == "country":
+        return p.country, None, None
     if p.kind == "region":
         city = next((m.place for m in unit.places if m.place.kind == "city" and m.place.region == p.region
                      and refine), None)
@@ -1025,13 +1058,26 @@ def _has_figure(incident: Incident) -> bool:
 
 
 def _lead_summary(ctx: Context, incident: Incident, incidents: list[Incident]) -> bool:
-    """True for a placeless figure in the opening paragraphs when the article goes on to tell
-    incidents of its own ('killing at least four people across the country, officials said')."""
+    """True for a placeless figure in the opening paragraphs that the article's own incidents add up
+    to ('killing at least four people across the country, officials said', then the places); a lead
+    figure larger than its parts ('at least 10 killed ..., seven in Kyiv') stays a row."""
     if incident.region is not None or incident.denial:
         return False
     opening = sorted({u.paragraph for u in ctx.units if u.section == incident.evidence.section})[:2]
-    others = [i for i in incidents if i is not incident and i.region is not None]
-    return incident.evidence.paragraph in opening and bool(others)
+    others = [i for i in incidents if i is not incident and i.region is not None and _same_day(i, incident)]
+    if incident.evidence.paragraph not in opening or not others:
+        return False
+    for slot in ("killed", "injured"):
+        value = getattr(incident, slot)
+        parts = sum((getattr(i, slot).value or 0) for i in others if getattr(i, slot) is not None)
+        if value is not None and value.value is not None and parts < value.value:
+            return False
+    return True
+
+
+def _same_day(a: Incident, b: Incident) -> bool:
+    """True unless two incidents are dated on different days (last week's strike is no part of today's toll)."""
+    return not a.date or not b.date or a.date == b.date
 
 
 def _covered_aggregate(incident: Incident, incidents: list[Incident]) -> bool:
@@ -1039,7 +1085,7 @@ def _covered_aggregate(incident: Incident, incidents: list[Incident]) -> bool:
     if not (incident.multi_region or incident.total or incident.region is None):
         return False
     parts = [i for i in incidents if i is not incident and i.country == incident.country and not i.denial
-             and (incident.region is None or i.region == incident.region)]
+             and (incident.region is None or i.region == incident.region) and _same_day(i, incident)]
     if not parts:
         return False
     for slot in ("killed", "injured"):
