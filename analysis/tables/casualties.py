@@ -757,6 +757,10 @@ def _where(ctx: Context, unit: Unit, places: list[PlaceMention], multi: bool,
                 break
     if reporter_region:
         return reporter_region.country, reporter_region.region, village
+    scene = _latest_scene(ctx, unit, last)
+    if scene is not None:
+        country, region, place = _spot(scene[0], scene[1])
+        return country, region, village or place
     if last is not None and last.units[-1].section == unit.section:
         return last.country, last.region, village or (None if _new_attack(unit) else last.place)
     countries = [m.place.country for m in unit.places if m.place.kind == "country"
@@ -773,6 +777,25 @@ def _where(ctx: Context, unit: Unit, places: list[PlaceMention], multi: bool,
 _AGENT_AFTER = re.compile(r"(?:['’]s\s+\w+)?\s+(?:\w+ly\s+)?(?:has|have|had|is|was|continued|continues|launched|fired|"
                           r"attacked|struck|hit|pounded|shelled|sent|used|claimed|said|says|kept|keeps|stepped|"
                           r"intensified|targeted|bombarded|unleashed|again)\b")
+
+
+_ATTACK = re.compile(r"\b(?:hit|struck|crashed|attacked|shelled|targeted|exploded|fell|landed|damaged|struck|"
+                     r"bombed|pounded|shelling|strike|attack)\b", re.I)
+
+
+def _latest_scene(ctx: Context, unit: Unit, last: "Incident | None") -> tuple[Unit, PlaceMention] | None:
+    """The place of the latest attack told before a placeless figure ('a drone crashed into an
+    apartment building in Kursk city' ... '"none of the residents were injured"'), where it is
+    newer than the last incident: (its unit, the place)."""
+    newest = last.units[-1].index if last is not None else -1
+    for prev in reversed(ctx.units[max(0, unit.index - 6):unit.index]):
+        if prev.index <= newest or prev.section != unit.section:
+            return None
+        if _ATTACK.search(prev.text):
+            places = [m for m in incident_places(prev) if m.place.kind in ("city", "region")]
+            if places:
+                return prev, places[-1]
+    return None
 
 
 def _main_region(ctx: Context, unit: Unit):
@@ -862,6 +885,10 @@ def _reporter_region(ctx: Context, unit: Unit):
     return _titled_regions(ctx).get(speaker.split()[-1]) if speaker else None
 
 
+_TITLED_AFTER_NAME = re.compile(r"\b([A-Z][a-z'’-]{2,}),\s+(?:the\s+)?(?:[\w-]+\s+){0,3}?(?:governor|head|mayor|chief)"
+                                r"\s+of\s+(?:the\s+)?$", re.I)
+
+
 def _titled_regions(ctx: Context) -> dict:
     """Surname -> the region named just before it in the article ('Belgorod Oblast Governor Vadim
     Hladilin'), the first such pairing of each name; computed once per article."""
@@ -875,6 +902,9 @@ def _titled_regions(ctx: Context) -> dict:
             after = u.text[m.end - u.start:m.end - u.start + 60]
             for name in re.findall(r"\b([A-Z][a-z'’-]{2,})\b", after):
                 cache.setdefault(name, m.place)
+            before = _TITLED_AFTER_NAME.search(u.text[max(0, m.start - u.start - 80):m.start - u.start])
+            if before:  # "Serhiy Haidai, governor of Luhansk province"
+                cache.setdefault(before.group(1), m.place)
     cache["done"] = True
     return cache
 
