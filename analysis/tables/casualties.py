@@ -479,6 +479,10 @@ def located_mentions(ctx: Context, unit: Unit) -> list[tuple[Mention, list[Place
     known = places
     grouping = sorted({id(m): m for m in places + _unknown_settlements(unit, places) + scenes}.values(),
                       key=lambda m: m.start)
+    if mention.denial and len({p.place.region for p in places}) >= 2 and _is_list(unit, places) \
+            and _ATTACK.search(unit.text[:places[0].start - unit.start]) \
+            and not re.search(r"\b(?:over|above)\s+(?:the\s+)?$", unit.text[:places[0].start - unit.start]):
+        return [(mention, [p], False) for p in places]  # "struck A, B and C oblasts, inflicting no casualties"
     if mention.denial or mention.among or mention.update or len(grouping) < 2:
         return [(mention, places, _is_list(unit, places))]
     shares = _shares(unit, mention, grouping)
