@@ -477,8 +477,8 @@ def located_mentions(ctx: Context, unit: Unit) -> list[tuple[Mention, list[Place
     if not places:
         places = [m for m in scenes if m.place.kind == "city"]  # "a strike on the capital killed three"
     known = places
-    grouping = sorted({id(m): m for m in places + _unknown_settlements(unit, places) + scenes}.values(),
-                      key=lambda m: m.start)
+    grouping = sorted({id(m): m for m in places + _unknown_settlements(unit, places) + scenes
+                       + _elsewhere(unit)}.values(), key=lambda m: m.start)
     if mention.denial and len({p.place.region for p in places}) >= 2 and _is_list(unit, places) \
             and _ATTACK.search(unit.text[:places[0].start - unit.start]) \
             and not re.search(r"\b(?:over|above)\s+(?:the\s+)?$", unit.text[:places[0].start - unit.start]):
@@ -492,20 +492,22 @@ def located_mentions(ctx: Context, unit: Unit) -> list[tuple[Mention, list[Place
     reads = _reads(unit)
     if len({(r[0], ) for r in reads}) < 2:
         return [(mention, places, _is_list(unit, places))]
-    groups: list[tuple[list, PlaceMention | None]] = []
+    groups: list[tuple[list, PlaceMention | None, int]] = []
+    breaks = [m.start() for m in NEW_ATTACK.finditer(unit.text)]
     for read in reads:
         place = _place_of_read(unit, read[0], places)
+        era = sum(1 for b in breaks if b < read[0])  # reads after "a second attack" are another incident
         for group in groups:
-            if group[1] is place or (group[1] and place and group[1].place == place.place):
+            if (group[1] is place or (group[1] and place and group[1].place == place.place)) and group[2] == era:
                 group[0].append(read)
                 break
         else:
-            groups.append(([read], place))
+            groups.append(([read], place, era))
     if len(groups) < 2:
         return [(mention, known, _is_list(unit, known))]
     out = []
-    for reads_of_group, place in groups:
-        sub = Mention(unit, pos=reads_of_group[0][0], total=mention.total, new_incident=mention.new_incident)
+    for reads_of_group, place, era in groups:
+        sub = Mention(unit, pos=reads_of_group[0][0], total=mention.total, new_incident=mention.new_incident or era > 0)
         for _, slot, count, victims in reads_of_group:
             if getattr(sub, slot) is None or _better(count, getattr(sub, slot)):
                 setattr(sub, slot, count)
@@ -560,6 +562,11 @@ def _shares(unit: Unit, mention: Mention, places: list[PlaceMention]) -> list[tu
 
 
 _CAPITAL = re.compile(r"\bthe\s+(?:(?P<side>Ukrainian|Russian)\s+)?capital\b(?!\s+(?:city|region))", re.I)
+_REGIONAL_CAPITAL = re.compile(r"\bthe\s+(?:regional|region['’]s|oblast|provincial|province['’]s)\s+capital\b", re.I)
+# A clause that opens a further attack in the same sentence: "... and a second Russian attack on the
+# regional capital hours later injured 25".
+NEW_ATTACK = re.compile(r"\b(?:a|the)\s+(?:second|third|separate|new|further|later)\s+(?:[\w-]+\s+){0,2}?"
+                        r"(?:attack|strike|shelling|bombing|barrage)\b|\banother\s+(?:[\w-]+\s+)?(?:attack|strike)\b", re.I)
 _COUNTRY_SCENE = re.compile(r"\b(?:in|across|throughout)\s+(?:the\s+)?$", re.I)
 
 
@@ -568,7 +575,14 @@ def _scenes(ctx: Context, unit: Unit, places: list[PlaceMention]) -> list[PlaceM
     'the capital' (Kyiv, or Moscow where the text says Russian), and a country named as where
     ('killed 10 civilians in Ukraine')."""
     out = []
+    regions = [m.place.region for m in places if m.place.region]
+    for match in _REGIONAL_CAPITAL.finditer(unit.text):
+        capital = lookup(re.sub(r"\s+(?:Oblast|Krai|Region)$", "", regions[-1])) if regions else None
+        if capital is not None and capital.kind == "city":
+            out.append(PlaceMention(unit.start + match.start(), unit.start + match.end(), match.group(0), capital))
     for match in _CAPITAL.finditer(unit.text):
+        if _REGIONAL_CAPITAL.match(unit.text, match.start()):
+            continue
         side = (match.group("side") or "").lower()
         capital = lookup("Moscow" if side == "russian" or (not side and _about_russia(unit, places)) else "Kyiv")
         start = unit.start + match.start()
@@ -578,6 +592,17 @@ def _scenes(ctx: Context, unit: Unit, places: list[PlaceMention]) -> list[PlaceM
                 and not re.match(r"['’]s\b", unit.text[m.end - unit.start:]):  # "in Russia's Kursk region" is Kursk
             out.append(PlaceMention(m.start, m.end, m.surface, Place(m.place.name, "country", m.place.country, None, None, None)))
     return out
+
+
+_ELSEWHERE = re.compile(r"\b(?:in|across)\s+(?:the\s+)?other\s+(?:[\w-]+\s+)?(?:settlements|villages|towns|communities|"
+                        r"districts|areas|cities|parts\s+of\s+the\s+(?:region|oblast|province))\b", re.I)
+
+
+def _elsewhere(unit: Unit) -> list[PlaceMention]:
+    """'in other regional settlements': no place, but another one than the place named before it,
+    so that its figure is a row of its own (its region from context)."""
+    return [PlaceMention(unit.start + m.start(), unit.start + m.end(), m.group(0), Place("", "city", None, None, None, None))
+            for m in _ELSEWHERE.finditer(unit.text)]
 
 
 def _about_russia(unit: Unit, places: list[PlaceMention]) -> bool:
@@ -737,12 +762,13 @@ def _where(ctx: Context, unit: Unit, places: list[PlaceMention], multi: bool,
             return (countries.pop(), regions.pop() if len(regions) == 1 else None, None)
         chosen = (places[0] if len(places) == 1 else _place_of_read(unit, pos, places)) or places[0]
         if chosen.place.country is None:  # a settlement the gazetteer lacks: its region from context
+            name = chosen.place.name or None  # "in other settlements" names no place
             regions = {m.place.region: m.place for m in incident_places(unit) if m.place.kind in ("city", "region")}
             if len(regions) == 1:
                 only = next(iter(regions.values()))
-                return only.country, only.region, chosen.surface
+                return only.country, only.region, name
             context = _where(ctx, unit, [], False, incidents)
-            return (context[0], context[1], chosen.surface) if context else None
+            return (context[0], context[1], name) if context else None
         country, region, place = _spot(unit, chosen, refine=not own_place)
         return country, region, village if village and chosen.place.kind == "region" else place
     last = next((i for i in reversed(incidents) if not i.total and not i.multi_region), None)
