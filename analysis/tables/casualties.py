@@ -474,13 +474,14 @@ def located_mentions(ctx: Context, unit: Unit) -> list[tuple[Mention, list[Place
         return []
     places = [m for m in incident_places(unit) if m.place.kind in ("city", "region")]
     scenes = _scenes(ctx, unit, places)
-    if not places:
-        places = [m for m in scenes if m.place.kind == "city"]  # "a strike on the capital killed three"
+    elsewhere = _elsewhere(unit)
+    if not places:  # "a strike on the capital killed three", "... in other regions, leaving nine dead"
+        places = [m for m in scenes if m.place.kind == "city"] or elsewhere[:1]
     known = places
     grouping = sorted({id(m): m for m in places + _unknown_settlements(unit, places) + scenes
-                       + _elsewhere(unit)}.values(), key=lambda m: m.start)
+                       + elsewhere}.values(), key=lambda m: m.start)
     if mention.denial and len({p.place.region for p in places}) >= 2 and _is_list(unit, places) \
-            and _ATTACK.search(unit.text[:places[0].start - unit.start]) \
+            and _ATTACK.search(unit.text) \
             and not re.search(r"\b(?:over|above)\s+(?:the\s+)?$", unit.text[:places[0].start - unit.start]):
         return [(mention, [p], False) for p in places]  # "struck A, B and C oblasts, inflicting no casualties"
     if mention.denial or mention.among or mention.update or len(grouping) < 2:
@@ -594,14 +595,16 @@ def _scenes(ctx: Context, unit: Unit, places: list[PlaceMention]) -> list[PlaceM
     return out
 
 
-_ELSEWHERE = re.compile(r"\b(?:in|across)\s+(?:the\s+)?other\s+(?:[\w-]+\s+)?(?:settlements|villages|towns|communities|"
-                        r"districts|areas|cities|parts\s+of\s+the\s+(?:region|oblast|province))\b", re.I)
+_ELSEWHERE = re.compile(r"\b(?:in|across)\s+(?:the\s+)?other\s+(?:[\w-]+\s+)?(?:(?P<regions>regions|oblasts|provinces)|"
+                        r"settlements|villages|towns|communities|districts|areas|cities|parts\s+of\s+the\s+(?:region|oblast|province))\b", re.I)
 
 
 def _elsewhere(unit: Unit) -> list[PlaceMention]:
-    """'in other regional settlements': no place, but another one than the place named before it,
-    so that its figure is a row of its own (its region from context)."""
-    return [PlaceMention(unit.start + m.start(), unit.start + m.end(), m.group(0), Place("", "city", None, None, None, None))
+    """'in other regional settlements', 'in other regions': no place, but another one than the place
+    named before it, so that its figure is a row of its own (its region from context, or none for
+    other regions)."""
+    return [PlaceMention(unit.start + m.start(), unit.start + m.end(), m.group(0),
+                         Place("", "region" if m.group("regions") else "city", None, None, None, None))
             for m in _ELSEWHERE.finditer(unit.text)]
 
 
@@ -761,6 +764,9 @@ def _where(ctx: Context, unit: Unit, places: list[PlaceMention], multi: bool,
                 return None
             return (countries.pop(), regions.pop() if len(regions) == 1 else None, None)
         chosen = (places[0] if len(places) == 1 else _place_of_read(unit, pos, places)) or places[0]
+        if chosen.place.country is None and chosen.place.kind == "region":  # "in other regions"
+            context = _where(ctx, unit, [], False, incidents)
+            return (context[0], None, None) if context else None
         if chosen.place.country is None:  # a settlement the gazetteer lacks: its region from context
             name = chosen.place.name or None  # "in other settlements" names no place
             regions = {m.place.region: m.place for m in incident_places(unit) if m.place.kind in ("city", "region")}
@@ -809,8 +815,8 @@ _AGENT_AFTER = re.compile(r"(?:['’]s\s+\w+)?\s+(?:\w+ly\s+)?(?:has|have|had|is
                           r"intensified|targeted|bombarded|unleashed|again)\b")
 
 
-_ATTACK = re.compile(r"\b(?:hit|struck|crashed|attacked|shelled|targeted|exploded|fell|landed|damaged|struck|"
-                     r"bombed|pounded|shelling|strike|attack)\b", re.I)
+_ATTACK = re.compile(r"\b(?:hit|struck|crashed|attacked|shelled|targeted|targeting|exploded|fell|landed|damaged|"
+                     r"bombed|pounded|shelling|strikes?|attacks?|assaults?)\b", re.I)
 
 
 def _latest_scene(ctx: Context, unit: Unit, last: "Incident | None") -> tuple[Unit, PlaceMention] | None:
@@ -1140,12 +1146,22 @@ def _same_day(a: Incident, b: Incident) -> bool:
     return not a.date or not b.date or a.date == b.date
 
 
+def _within(part: Incident, whole: Incident) -> bool:
+    """True where no figure of a part exceeds the whole's (a month's toll is no part of a night's)."""
+    for slot in ("killed", "injured"):
+        a, b = getattr(part, slot), getattr(whole, slot)
+        if a is not None and b is not None and a.value is not None and b.value is not None and a.value > b.value:
+            return False
+    return True
+
+
 def _covered_aggregate(incident: Incident, incidents: list[Incident]) -> bool:
     """True for a total (several regions, or 'in total') that detail rows of the article add up to."""
     if not (incident.multi_region or incident.total or incident.region is None):
         return False
     parts = [i for i in incidents if i is not incident and i.country == incident.country and not i.denial
-             and (incident.region is None or i.region == incident.region) and _same_day(i, incident)]
+             and (incident.region is None or i.region == incident.region) and _same_day(i, incident)
+             and _within(i, incident)]
     if not parts:
         return False
     for slot in ("killed", "injured"):
