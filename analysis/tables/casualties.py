@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass, field
 
 from analysis.language import vocab
+from analysis.tables.examples import example
 from analysis.tables.context import Context, Unit
 from analysis.language.numbers import COUNT, NUMBER_WORDS, Count, parse_count
 from analysis.language.places import Place, PlaceMention, lookup
@@ -186,6 +187,8 @@ def _clause_before(text: str, start: int) -> str:
 
 
 @vocab.compiled
+@example("In Irpin, two residents, a man and a woman, were killed by a drone, the mayor said.",
+         "casualties", {"place": "Irpin", "killed": 2})
 def _person_pairs(v: vocab.Vocabulary) -> re.Pattern[str]:
     """Two people joined by 'and' ('a man and a woman', 'a woman and her son')."""
     person = words().person
@@ -193,6 +196,8 @@ def _person_pairs(v: vocab.Vocabulary) -> re.Pattern[str]:
     return re.compile(rf"\b{np}\s+and\s+{np}\b", re.I)
 
 
+@example("A drone was shot down over the Chernihiv region overnight. No damage or casualties have been "
+         "reported, the governor said.", "casualties", {"region": "Chernihiv Oblast", "killed": 0, "injured": 0})
 def mentions_in(unit: Unit) -> Mention | None:
     """The casualty figures of one unit, if it states any (or denies any)."""
     text = masked = unit.text
@@ -241,24 +246,30 @@ _COUNT_BEFORE_NOUN = re.compile(rf"\b({COUNT})\s+(?:(?:new|more|other|confirmed|
                                 rf"additional|further)\s+){{0,2}}$", re.I)
 
 
+@example("Prosecutors in Poltava confirmed 14 fatalities and 52 injuries after Tuesday's missile strike.",
+         "casualties", {"region": "Poltava Oblast", "killed": 14, "injured": 52})
 def _noun_count(text: str, match: re.Match) -> Count | None | bool:
     """The count standing just before a noun trigger ('21 fatalities'), False where none does."""
     before = _COUNT_BEFORE_NOUN.search(text[max(0, match.start() - 60):match.start()])
     return parse_count(before.group(1)) if before else False
 
 
+@example("In Dnipro, a missile hit an apartment block, killing 12 people. A total of 40 residents were "
+         "rescued and 58 were injured.", "casualties", {"place": "Dnipro", "killed": 12, "injured": 58})
 def _is_total(text: str) -> bool:
     """True where a total word governs a casualty figure in its clause ('a total of 12 people were
     injured'; not 'a total of 39 people were saved, 75 were injured')."""
     for match in TOTAL.finditer(text):
         start = max(text.rfind(c, 0, match.start()) for c in ",;.") + 1
         after = match.end() + 1 if text[match.end():match.end() + 1] == "," else match.end()  # "In total, ..."
-        ends = [i for i in (text.find(c, after) for c in ",;.") if i >= 0]
+        ends = [i for i in (text.find(c, after) for c in (",", ";", ".", " and ")) if i >= 0]
         if words().trigger_re.search(text, start, min(ends) if ends else len(text)):
             return True
     return False
 
 
+@example("In Nikopol, 14 residents needed medical help after shelling hit the town centre.",
+         "casualties", {"region": "Dnipropetrovsk Oblast", "injured": 14})
 def _read(mention: Mention, match: re.Match, slot: str) -> bool:
     """Fill a slot (killed or injured) from a trigger and the people it governs."""
     text = mention.unit.text
@@ -284,7 +295,9 @@ def _read(mention: Mention, match: re.Match, slot: str) -> bool:
     after = _clause_after(text, match.end())
     after = re.sub(r"^(?:the\s+)?(?:lives?\s+of|li(?:fe|ves)\s+of|of|to)\s+", "", after, flags=re.I) \
         if re.match(r"^(?:the\s+)?(?:lives?|life|of|to)\b", after, re.I) else after
-    if word in ("death", "deaths", "injuries", "injury", "life", "lives") or re.match(r"(?:kill|injur|wound|hurt)(?:ed|ing|s)?$", word) and not _passive_before(text, match.start()):
+    active = bool(re.match(rf"\s*(?:{COUNT})\s", text[match.end():], re.I))  # "troops killed 4 civilians"
+    if word in ("death", "deaths", "injuries", "injury", "life", "lives") or re.match(r"(?:kill|injur|wound|hurt)(?:ed|ing|s)?$", word) \
+            and (active or not _passive_before(text, match.start())):
         if word in ("death", "deaths", "injuries", "injury") and not re.match(r"^(?:of|to)\b", text[match.end():].strip(), re.I):
             count = None
         else:
@@ -467,6 +480,9 @@ def victim_type(victims: list[str]) -> str:
 
 
 # ---- reading a unit into located groups ------------------------------------------------------
+@example("Russian forces also struck Poltava, Sumy and Chernihiv oblasts, causing damage but no casualties.",
+         "casualties", {"region": "Poltava Oblast", "killed": 0}, {"region": "Sumy Oblast", "killed": 0},
+         {"region": "Chernihiv Oblast", "killed": 0})
 def located_mentions(ctx: Context, unit: Unit) -> list[tuple[Mention, list[PlaceMention], bool]]:
     """The unit's casualty figures split by the place each belongs to: (mention, places, multi-region)."""
     mention = mentions_in(unit)
@@ -522,9 +538,16 @@ def located_mentions(ctx: Context, unit: Unit) -> list[tuple[Mention, list[Place
 _SHARE = re.compile(rf"(?<![\w-])(?P<k>{COUNT}|another)(?:\s+(?:people|persons|civilians|residents|of\s+them))?"
                     rf"\s*(?:[-–—]\s*)?(?:(?:was|were)\s+\w+\s+)?(?:in|near|at)\s+(?:the\s+)?"
                     rf"(?:(?:city|town|village|settlement|community)\s+of\s+)?", re.I)
-_SHARE_GAP = re.compile(r"[\s,;:]*(?:and\s+)?")
+_SHARE_GAP = re.compile(r"[\s,;]*(?:and\s+)?")  # a colon opens the list: what stands before it is the total
 
 
+@example("Russian shelling killed five civilians in the Donetsk region: 3 - in Pokrovsk, 2 - in Kostiantynivka.",
+         "casualties", {"place": "Pokrovsk", "killed": 3}, {"place": "Kostiantynivka", "killed": 2})
+@example("Two people were injured in Ukrainian drone attacks, one in the Kursk region and another in the city "
+         "of Belgorod.", "casualties", {"region": "Kursk Oblast", "injured": 1}, {"region": "Belgorod Oblast", "injured": 1})
+@example("Russian troops killed 4 civilians of Donetsk region on Monday: 3 - in Siversk, 1 - in Lyman. Another "
+         "9 people were wounded.", "casualties", {"place": "Siversk", "killed": 3}, {"place": "Lyman", "killed": 1},
+         {"region": "Donetsk Oblast", "place": None, "killed": None, "injured": 9})
 def _shares(unit: Unit, mention: Mention, places: list[PlaceMention]) -> list[tuple[Mention, list[PlaceMention], bool]]:
     """A figure split place by place ('two people were injured, one in the Bryansk region and another
     in the city of Sevastopol'; '7 killed: 4 - in Bakhmut, 1 - in Druzhba'): a mention per place,
@@ -571,6 +594,12 @@ NEW_ATTACK = re.compile(r"\b(?:a|the)\s+(?:second|third|separate|new|further|lat
 _COUNTRY_SCENE = re.compile(r"\b(?:in|across|throughout)\s+(?:the\s+)?$", re.I)
 
 
+@example("Russian missiles killed at least 12 civilians in Ukraine overnight, with eight deaths in the "
+         "capital, Kyiv.", "casualties", {"country": "Ukraine", "region": None, "killed": 12},
+         {"region": "Kyiv", "killed": 8})
+@example("A glide bomb on a market in Kherson killed three people and injured 11, and a second attack on the "
+         "regional capital hours later injured six.", "casualties", {"place": "Kherson", "killed": 3, "injured": 11},
+         {"place": "Kherson", "killed": None, "injured": 6})
 def _scenes(ctx: Context, unit: Unit, places: list[PlaceMention]) -> list[PlaceMention]:
     """Places a unit names without a gazetteer name of their own, for telling its figures apart:
     'the capital' (Kyiv, or Moscow where the text says Russian), and a country named as where
@@ -599,6 +628,9 @@ _ELSEWHERE = re.compile(r"\b(?:in|across)\s+(?:the\s+)?other\s+(?:[\w-]+\s+)?(?:
                         r"settlements|villages|towns|communities|districts|areas|cities|parts\s+of\s+the\s+(?:region|oblast|province))\b", re.I)
 
 
+@example("In Donetsk Oblast, one man was killed in Kurakhove and four more people were wounded in other "
+         "settlements of the region, the governor said.", "casualties", {"place": "Kurakhove", "killed": 1},
+         {"region": "Donetsk Oblast", "place": None, "injured": 4})
 def _elsewhere(unit: Unit) -> list[PlaceMention]:
     """'in other regional settlements', 'in other regions': no place, but another one than the place
     named before it, so that its figure is a row of its own (its region from context, or none for
@@ -658,6 +690,9 @@ def _reads(unit: Unit) -> list[tuple[int, str, Count, str]]:
     return sorted(reads)
 
 
+@example("Russian drones hit Odesa and the river port of Izmail overnight, killing one person and injuring "
+         "eight.\n\nIn Izmail, drone debris injured six people, the city administration said.", "casualties",
+         {"region": "Odesa Oblast", "place": None, "killed": 1, "injured": 8}, {"place": "Izmail", "injured": 6})
 def _is_list(unit: Unit, places: list[PlaceMention]) -> bool:
     """True where a unit names several places as one list, the scene of one summary ('the Bryansk
     and Kursk regions', 'in Odesa and the Danube port of Izmail'): several regions, or several
@@ -784,7 +819,8 @@ def _where(ctx: Context, unit: Unit, places: list[PlaceMention], multi: bool,
         prev_places = [m for m in incident_places(prev) if m.place.kind in ("city", "region")]
         if prev_places:
             country, region, place = _spot(prev, prev_places[-1] if len({p.place.region for p in prev_places}) == 1 else prev_places[0])
-            return country, region, village or place
+            towns = {p.place.name for p in prev_places if p.place.kind == "city"}
+            return country, region, village or (place if len(towns) < 2 else None)  # after a list of towns: none of them
     reporter_region = _reporter_region(ctx, unit)
     if village is None:
         for prev in ctx.earlier_in_paragraph(unit, back=3):
@@ -819,6 +855,9 @@ _ATTACK = re.compile(r"\b(?:hit|struck|crashed|attacked|shelled|targeted|targeti
                      r"bombed|pounded|shelling|strikes?|attacks?|assaults?)\b", re.I)
 
 
+@example("On Saturday a drone attack killed a man in Shebekino, Governor Vyacheslav Gladkov said.\n\nOn "
+         "Sunday, a drone crashed into a house in Kursk city.\n\n\"Nobody was hurt,\" the governor said.",
+         "casualties", {"place": "Shebekino", "killed": 1}, {"region": "Kursk Oblast", "killed": 0, "injured": 0})
 def _latest_scene(ctx: Context, unit: Unit, last: "Incident | None") -> tuple[Unit, PlaceMention] | None:
     """The place of the latest attack told before a placeless figure ('a drone crashed into an
     apartment building in Kursk city' ... '"none of the residents were injured"'), where it is
@@ -863,6 +902,8 @@ _WIDE = re.compile(r"\b(?:across|in|throughout)\s+(?:[\w-]+\s+){0,2}?(?:(?P<side
                    r"(?:regions|oblasts|provinces|cities|territory|territories)\b|\bacross\s+the\s+country\b")
 
 
+@example("Russian strikes killed four people and injured 30 across eight Ukrainian regions over the past day.",
+         "casualties", {"country": "Ukraine", "region": None, "killed": 4, "injured": 30})
 def _country_wide(unit: Unit) -> str | None:
     """Where a unit's figures span a whole country ('across nine Ukrainian regions', 'in Russian
     regions', 'across the country'): that country ('' where the words do not say which); else None."""
@@ -872,6 +913,12 @@ def _country_wide(unit: Unit) -> str | None:
     return {"Russian": "Russia", "Ukrainian": "Ukraine"}.get(match.group("side") or "", "")
 
 
+@example("Russian attacks over the past 24 hours injured five people in the Sumy region, the regional "
+         "military administration reported.", "casualties", {"region": "Sumy Oblast", "injured": 5})
+@example("The UN monitoring mission said 180 civilians were killed and 900 injured across Ukraine in May.",
+         "casualties", {"country": "Ukraine", "region": None, "killed": 180, "injured": 900})
+@example("Kyiv estimates that 2,000 North Korean soldiers have been killed in the Kursk region since January.",
+         "casualties")
 def _span(unit: Unit) -> str | None:
     """'day' where a unit's figures are a daily tally ('over the past 24 hours'), 'long' where they
     cover weeks or months ('in March', 'since the start of the year'), None for one attack."""
@@ -925,6 +972,9 @@ _TITLED_AFTER_NAME = re.compile(r"\b([A-Z][a-z'’-]{2,}),\s+(?:the\s+)?(?:[\w-]
                                 r"\s+of\s+(?:the\s+)?$", re.I)
 
 
+@example("Oleh Hryhorov, governor of Sumy province, told television that shelling continued.\n\nHryhorov "
+         "said two people were killed in Russian attacks in the region on Sunday.",
+         "casualties", {"region": "Sumy Oblast", "killed": 2})
 def _titled_regions(ctx: Context) -> dict:
     """Surname -> the region named just before it in the article ('Belgorod Oblast Governor Vadim
     Hladilin'), the first such pairing of each name; computed once per article."""
@@ -1025,6 +1075,9 @@ def _match(incidents: list[Incident], new: Incident) -> Incident | None:
     return None
 
 
+@example("A Russian drone attack on the Kyiv region killed a truck driver overnight, officials said. Debris "
+         "from the drone also damaged two houses, injuring three people.",
+         "casualties", {"region": "Kyiv Oblast", "killed": 1, "injured": 3})
 def _same_weapon(a: str | None, b: str | None) -> bool:
     """True where two weapon words can tell one attack: equal, one unknown or unspecific, or debris
     (of a downed drone or missile) beside the weapon it fell from."""
@@ -1033,6 +1086,9 @@ def _same_weapon(a: str | None, b: str | None) -> bool:
     return "debris" in (a, b) and {a, b} - {"debris"} <= {"drone", "missile"}
 
 
+@example("Ukraine's army said a missile strike on a training ground in the Dnipropetrovsk region killed nine "
+         "soldiers. Russia's Defence Ministry said the strike had killed up to 90 servicemen.", "casualties",
+         {"region": "Dnipropetrovsk Oblast", "killed": 9}, {"region": "Dnipropetrovsk Oblast", "killed": 90})
 def _rival(old: Incident, new: Incident) -> bool:
     """True where another voice gives another figure for the same thing (the Ground Forces' 11
     killed, Moscow's 'up to 120'): a row of its own, with its source."""
@@ -1049,6 +1105,9 @@ def _rival(old: Incident, new: Incident) -> bool:
     return False
 
 
+@example("Russian missiles hit the railway station in Kramatorsk on Friday, killing 31 people, Governor Ivan "
+         "Petrenko said.\n\nAccording to Petrenko, 77 people were wounded and taken to hospitals.",
+         "casualties", {"place": "Kramatorsk", "killed": 31, "injured": 77})
 def _complementary(old: Incident, new: Incident) -> bool:
     """True where a mention gives only the figure an incident lacks, from its own reporter or none
     ('50 killed' in the lead, then '98 wounded' per the same official): the incident's other half."""
@@ -1084,6 +1143,9 @@ def _larger(summary: Incident, detail: Incident) -> bool:
     return numeric and total(summary) > total(detail)
 
 
+@example("Russian strikes on the Kharkiv region injured at least nine people, Governor Oleh Syniehubov said. "
+         "Earlier in the day, the regional prosecutor said four had been injured.",
+         "casualties", {"region": "Kharkiv Oblast", "injured": 9})
 def _merge(target: Incident, new: Incident, unit: Unit) -> None:
     """Fold a retelling into its incident: exact figures beat vague ones, more detail wins."""
     changed = False

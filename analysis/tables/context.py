@@ -8,6 +8,7 @@ from datetime import date
 
 from analysis.language import quotes as q
 from analysis.language import vocab
+from analysis.tables.examples import example
 from analysis.language.dates import DateMention, find_dates
 from analysis.language.places import PlaceMention, find_places
 from analysis.language.speakers import Registry, canonical_org, parse_np
@@ -311,6 +312,8 @@ _THE_BEFORE = re.compile(r"\bthe\s+$")
 _NAME_BEFORE = re.compile(r"([A-Z][a-z]+)\s+$")  # a first name ("Ukraine’s Dnipro" has none)
 
 
+@example("Moscow maintains that two civilians were injured in a Ukrainian drone attack on the Bryansk region.",
+         "casualties", {"country": "Russia", "region": "Bryansk Oblast", "injured": 2})
 def _is_person_name(text: str, mention: PlaceMention) -> bool:
     """True where a place name is not a location: a surname ('Konstantin Obukhov', 'Obukhov said'),
     part of an adjective ('Moscow-installed'), a river ('the Dnipro') or a government ('Moscow said')."""
