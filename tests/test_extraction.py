@@ -241,13 +241,23 @@ def test_lead_summary_without_a_place_gives_way_to_the_incidents_told_after_it()
 
 
 def test_wire_roundup_country_of_a_placeless_figure_is_where_not_who():
+    """The lead's four dead are more than the places' two, so the lead stays a row (the spec's totals
+    convention), placed in Ukraine, where it happened, not in Russia, who attacked."""
     text = ("At least four people were killed overnight as Russia continued to pound Ukraine with drones.\n\n"
             "A drone attack in Ukraine's western Lviv region wounded nine people, regional Gov. Maksym Kozytskyi said.\n\n"
             "Two people were killed in a missile strike in the Dnipropetrovsk region, according to regional "
             "Gov. Serhii Lysak.")
     got = [(r["country"], r["region"], r["killed"], r["injured"], r["source"]) for r in rows(text, "casualties")]
-    assert got == [("Ukraine", "Lviv Oblast", None, 9, "Maksym Kozytskyi"),
+    assert got == [("Ukraine", None, 4, None, None), ("Ukraine", "Lviv Oblast", None, 9, "Maksym Kozytskyi"),
                    ("Ukraine", "Dnipropetrovsk Oblast", 2, None, "Serhii Lysak")]
+
+
+def test_a_lead_that_the_places_add_up_to_is_no_row_of_its_own():
+    text = ("At least three people were killed overnight as Russia pounded Ukraine with drones.\n\n"
+            "Two people were killed in a missile strike in the Dnipropetrovsk region, Gov. Serhii Lysak said.\n\n"
+            "In the Sumy region, a drone killed a man in Shostka, the regional administration said.")
+    got = [(r["region"], r["killed"]) for r in rows(text, "casualties")]
+    assert got == [("Dnipropetrovsk Oblast", 2), ("Sumy Oblast", 1)]
 
 
 def test_a_commanders_shot_down_figure_completes_the_air_force_tally():

@@ -5,6 +5,7 @@ import re
 from dataclasses import dataclass, field
 
 from analysis.language import vocab
+from analysis.tables.examples import example
 from analysis.tables.context import Context, Unit
 from analysis.language.dates import best_date
 from analysis.language.numbers import COUNT, Count, parse_count
@@ -70,6 +71,7 @@ def patterns(v: vocab.Vocabulary) -> Patterns:
         noun, modifier, launch, destroy, divert, types, re.compile(missiles, re.I),
         re.compile(
             rf"(?:(?P<none>neither|none)\s+of\s+(?:the\s+)?(?:(?P<nn>{count})\s+)?|(?P<all>all)\s+(?:of\s+the\s+)?(?P<an>{count})\s+|(?P<both>both)\s+(?:of\s+the\s+)?|"
+            rf"(?P<most>(?:the\s+)?(?:majority|bulk|most)\s+of(?:\s+the)?)\s+(?P<mn>{count})\s+|"
             rf"(?<![\w/-])(?P<k>{count})\s+(?:(?:of|out\s+of)\s+(?:the\s+)?(?:(?P<n>{count})\s+)?)?)"
             rf"(?P<w>{modifier}{noun})(?![\w-])", re.I),
         re.compile(noun, re.I),
@@ -80,7 +82,7 @@ def patterns(v: vocab.Vocabulary) -> Patterns:
         re.compile(rf"^(?:another|a\s+further|further)\s+(?P<k>{count})\s+(?P<w>{modifier}{noun})?\s*(?:were|was|had\s+been)?\s*(?:\w+\s+)?(?P<v>{divert}|{destroy})", re.I),
         re.compile(rf"^(?:of\s+the\s+(?P<w>{modifier}{noun}),?\s+)(?P<k>{count})\s+(?:were|was)\s+(?P<v>{destroy}|{divert})", re.I),
         re.compile(rf"^(?:most|the\s+majority|many|nearly\s+all|almost\s+all)\s+(?:of\s+(?:the|them)\s*)?(?P<w>{modifier}{noun})?\s*(?:were|was)\s+(?:\w+\s+)?(?P<v>{destroy})", re.I),
-        re.compile(rf"^[^.;,]{{0,25}}?\b(?:were|was|had\s+been|have\s+been)\s+(?:\w+\s+)?[\"“”']?(?P<v>{destroy}|{divert})", re.I),
+        re.compile(rf"^[^.;,]{{0,25}}?\b(?:were|was|had\s+been|have\s+been)\s+(?:\w+\s+(?:and|or)\s+)?(?:\w+\s+)?[\"“”']?(?P<v>{destroy}|{divert})", re.I),
         # "Three of the Iskander-Ms and both Kh-59s were destroyed": the verb after a coordinated weapon.
         re.compile(rf"^\s+(?:and|as\s+well\s+as)\s+[^.;,]{{0,60}}?{noun}\s+(?:were|was|had\s+been|have\s+been)\s+(?:\w+\s+)?(?P<v>{destroy}|{divert})", re.I))
 
@@ -107,8 +109,24 @@ class Claim:
     date: str | None = None
     date_text: str | None = None
     units: list[Unit] = field(default_factory=list)
+    kind: str | None = None  # ballistic, cruise, hypersonic: a count of one kind is no part of another's
 
 
+# Kinds of missile (and of drone) that tell two counts apart even when neither names a type.
+KINDS = re.compile(r"\b(ballistic|cruise|hypersonic|aeroballistic|guided|decoy|jet)\b", re.I)
+
+
+@example("Kyiv's defences shot down four hypersonic missiles, the air force said. It said Russia had "
+         "launched four hypersonic missiles and 11 cruise missiles.", "drone_counts",
+         {"attacker": "Russia", "launched": 4, "destroyed": 4}, {"attacker": "Russia", "launched": 11, "destroyed": None})
+def _kind(words: str) -> str | None:
+    """The kind a weapon phrase names ('six hypersonic missiles' -> 'hypersonic')."""
+    match = KINDS.search(words)
+    return match.group(1).lower() if match else None
+
+
+@example("Russian bombers fired 12 Х-101 missiles at the west overnight, the air force said.",
+         "drone_counts", {"attacker": "Russia", "weapon": "Kh-101", "weapon_class": "missile", "launched": 12})
 def weapon_info(words: str) -> tuple[str, str | None]:
     """(class, type) of a weapon phrase: 'four Iskander-M ballistic missiles' -> (missile, Iskander-M)."""
     P = patterns()
@@ -183,6 +201,12 @@ def _has_number_weapon(text: str) -> bool:
     return bool(P.phrase.search(text))
 
 
+@example("Overnight, Ukraine's air defence reported shooting down all 14 Russian missiles and six drones.",
+         "drone_counts", {"weapon_class": "missile", "launched": 14, "destroyed": 14},
+         {"weapon_class": "drone", "launched": 6, "destroyed": 6})
+@example("The air force said: \"Four Kalibr cruise missiles were launched from the Black Sea and two ballistic "
+         "missiles from Crimea. All of them were shot down.\"", "drone_counts",
+         {"weapon": "Kalibr", "launched": 4, "destroyed": 4}, {"launched": 2, "destroyed": 2})
 def _read_unit(ctx: Context, unit: Unit, claims: list[Claim]) -> None:
     """Read every count in one unit into claims."""
     P = patterns()
@@ -191,7 +215,7 @@ def _read_unit(ctx: Context, unit: Unit, claims: list[Claim]) -> None:
         return
     reporter = _reporter(ctx, unit)
     last: Claim | None = None
-    previous_slot, previous_end = None, 0
+    previous_slot, previous_end, previous_all = None, 0, False
     for match in P.phrase.finditer(text):
         if _BOMBS.search(match.group("w")) or re.search(r"\bbombs?\b", text[match.end():match.end() + 8]):
             continue
@@ -201,17 +225,22 @@ def _read_unit(ctx: Context, unit: Unit, claims: list[Claim]) -> None:
         if previous_slot and not P.verb_left.search(gap) and len(gap) < 120 and re.search(
                 r"(?:,|\band\b|together\s+with|as\s+well\s+as|along\s+with|plus|:)\s*$", gap) and not P.passive_right.match(text[match.end():]):
             slot = previous_slot
+        joined = bool(previous_slot) and re.fullmatch(r"\s*and\s*", gap) is not None
+        first_of_list = not (previous_slot and re.search(r"(?:,|\band\b)\s*$", gap))
         previous_slot, previous_end = slot, match.end()
         if slot is None:
             continue
         count, launched = _counts(match)
+        if joined and previous_all and slot == "destroyed" and launched is None:
+            launched = count  # "shooting down all 18 missiles and nine drones": all nine too
+        previous_all = bool(match.group("all")) and first_of_list
         if count is None and launched is None:
             continue
         attacker = _attacker(ctx, unit, match, reporter, slot,
                              [c for c in claims if c.attacker and c.units[-1].section == unit.section])
         if _is_breakdown(claims, attacker, wclass, reporter, slot, count, launched, text[match.end():]):
             continue
-        claim = _claim_for(claims, attacker, wclass, wtype, reporter, slot, unit, count, launched)
+        claim = _claim_for(claims, attacker, wclass, wtype, reporter, slot, unit, count, launched, _kind(match.group("w")))
         _fill(claim, slot, count, launched)
         claim.area = claim.area or _area(text, match.end())
         last = claim
@@ -232,6 +261,11 @@ def _read_unit(ctx: Context, unit: Unit, claims: list[Claim]) -> None:
                 _fill(target, _verb_slot(follow.group("v")), parse_count(follow.group("k")), None)
                 break
     stripped = text.lstrip("“\"")
+    every = _ALL_OF_THEM.search(text)
+    if every and re.match(rf"\s+(?:\w+\s+)?(?:{P.destroy})", text[every.end():], re.I):
+        for c in claims:  # "... were launched, 9 cruise missiles ... All of them were shot down."
+            if c.destroyed is None and c.launched is not None and unit.index - c.units[-1].index <= 1:
+                c.destroyed = c.launched
     for pattern in (P.lead_divert, P.of_the, P.most):
         match = pattern.match(stripped)
         if not match:
@@ -249,9 +283,19 @@ def _read_unit(ctx: Context, unit: Unit, claims: list[Claim]) -> None:
     del last
 
 
+_DEFENDER = re.compile(r"\b(Russian|Ukrainian|Russia|Ukraine|Kyiv|Moscow)(?:['’]s)?\s+(?:[\w-]+\s+){0,2}?(?:air\s+defen[cs]es?|"
+                       r"defen[cs]es?|air\s+force|forces|military|army|troops)\b[^.;]{0,80}$")
+_ALL_OF_THEM = re.compile(r"(?:^|[.!?]\s+)[\"“]?(?:all|each)\s+of\s+them\s+(?:were|was|have\s+been|had\s+been)\b", re.I)
 _OTHER_VERB_RIGHT = re.compile(r"^\s+(?:\w+\s+)?(?:returned|hit|struck|reached|fell|crashed|flew|exploded|landed|damaged|caused)\b", re.I)
 
 
+@example("Fourteen Russian cruise missiles were taken down by air defence over central Ukraine, the air "
+         "force said.", "drone_counts", {"attacker": "Russia", "weapon_class": "missile", "destroyed": 14})
+@example("Russia launched 210 drones overnight. Air defences intercepted or jammed 190 drones and 7 missiles, "
+         "the air force said.", "drone_counts", {"weapon_class": "drone", "launched": 210, "destroyed": 190},
+         {"weapon_class": "missile", "launched": None, "destroyed": 7})
+@example("\"Three unmanned aerial vehicles were detected and destroyed over the Belgorod region,\" Russia's "
+         "defence ministry said.", "drone_counts", {"attacker": "Ukraine", "launched": None, "destroyed": 3})
 def _slot(text: str, match: re.Match) -> str | None:
     """'launched', 'destroyed' or 'diverted' for a weapon phrase, from the verb that governs it."""
     P = patterns()
@@ -273,11 +317,14 @@ def _slot(text: str, match: re.Match) -> str | None:
     if re.search(r"\b(?:struck|hit|targeted|attacked|pounded|shelled|bombarded)\b[^.;]{0,60}\bwith\s+$", left, re.I):
         return "launched"
     if not verbs:
-        after = text[match.end():match.end() + 30]
-        if re.match(rf"^\s+(?:were\s+|had\s+been\s+)?(?:{P.launch})\b", after, re.I):
-            return "launched"
+        after = text[match.end():match.end() + 40]
+        if re.match(rf"^\s+(?:were\s+|had\s+been\s+)?(?:{P.launch})\b|^[^.;,]{{0,25}}?\b(?:were|was|had\s+been|have\s+been)\s+"
+                    rf"(?:\w+\s+)?(?:{P.launch})\b", after, re.I):
+            return "launched"  # "six missiles X-47M2 'Kinzhal' were launched"
         return None
     verb = verbs[-1]
+    if len(verbs) > 1 and verbs[-2].group("destroy") and re.fullmatch(r"\s*(?:and|or|and/or|,)\s*", left[verbs[-2].end():verb.start()]):
+        return "destroyed"  # "intercepted or jammed 339 drones", "intercepted and shot down": the interception
     return "launched" if verb.group("launch") else "destroyed" if verb.group("destroy") else "diverted"
 
 
@@ -303,6 +350,9 @@ def _verb_slot(verb: str) -> str:
     return "launched"
 
 
+@example("Air defence shot down the majority of 120 Russian drones launched overnight, the air force said. "
+         "In the end, 97 drones were shot down over nine regions.", "drone_counts",
+         {"attacker": "Russia", "weapon_class": "drone", "launched": 120, "destroyed": 97})
 def _counts(match: re.Match) -> tuple[Count | None, Count | None]:
     """(count, launched-of) in a phrase: '63 of the 88 drones' -> (63, 88); 'all 29 drones' -> (29, 29)."""
     if match.group("none"):
@@ -311,6 +361,8 @@ def _counts(match: re.Match) -> tuple[Count | None, Count | None]:
     if match.group("all"):
         total = parse_count(match.group("an"))
         return total, total
+    if match.group("most"):  # "shot down the majority of 135 drones": 135 launched, how many downed unsaid
+        return Count(None, "vague"), parse_count(match.group("mn"))
     if match.group("both"):
         return Count(2, "exact"), None
     k = parse_count(match.group("k"))
@@ -329,9 +381,10 @@ def _fill(claim: Claim, slot: str, count: Count | None, launched: Count | None) 
         claim.launched = launched
 
 
-def _claim_for(claims: list[Claim], attacker, wclass, wtype, reporter, slot, unit, count, launched) -> Claim:
-    """The claim a count belongs to: one of the same side, class, type and reporter with the slot
-    still open; else a new claim."""
+def _claim_for(claims: list[Claim], attacker, wclass, wtype, reporter, slot, unit, count, launched,
+               kind: str | None = None) -> Claim:
+    """The claim a count belongs to: one of the same side, class, type, kind and reporter with the
+    slot still open (or holding the same figure); else a new claim."""
     ordered = list(reversed(claims))
     if wtype is None:
         ordered.sort(key=lambda c: c.weapon is not None)  # an untyped count belongs to an untyped total first
@@ -343,12 +396,15 @@ def _claim_for(claims: list[Claim], attacker, wclass, wtype, reporter, slot, uni
             continue
         if c.weapon and wtype and c.weapon != wtype and wtype not in c.weapon:
             continue
+        if c.kind and kind and c.kind != kind:
+            continue
         if c.reporter and reporter and c.reporter != reporter and not _completes(c, reporter, slot, count):
             continue
         if unit.index - c.unit.index > 6:
             continue
         current = getattr(c, slot) if slot != "diverted" else c.diverted
-        if current is not None and not (isinstance(current, Count) and current.qualifier == "vague"):
+        retold = isinstance(current, Count) and count is not None and current.value is not None and current.value == count.value
+        if current is not None and not (isinstance(current, Count) and current.qualifier == "vague") and not retold:
             if slot == "destroyed" and launched is None:
                 continue
             if slot != "destroyed":
@@ -357,15 +413,14 @@ def _claim_for(claims: list[Claim], attacker, wclass, wtype, reporter, slot, uni
                 continue
         if launched is not None and c.launched is not None and c.launched.value != launched.value:
             continue
-        if slot == "destroyed" and launched is None and c.launched is None and c.destroyed is None and c.reporter and reporter is None:
-            pass
         c.attacker = c.attacker or attacker
+        c.kind = c.kind or kind
         if wtype and not c.weapon:
             c.weapon = wtype
         c.units.append(unit)
         return c
     date, date_text = best_date(unit.dates) if unit.dates else (None, None)
-    claim = Claim(attacker, wclass, wtype, reporter, unit, date=date, date_text=date_text, units=[unit])
+    claim = Claim(attacker, wclass, wtype, reporter, unit, date=date, date_text=date_text, units=[unit], kind=kind)
     claims.append(claim)
     return claim
 
@@ -419,12 +474,15 @@ def _attacker(ctx: Context, unit: Unit, match: re.Match, reporter: str | None, s
     if subjects:
         word = subjects[-1].group(1).replace("Moscow", "Russia").replace("Kyiv", "Ukraine")
         return _side(word)
+    defender = _DEFENDER.search(left)
+    if defender and slot in ("destroyed", "diverted"):  # "Ukraine's air defences shot down ...": Russia's weapons
+        return "Ukraine" if _side(defender.group(1).replace("Moscow", "Russia").replace("Kyiv", "Ukraine")) == "Russia" else "Russia"
     side = side_of(reporter)
     if side:
         return "Ukraine" if side == "Russia" else "Russia"
     if claims_before:
         return claims_before[-1].attacker
-    places = [m for u in ctx.units[max(0, unit.index - 3):unit.index + 1] for m in u.places
+    places = [m for u in ctx.units[max(0, unit.index - 3):unit.index + 2] for m in u.places
               if not re.search(r"\bfrom\s+(?:the\s+)?$", u.text[max(0, m.start - u.start - 12):m.start - u.start])]
     countries = [m.place.country for m in places if m.place.country in ("Russia", "Ukraine")]
     if countries:
