@@ -18,6 +18,7 @@ class Lexicon:
     org_heads: frozenset[str]  # head words that make a phrase a body ("ministry", "forces")
     role_heads: frozenset[str]  # head words of people known by what they are ("spokesman")
     metonyms: frozenset[str]  # places and bodies that speak for a government ("moscow", "the kremlin")
+    outlets: frozenset[str]  # news outlets and agencies ("suspilne", "yonhap")
     demonyms: dict[str, str]  # "ukraine" -> "Ukrainian", for "Ukraine's air force"
     default_bodies: dict[str, str]  # "air force" -> "Ukrainian air force"
     sides: dict[str, str]  # "kyiv" -> "Ukraine"
@@ -28,6 +29,7 @@ def lexicon(v: vocab.Vocabulary) -> Lexicon:
     """The speaker words of the active vocabulary."""
     return Lexicon(frozenset(v.terms("titles")), frozenset(v.terms("speaker_heads", kind="organization")),
                    frozenset(v.terms("speaker_heads", kind="role")), frozenset(v.terms("metonyms")),
+                   frozenset(v.terms("outlets")),
                    {r["name"]: r["adjective"] for r in v.rows("demonyms") if r["adjective"]},
                    v.mapping("default_bodies", "term", "body"), v.mapping("sides", "term", "side"))
 
@@ -48,7 +50,7 @@ class Speaker:
 
 def _clean(phrase: str) -> str:
     """The phrase without outer punctuation, quote marks and spacing."""
-    phrase = re.sub(r"\s+", " ", phrase).strip(" ,;:.\"“”'‘’«»()-—–")
+    phrase = re.sub(r"\s+", " ", phrase).strip(" ,;:.\"“”'‘’«»()-—–•·▪*")
     return phrase
 
 
@@ -70,6 +72,9 @@ def parse_np(phrase: str) -> Speaker | None:
         return Speaker(low, "pronoun")
     if low in L.metonyms:
         return Speaker(re.sub(r"^the\s+", "", phrase, flags=re.I).replace("kremlin", "Kremlin"), "organization")
+    bare = re.sub(r"^the\s+", "", phrase, flags=re.I)
+    if bare.lower() in L.outlets or re.fullmatch(r"[A-Z]{2,7}", bare):  # "Yonhap", "the NIS", "HRMMU"
+        return Speaker(bare, "organization")
     words = phrase.split()
     name_tokens = _trailing_name(words)
     if name_tokens:
@@ -78,9 +83,10 @@ def parse_np(phrase: str) -> Speaker | None:
         role = re.sub(r"^(?:the|a|an)\s+", "", role, flags=re.I).strip() or None
         if name.lower() not in L.metonyms and not _is_org_words(name_tokens):
             return Speaker(name, "person", _role_title(role))
-    if re.search(r"\s+of\s+", phrase) and not re.search(r"\s+of\s+(?:the\s+)?[A-Z][a-z]+$", phrase.split(",")[0]) or \
-            re.search(r"\b(?:ministry|force|police|office|service|staff|governor|mayor|head|minister|spokes\w+|"
-                      r"mission|centre|center|commission|council|agency)\s+(?:of|to|for|in|on)\s", phrase, re.I):
+    heads = phrase.split()
+    headed = any(w.lower() in L.org_heads | L.role_heads and nxt.lower() in ("of", "to", "for", "in", "on")
+                 for w, nxt in zip(heads, heads[1:]))  # "Institute for the Study of War", "head of the RMA"
+    if re.search(r"\s+of\s+", phrase) and not re.search(r"\s+of\s+(?:the\s+)?[A-Z][a-z]+$", phrase.split(",")[0]) or headed:
         head = re.split(r"\s+(?:of|to|for|in|on)\s+", phrase, maxsplit=1)[0]
         parsed = parse_np(head) if head != phrase else None
         if parsed is not None and parsed.kind == "organization":

@@ -130,15 +130,32 @@ def is_heading(line: str) -> bool:
 
 
 def turn_label(line: str) -> tuple[str, int] | None:
-    """(label, offset of the words) when a line is a transcript turn such as 'Editor: ...'."""
+    """(label, offset of the words) when a line is a transcript turn such as 'Editor: ...' or
+    'President of Russia Vladimir Putin: ...'."""
     match = _TURN_RE.match(line)
     if not match:
         return None
     label = match.group("label").strip()
     words = re.sub(r"\([^)]*\)", "", label).split()
-    if label.lower() in furniture().label_stops or len(words) > 5 or not all(w[0].isupper() for w in words if w[0].isalpha()):
+    if label.lower() in furniture().label_stops or len(words) > 6 or not all(
+            w[0].isupper() for w in words if w[0].isalpha() and w.lower() not in _LABEL_JOINERS):
         return None
     return label, match.start("body")
+
+
+# Small words a turn label may hold in lower case ("President of Russia", "Minister for Defence").
+_LABEL_JOINERS = {"of", "the", "for", "and", "de", "von", "van", "al"}
+
+
+def is_caps_label(label: str) -> bool:
+    """True for a transcript label written in capitals, as briefing transcripts write them
+    ('SENIOR DEFENSE OFFICIAL', 'MARGARET BRENNAN'): a speaker even where it stands only once (not
+    a dateline such as 'KYIV (Reuters)')."""
+    from analysis.language.places import find_places
+
+    words = label.split()
+    return (2 <= len(words) <= 6 and label.isupper() and not re.search(r"[\d()]", label)
+            and not find_places(label.title()[:len(words[0])]))
 
 
 def layout(text: str) -> Layout:
@@ -175,13 +192,16 @@ def layout(text: str) -> Layout:
 
 
 def _mark_turns(kinds: list[str], labels: list) -> None:
-    """Mark transcript turns: runs of labelled lines with two or more labels that repeat."""
+    """Mark transcript turns: runs of labelled lines where two or more labels repeat, Q and A
+    alternate, or a label is written in capitals; in a transcript every labelled line is a turn."""
     candidates = [i for i, label in enumerate(labels) if label and kinds[i] == "body"]
     names = [labels[i][0] for i in candidates]
     repeated = {n for n in names if names.count(n) >= 2}
-    if len(repeated) < 2 and not {"Q", "A"} <= set(names):
+    capitals = [i for i in candidates if is_caps_label(labels[i][0])]
+    if len(repeated) < 2 and not {"Q", "A"} <= set(names) and not capitals:
         return
-    turns = [i for i in candidates if labels[i][0] in repeated]
+    start = min([i for i in candidates if labels[i][0] in repeated or labels[i][0] in ("Q", "A")] + capitals)
+    turns = [i for i in candidates if i >= start]
     for i in turns:
         kinds[i] = "turn"
     first = turns[0]

@@ -404,6 +404,8 @@ def _turn_statements(ctx: Context, registry: Registry) -> list[Found]:
 
 def _turn_speaker(ctx: Context, label: str, body: str) -> tuple[Speaker, str]:
     """The speaker a turn label stands for, and the turn's mode (question or interview)."""
+    if label.isupper() and len(label) > 2:  # "PRESIDENT VOLODYMYR ZELENSKYY" as it would be written in a sentence
+        label = " ".join(w if w.lower() in ("q", "a") else w.capitalize() for w in label.split())
     low = label.lower()
     labels = cues()
     asks = low in labels.askers or low == ctx.first_turn_label.lower() and low not in labels.answers
