@@ -26,11 +26,15 @@ CUE_NEEDS = {
     "quoted": r"^\s+(?:as|by)\b", "declared": r"^(?!\s+\w+\s+(?:a|an)\s)(?![^.]{0,40}\bmourning\b)",
     "welcomed": r"^\s+(?:the|it|this|that|a|an|his|her|their|its)\b", "calling": r"^[^.;]{0,60}?x{2}|^\s+(?:on|for)\b",
     "believes": r"^\s+(?:that|[A-Z]|the|it)", "believe": r"^\s+(?:that|[A-Z]|the|it)", "cited": r"^\s+(?:as|by)\b",
+    "shows": r"^\s+that\b", "showed": r"^\s+that\b", "calculated": r"^\s+(?:that|the)\b",
+    "blamed": r"^\s+(?:[A-Z]|the|it|them|him|her|Russia|Ukraine)", "blames": r"^\s+(?:[A-Z]|the|it|them)",
+    "confirm": r"^\s+(?:that|the|at\s+least|\d|[a-z]+\s+(?:people|deaths|fatalities))",
+    "estimating": r"^\s+(?:that|the)\b",
 }
 # Words before a cue that make it something else ("no reports of", "were reported", "did not say").
 CUE_BLOCKERS = re.compile(
-    r"(?:\b(?:was|were|been|be|is|are|being|no|not|never|the|a|an|any|of|media|news|press|initial|"
-    r"unconfirmed|earlier|such|to|air\s+raid|raid|without|did\s+not|didn['’]t|declined\s+to|"
+    r"(?:\b(?:was|were|been|be|is|are|being|no|not|never|the|a|an|any|of|initial|"
+    r"unconfirmed|such|to|air\s+raid|raid|without|did\s+not|didn['’]t|declined\s+to|"
     r"refused\s+to|would\s+not|has\s+not|have\s+not|had\s+not|also\s+not|could\s+not)\s*)$", re.I)
 # Words that may stand between a subject and its cue.
 _ADVERBS = re.compile(r"(?:\s+(?:has|have|had|also|repeatedly|explicitly|strongly|later|then|previously|"
@@ -98,7 +102,7 @@ def cues_in(masked: str) -> list[re.Match]:
     found = []
     for match in cues().cue.finditer(masked):
         cue = match.group(1).lower()
-        if CUE_BLOCKERS.search(masked[: match.start()]) and cue != "according to":
+        if CUE_BLOCKERS.search(masked[: match.start()]) and cue not in ("according to", "as per"):
             continue
         need = _NEEDS.get(cue)
         if need and not need.search(masked[match.end():]):
@@ -109,9 +113,21 @@ def cues_in(masked: str) -> list[re.Match]:
     return found
 
 
+_WHEN_BEFORE_CUE = re.compile(
+    r"(?:\s+(?:on|late|early|last|this|earlier|later|in|since)?\s*(?:(?:on|late|early)\s+)?(?:Monday|Tuesday|Wednesday|"
+    r"Thursday|Friday|Saturday|Sunday|week|month|year|night|morning|evening|afternoon|January|February|March|"
+    r"April|May|June|July|August|September|October|November|December|\d{4})(?:\s+\d{1,2})?"
+    r"(?:\s+(?:morning|evening|night|afternoon))?)+\s*$")
+
+
 def left_subject(masked: str, original: str, cue_start: int) -> tuple[str, str | None] | None:
-    """(subject words, appositive role) standing before a cue in its clause, if any."""
-    left = _ADVERBS.sub("", masked[:cue_start])
+    """(subject words, appositive role) standing before a cue in its clause, if any; time words
+    between them are passed over ('Putin on Tuesday said', 'Kyiv warned in July')."""
+    left = masked[:cue_start]
+    when = _WHEN_BEFORE_CUE.search(left)
+    if when and when.start() > 0:
+        left = left[:when.start()] + " " * (len(left) - when.start())
+    left = _ADVERBS.sub("", left)
     stripped = left.rstrip()
     cuts = [0] + [m.end() for m in re.finditer(",", stripped)]
     bounds = list(zip(cuts, [c - 1 for c in cuts[1:]] + [len(stripped)]))
@@ -279,7 +295,7 @@ def _first_speaker(candidates: list[tuple[str, str | None]]) -> tuple[Speaker | 
 def _subject_candidates(unit: Unit, match: re.Match, cue: str) -> list[tuple[str, str | None]]:
     """Possible subject words (and role) of a cue, most likely first: after 'according to', before
     the verb, or after it when inverted ('..., said Mykola Savchuk'); participles take the sentence's."""
-    if cue == "according to":
+    if cue in ("according to", "as per"):
         return [(according_to(unit.text, match.end()), None)]
     before = unit.masked[: match.start()].rstrip()
     if cue.endswith("ing") or re.search(r"\b(?:and|but)\s*$", before):
