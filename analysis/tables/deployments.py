@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass
 
 from analysis.language import vocab
+from analysis.tables import coreference
 from analysis.tables.context import Context, Unit
 from analysis.language.numbers import COUNT, parse_count
 from analysis.tables.statements import cues_in, left_subject
@@ -132,7 +133,7 @@ def _source(ctx: Context, unit: Unit, offset: int = 0) -> str | None:
             words = re.sub(r"^(?:Q|A|[A-Z][\w ]{0,30}):\s*", "", subject[0])
             speaker = parse_np(words)
             if speaker and speaker.kind in ("organization", "role"):
-                return ctx.qualify_org(speaker.name, unit) if speaker.kind == "organization" else speaker.name
+                return coreference.qualify_org(ctx, speaker.name, unit) if speaker.kind == "organization" else speaker.name
             if speaker and speaker.kind == "person":
                 return ctx.registry.canonical(speaker.name)
     return ctx.speaker_at.get(unit.index)

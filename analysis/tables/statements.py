@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass
 
 from analysis.language import vocab
+from analysis.tables import coreference
 from analysis.tables.context import Context, Unit
 from analysis.language.speakers import Registry, Speaker, parse_np
 
@@ -427,22 +428,22 @@ def _turn_speaker(ctx: Context, label: str, body: str) -> tuple[Speaker, str]:
     asks = low in labels.askers or low == ctx.first_turn_label.lower() and low not in labels.answers
     mode = "question" if asks and not re.match(r"^\s*thank", body, re.I) else "interview"
     if low in ("q", "question"):
-        asker = ctx.interviewer()
+        asker = coreference.interviewer(ctx)
         if asker:
             return Speaker(asker, "person", "Interviewer"), mode
         return Speaker("Interviewer", "role", "Interviewer"), mode
     if low in labels.answers:
-        name = ctx.interviewee()
+        name = coreference.interviewee(ctx)
         if name:
-            return Speaker(name, "person", ctx.interviewee_role()), mode
+            return Speaker(name, "person", coreference.interviewee_role(ctx)), mode
         return Speaker("Interviewee", "role", "Interviewee"), mode
-    named = ctx.person_for_label(label)
+    named = coreference.person_for_label(ctx, label)
     if named:
         return Speaker(named, "person", label), mode
     parsed = parse_np(label)
     if parsed and parsed.kind == "person" and len(label.split()) <= 3 and low not in labels.askers:
         return parsed, mode
-    return Speaker(label, "role", ctx.role_phrase_for(label)), mode
+    return Speaker(label, "role", coreference.role_phrase_for(ctx, label)), mode
 
 
 def _resolve(f: Found, registry: Registry, ctx: Context) -> tuple[str | None, str, str | None]:
@@ -456,17 +457,17 @@ def _resolve(f: Found, registry: Registry, ctx: Context) -> tuple[str | None, st
         name = registry.canonical(sp.name)
         return name, "person", registry.roles.get(name) or sp.role
     if sp.kind == "organization":
-        return ctx.qualify_org(sp.name, f.unit), "organization", None
+        return coreference.qualify_org(ctx, sp.name, f.unit), "organization", None
     if sp.kind == "pronoun":
-        target = ctx.pronoun_target(sp.name, f.unit)
+        target = coreference.pronoun_target(ctx, sp.name, f.unit)
         if target is None:
             return None, "role", None
         return target
     if sp.kind == "role":
-        target = ctx.role_target(sp.name, f.unit)
+        target = coreference.role_target(ctx, sp.name, f.unit)
         if target is not None:
             return target
-        return sp.name, "role", None
+        return coreference.home_country(ctx, sp.name), "role", None
     return None, "role", None
 
 

@@ -1,0 +1,343 @@
+"""Who a reference stands for: 'he' and 'it', 'the governor of Belgorod region', 'the Ukrainian
+leader', 'the agency', 'a statement said', 'the country's top prosecutor', and a transcript's
+'Q:' and 'A:' labels. Every lookup goes back from the reference (or, for a role named before its
+holder, forward within the article) to the nearest compatible person or body."""
+from __future__ import annotations
+
+import bisect
+import re
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from analysis.language import vocab
+from analysis.language.places import find_places, lookup
+from analysis.language.speakers import canonical_org, fold, parse_np
+from analysis.tables.examples import example
+
+if TYPE_CHECKING:
+    from analysis.tables.context import Context, Unit
+
+Target = tuple[str, str, str | None]  # (name, speaker_type, role)
+
+
+@dataclass(frozen=True)
+class References:
+    """The words by which a definite reference points back, in one vocabulary."""
+
+    roles: frozenset[str]  # 'the governor said': role words that point back to a named person
+    bodies: dict[str, tuple[str, ...]]  # 'the agency' -> words of the earlier body it stands for
+    titles: frozenset[str]  # words that make the words before a name its role
+
+
+@vocab.compiled
+def references(v: vocab.Vocabulary) -> References:
+    """The reference words of the active vocabulary."""
+    return References(frozenset(v.terms("role_references")),
+                      {r["term"]: tuple(r["matches"].split()) for r in v.rows("bare_bodies")},
+                      frozenset(v.terms("titles")) | frozenset(v.terms("speaker_heads", kind="role")))
+
+
+# Role words a description may use for the holder of another: "the Ukrainian leader" is a president.
+SYNONYMS = {"leader": ("president", "prime minister", "leader", "chancellor"), "head": ("head", "chief", "director", "chairman"),
+            "chief": ("chief", "head", "commander"), "official": ("official",)}
+# Documents that speak for the body that issued them: "a statement said", "the report noted".
+DOCUMENTS = ("statement", "report", "post", "update", "notice", "bulletin", "message", "summary", "tally",
+             "assessment", "briefing", "readout", "communique", "release")
+# Abbreviations of Ukrainian administrations that a description may use ("the head of the RMA").
+ABBREVIATIONS = {"rma": "regional military administration", "ova": "regional military administration",
+                 "cma": "city military administration", "mva": "city military administration"}
+_STOP = {"the", "a", "an", "of", "for", "and", "in", "on", "its", "his", "her", "their", "s", "'s"}
+
+
+@dataclass(frozen=True)
+class Named:
+    """A person the article names, with the role words it gives them there."""
+
+    at: int
+    name: str
+    role: str | None
+
+
+def people_roles(ctx: Context) -> list[Named]:
+    """Every person named in the article's content with the role words beside the name (memoised)."""
+    if "people_roles" not in ctx.cache:
+        ctx.cache["people_roles"] = _named_people(ctx)
+    return ctx.cache["people_roles"]
+
+
+_CAP_RUN = re.compile(r"\b[A-Z][\w'’.-]*(?:\s+(?:of\s+(?:the\s+)?)?[A-Z][\w'’.-]*)+")
+_APPOSITIVE = re.compile(r",\s+((?:the|a|an)\s+[^,.;:()]{2,80}?|(?:acting\s+)?[a-z][\w-]*\s+(?:of|for)\s+[^,.;:()]{2,60}?)"
+                         r"(?=,|\.|;|\s+(?:said|says|told|wrote|added|warned|stated)\b)")
+
+
+def _named_people(ctx: Context) -> list[Named]:
+    """People named anywhere in the content, each with the title before the name ('Head of
+    Donetsk Regional Military Administration Pavlo Kyrylenko', 'Kyiv Mayor Vitali Klitschko') or
+    the appositive after it ('Serhiy Haidai, governor of Luhansk province')."""
+    titles = references().titles
+    out: list[Named] = []
+    for unit in ctx.units:
+        for run in _CAP_RUN.finditer(unit.text):
+            speaker = parse_np(run.group(0))
+            if speaker is None or speaker.kind != "person" or len(speaker.name.split()) < 2 \
+                    or find_places(speaker.name) or not run.group(0).endswith(speaker.name):
+                continue
+            name_at = run.end() - len(speaker.name)
+            role = _title_before(unit.text, name_at, titles)
+            after = _APPOSITIVE.match(unit.text, run.end())
+            if role is None and after:
+                role = re.sub(r"^(?:the|a|an)\s+", "", after.group(1))
+            out.append(Named(unit.start + name_at, speaker.name, role))
+    return sorted(out, key=lambda n: n.at)
+
+
+def _title_before(text: str, at: int, titles: frozenset[str]) -> str | None:
+    """The role words standing just before a name, where they hold a title ('Ukraine's Defense
+    Minister'), back to the clause's start."""
+    pieces = re.split(r"[,;:.()\"“”]|\b(?:said|says|told|and|by|to|with|from|that)\b", text[max(0, at - 100):at])
+    head = pieces[-1].strip()
+    if not head and len(pieces) >= 2 and text[max(0, at - 3):at].rstrip().endswith(","):
+        head = pieces[-2].strip()  # "the head of the regional administration, Serhii Lytvyn"
+    head = re.sub(r"^(?:the|a|an)\s+", "", head, flags=re.I)
+    if head and any(w.lower().strip("’'s") in titles or w.lower() in titles for w in head.split()):
+        return head
+    return None
+
+
+def _words(phrase: str) -> list[str]:
+    """Content words of a phrase, lower case, possessives and abbreviations opened up."""
+    low = re.sub(r"['’]s\b", "", phrase.lower())
+    for short, full in ABBREVIATIONS.items():
+        low = re.sub(rf"\b{short}\b", full, low)
+    return [w for w in re.findall(r"[\w-]+", low) if w not in _STOP]
+
+
+def _agrees(description: list[str], role: str | None, head: str) -> bool:
+    """True where a named person's role fits a description: the head word (or a synonym) is in
+    the role, and so is every place or nationality the description names."""
+    if not role:
+        return False
+    words = _words(role)
+    text = " ".join(words)
+    if not any(re.search(rf"\b{re.escape(s)}\b", text) for s in SYNONYMS.get(head, (head,))):
+        return False
+    for word in description:
+        if word == head or word in SYNONYMS.get(head, ()):
+            continue
+        place = lookup(word)
+        nation = word in ("ukrainian", "russian", "belarusian", "american", "ukraine", "russia")
+        if (place is not None or nation) and not _mentions(words, word, place):
+            return False
+    return True
+
+
+def _mentions(words: list[str], word: str, place) -> bool:
+    """True where role words name a place or nationality (Kiev/Kyiv, Ukrainian/Ukraine alike)."""
+    stems = {fold(word)[:5]}
+    if place is not None:
+        stems.add(fold(place.name.split()[0])[:5])
+    return any(fold(w)[:5] in stems for w in words)
+
+
+@example("Serhiy Haidai, governor of Luhansk province, spoke on television.\n\nThe governor of Luhansk "
+         "province said shelling continued.", "statements", {"speaker": "Serhiy Haidai"})
+@example("Ukrainian President Volodymyr Zelenskyy met Nato leaders.\n\nThe Ukrainian leader said more air "
+         "defence was needed.", "statements", {"speaker": "Volodymyr Zelenskyy"})
+@example("Kursk governor Alexander Khinshtein and Belgorod governor Vyacheslav Gladkov spoke.\n\nThe Belgorod "
+         "governor said two drones were downed.", "statements", {"speaker": "Vyacheslav Gladkov"})
+def role_target(ctx: Context, role: str, unit: Unit) -> Target | None:
+    """The named person a role description ('the governor of Belgorod region', 'the Ukrainian
+    leader', "the administration's head") stands for: the nearest before it whose role agrees,
+    else the first after it in the article."""
+    description = _words(role)
+    if not description:
+        return None
+    head = _head_word(role)
+    if head not in references().roles and head not in SYNONYMS:
+        return None
+    if head == "official":
+        if role.strip().lower() != "official":
+            return None
+        last = next((r for r in reversed(ctx.statements) if r["char_start"] <= unit.start
+                     and r["speaker_type"] == "person"), None)
+        return (last["speaker"], "person", last["speaker_role"]) if last else None
+    people = people_roles(ctx)
+    cut = bisect.bisect_right([p.at for p in people], unit.start)
+    before = [p for p in reversed(people[max(0, cut - 60):cut]) if _agrees(description, p.role, head)]
+    after = [p for p in people[cut:cut + 60] if _agrees(description, p.role, head)]
+    chosen = before[0] if before else after[0] if after else None
+    return (ctx.registry.canonical(chosen.name), "person", chosen.role) if chosen else None
+
+
+def _head_word(role: str) -> str:
+    """The word a role description is headed by ('the governor of Belgorod region' -> governor)."""
+    words = _words(re.split(r"\s+of\s+", role)[0])
+    return words[-1] if words else ""
+
+
+def pronoun_target(ctx: Context, pronoun: str, unit: Unit) -> Target | None:
+    """(name, type, role) a pronoun refers back to: the latest person, or body for 'it'."""
+    want = "organization" if pronoun in ("it",) else "person" if pronoun in ("he", "she", "him", "her") else None
+    for row in reversed(ctx.statements):
+        if row["char_start"] > unit.start:
+            continue
+        if want is None or row["speaker_type"] == want:
+            return row["speaker"], row["speaker_type"], row["speaker_role"]
+    if want == "person":
+        people = people_roles(ctx)
+        cut = bisect.bisect_left([p.at for p in people], unit.start)
+        if cut:
+            named = people[cut - 1]
+            return ctx.registry.person(named.name, named.role), "person", named.role
+    return None
+
+
+@example("The air force said Russia launched 40 drones overnight.\n\nAir defences shot down 35 of them, a "
+         "statement said.", "statements", {"speaker": "Ukrainian air force"}, {"speaker": "Ukrainian air force"})
+def document_target(ctx: Context, name: str, unit: Unit) -> str | None:
+    """The body a document speaks for ('a statement said', 'the report noted'): the latest body
+    that spoke before it in the article."""
+    words = _words(name)
+    if not words or words[-1] not in DOCUMENTS or len(words) > 2:
+        return None
+    for row in reversed(ctx.statements):
+        if row["char_start"] <= unit.start and row["speaker_type"] == "organization":
+            return row["speaker"]
+    return None
+
+
+@example("South Korea's spy agency said 2,000 troops had arrived. The Ukrainian navy said the sea was calm.\n\n"
+         "The agency said more would follow.", "statements",
+         {"speaker": "South Korea's spy agency"}, {"speaker": "Ukrainian navy"}, {"speaker": "South Korea's spy agency"})
+def qualify_org(ctx: Context, name: str, unit: Unit) -> str:
+    """An organisation's fullest name: 'the ministry' -> the ministry that spoke before, 'the
+    city's military administration' -> 'Kyiv city military administration', 'the country's X' ->
+    the article's country's X."""
+    registry = ctx.registry
+    document = document_target(ctx, name, unit)
+    if document:
+        return document
+    low = name.lower()
+    bare = re.sub(r"^(?:the\s+)?", "", low)
+    for known in reversed(registry.orgs):
+        if len(bare.split()) >= 2 and re.search(r"\b" + re.escape(bare) + r"\b", known.lower()) and known.lower() != bare:
+            return registry.org(known)
+    bodies = references().bodies
+    if bare in bodies:
+        for row in reversed(ctx.statements):  # the latest body that spoke before this one
+            if row["char_start"] <= unit.start and row["speaker_type"] == "organization" \
+                    and any(word in row["speaker"].lower() for word in bodies[bare]):
+                return row["speaker"]
+    local = re.match(r"^(?:the\s+)?(city['’]s|town['’]s|village['’]s|region['’]s|regional|city|town|district|local)\s+(.+)$",
+                     name, re.I)
+    if local and not re.search(r"officials|authorities", name, re.I):
+        city, region = ctx.place_context(unit)
+        word = local.group(1).lower()
+        if word.startswith(("region", "regional")) and region:
+            stem = re.sub(r"\s+(?:Oblast|Krai|Region)$", "", region)
+            return registry.org(f"{stem} regional {local.group(2)}")
+        if city and not word.startswith("region"):
+            kind = "city " if word.startswith("city") else ""
+            return registry.org(f"{city} {kind}{local.group(2)}")
+    return registry.org(canonical_org(home_country(ctx, name), defaults=True))
+
+
+def home_country(ctx: Context, phrase: str) -> str:
+    """'the country's top prosecutor' -> "Ukraine's top prosecutor": the country the article's
+    places lie in most often (the phrase as it is where none stands out)."""
+    if not re.search(r"\bthe\s+country['’]s\b", phrase, re.I):
+        return phrase
+    if "home_country" not in ctx.cache:
+        counts: dict[str, int] = {}
+        for unit in ctx.units:
+            for m in unit.places:
+                counts[m.place.country] = counts.get(m.place.country, 0) + 1
+        ranked = sorted(counts.items(), key=lambda kv: -kv[1])
+        ctx.cache["home_country"] = ranked[0][0] if ranked and (len(ranked) == 1 or ranked[0][1] > ranked[1][1]) else None
+    country = ctx.cache["home_country"]
+    return re.sub(r"\bthe\s+country['’]s\b", f"{country}'s", phrase, flags=re.I) if country else phrase
+
+
+# ---- transcripts ------------------------------------------------------------------------------
+def interviewee(ctx: Context) -> str | None:
+    """The person a transcript's 'A:' turns stand for: the first person named in its intro who is
+    not the interviewer."""
+    asker = interviewer(ctx)
+    for text in _intro_texts(ctx):
+        for match in re.finditer(r"\b[A-Z][a-zà-ÿ'’-]+(?:\s+[A-Z][a-zà-ÿ'’-]+){1,2}\b", text):
+            speaker = parse_np(match.group(0))
+            if speaker and speaker.kind == "person" and not find_places(match.group(0)) and speaker.name != asker:
+                return ctx.registry.person(speaker.name)
+    return None
+
+
+def interviewer(ctx: Context) -> str | None:
+    """The person a transcript's 'Q:' turns stand for, where the intro names them."""
+    for text in _intro_texts(ctx):
+        match = re.search(r"(?:spoke|talked|speaking)\s+(?:to|with)\s+(?:our\s+|the\s+)?(?:\w+\s+)?"
+                          r"(?:correspondent|reporter|journalist|editor|host)\s+([A-Z][\w'’-]+\s+[A-Z][\w'’-]+)"
+                          r"|interviewed\s+by\s+(?:our\s+)?(?:\w+\s+)?([A-Z][\w'’-]+\s+[A-Z][\w'’-]+)"
+                          r"|([A-Z][\w'’-]+\s+[A-Z][\w'’-]+)\s+(?:asked|interviewed|spoke\s+to|talked\s+to)\b", text)
+        if match:
+            name = next(g for g in match.groups() if g)
+            speaker = parse_np(name)
+            if speaker and speaker.kind == "person":
+                return speaker.name
+    return None
+
+
+def interviewee_role(ctx: Context) -> str | None:
+    """The interviewee's description in the intro ('a retired ... colonel')."""
+    name = interviewee(ctx)
+    for text in _intro_texts(ctx):
+        if name and name in text:
+            match = re.search(re.escape(name) + r",?\s+(?:is|was)\s+(?:a|an|the)\s+([^.,;]+?)(?:\s+who\b|[.,;])", text)
+            if match:
+                return match.group(1)[0].upper() + match.group(1)[1:]
+    return None
+
+
+def person_for_label(ctx: Context, label: str) -> str | None:
+    """The named person a role label ('Foreign Minister') stands for in the intro (memoised)."""
+    memo = ctx.cache.setdefault("label_person", {})
+    if label not in memo:
+        memo[label] = _person_for_label(ctx, label)
+    return memo[label]
+
+
+def _person_for_label(ctx: Context, label: str) -> str | None:
+    """person_for_label, computed."""
+    for text in _intro_texts(ctx):
+        esc = re.escape(label)
+        match = (re.search(r"(?i:" + esc + r")\s+([A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+){1,2})", text)
+                 or re.search(r"([A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+){1,2}),\s+(?:the\s+)?[\w\s.]*" + esc, text))
+        if match:
+            speaker = parse_np(match.group(1))
+            if speaker and speaker.kind == "person":
+                return ctx.registry.person(speaker.name, label)
+    return None
+
+
+def role_phrase_for(ctx: Context, label: str) -> str | None:
+    """The fuller role words a label has in the transcript's title or intro ('Time.news Editor')."""
+    for text in _intro_texts(ctx):
+        match = re.search(r"((?:[A-Z][\w.'’-]*\s+)?)" + re.escape(label) + r"\b", text)
+        if match:
+            lead = match.group(1).strip()
+            if lead.lower() in ("between", "and", "with", "interview", "on", "by", "the", "from"):
+                lead = ""
+            return f"{lead} {label}".strip()
+    return label
+
+
+def _intro_texts(ctx: Context) -> list[str]:
+    """Title and introduction paragraphs of the transcript section (memoised)."""
+    if "intro" not in ctx.cache:
+        sections = [s for s in ctx.layout.sections if s.kind == "transcript"]
+        texts: list[str] = []
+        if sections:
+            sec = sections[0]
+            texts = [sec.title] if sec.title else []
+            texts += [p.text for p in ctx.layout.paragraphs if p.kind in ("intro", "heading") and p.section == sec.index]
+        ctx.cache["intro"] = [t for t in texts if t]
+    return ctx.cache["intro"]
