@@ -51,18 +51,65 @@ _STOP = {"the", "a", "an", "of", "for", "and", "in", "on", "its", "his", "her", 
 
 @dataclass(frozen=True)
 class Named:
-    """A person the article names, with the role words it gives them there."""
+    """A person the article names, with the role words it gives them there, and the places their
+    office is tied to (from those words, or from a description of the office just before them)."""
 
     at: int
     name: str
     role: str | None
+    places: frozenset[str] = frozenset()
 
 
 def people_roles(ctx: Context) -> list[Named]:
     """Every person named in the article's content with the role words beside the name (memoised)."""
     if "people_roles" not in ctx.cache:
-        ctx.cache["people_roles"] = _named_people(ctx)
+        ctx.cache["people_roles"] = _tied_to_places(ctx, _named_people(ctx))
     return ctx.cache["people_roles"]
+
+
+_OFFICE_OF = re.compile(r"\b(governor|mayor|head|chief)\s+of\s+(?:the\s+)?(?:(?:Russia|Ukraine)['’]s\s+)?(?:[\w-]+\s+){0,2}?$", re.I)
+
+
+@example("The governor of the Bryansk region said a drone hit a farm.\n\n\"Nobody was hurt,\" governor Ivan "
+         "Tomko said.\n\nThe governor of the Kursk region said two houses burned.\n\n\"We are rebuilding,\" "
+         "governor Pavel Sorokin said.", "statements", {"speaker": "Ivan Tomko"}, {"speaker": "Ivan Tomko"},
+         {"speaker": "Pavel Sorokin"}, {"speaker": "Pavel Sorokin"})
+def _tied_to_places(ctx: Context, people: list[Named]) -> list[Named]:
+    """People with the places of their offices: those their role words name, and those of an office
+    described just before them ('the governor of Russia's Kursk region said ...' two paragraphs
+    before 'governor Roman Starovoit said'), so that two governors are never taken for one."""
+    tied = [Named(p.at, p.name, p.role, frozenset(_place_stems(p.role or ""))) for p in people]
+    for unit in ctx.units:
+        for m in unit.places:
+            if m.place.kind == "country":
+                continue
+            office = _OFFICE_OF.search(unit.text[max(0, m.start - unit.start - 60):m.start - unit.start])
+            if not office:
+                continue
+            head = office.group(1).lower()
+            for i, p in enumerate(tied):
+                if p.at <= m.start or ctx.units[-1].paragraph and _paragraph_of(ctx, p.at) > unit.paragraph + 2:
+                    continue
+                if p.role and head in p.role.lower() and not (p.places - {_stem(m.place)}):
+                    tied[i] = Named(p.at, p.name, p.role, p.places | {_stem(m.place)})
+                    break
+    return tied
+
+
+def _paragraph_of(ctx: Context, at: int) -> int:
+    """The paragraph a character offset lies in."""
+    starts = [u.start for u in ctx.units]
+    return ctx.units[max(0, bisect.bisect_right(starts, at) - 1)].paragraph
+
+
+def _stem(place) -> str:
+    """A place's comparison stem (Kyiv/Kiev alike)."""
+    return fold((place.region or place.name).split()[0])[:5]
+
+
+def _place_stems(phrase: str) -> set[str]:
+    """Stems of the places a phrase names."""
+    return {_stem(m.place) for m in find_places(phrase) if m.place.kind != "country"}
 
 
 _CAP_RUN = re.compile(r"\b[A-Z][\w'’.-]*(?:\s+(?:of\s+(?:the\s+)?)?[A-Z][\w'’.-]*)+")
@@ -112,12 +159,13 @@ def _words(phrase: str) -> list[str]:
     return [w for w in re.findall(r"[\w-]+", low) if w not in _STOP]
 
 
-def _agrees(description: list[str], role: str | None, head: str) -> bool:
-    """True where a named person's role fits a description: the head word (or a synonym) is in
-    the role, and so is every place or nationality the description names."""
-    if not role:
+def _agrees(description: list[str], person: Named, head: str) -> bool:
+    """True where a named person fits a description: the head word (or a synonym) is in their role,
+    a nationality the description names is in it too, and a place it names is no other place than
+    the one their office is tied to."""
+    if not person.role:
         return False
-    words = _words(role)
+    words = _words(person.role)
     text = " ".join(words)
     if not any(re.search(rf"\b{re.escape(s)}\b", text) for s in SYNONYMS.get(head, (head,))):
         return False
@@ -125,8 +173,10 @@ def _agrees(description: list[str], role: str | None, head: str) -> bool:
         if word == head or word in SYNONYMS.get(head, ()):
             continue
         place = lookup(word)
-        nation = word in ("ukrainian", "russian", "belarusian", "american", "ukraine", "russia")
-        if (place is not None or nation) and not _mentions(words, word, place):
+        if place is not None and place.kind != "country":
+            if person.places and _stem(place) not in person.places:
+                return False
+        elif word in ("ukrainian", "russian", "belarusian", "american") and not _mentions(words, word, place):
             return False
     return True
 
@@ -163,8 +213,8 @@ def role_target(ctx: Context, role: str, unit: Unit) -> Target | None:
         return (last["speaker"], "person", last["speaker_role"]) if last else None
     people = people_roles(ctx)
     cut = bisect.bisect_right([p.at for p in people], unit.start)
-    before = [p for p in reversed(people[max(0, cut - 60):cut]) if _agrees(description, p.role, head)]
-    after = [p for p in people[cut:cut + 60] if _agrees(description, p.role, head)]
+    before = [p for p in reversed(people[max(0, cut - 60):cut]) if _agrees(description, p, head)]
+    after = [p for p in people[cut:cut + 60] if _agrees(description, p, head)]
     chosen = before[0] if before else after[0] if after else None
     return (ctx.registry.canonical(chosen.name), "person", chosen.role) if chosen else None
 
