@@ -6,7 +6,7 @@ start) does not pull in pandas and the rest.
 The stages, each a package, import only the ones before them: language (numbers, dates, places,
 speakers, quotes) <- reading (formats, structure) <- tables (context, the four extractors, schema)
 <- report (notebook runner, figures, plots) <- corpus (batch, store, overview, Dask); `cli` and
-`evaluate` sit on top, and `files` (atomic writes) serves every stage.
+`evaluate` sit on top; `files` (atomic writes) and `examples` (each rule's own examples) serve every stage.
 """
 from importlib import import_module
 

@@ -4,8 +4,8 @@ from pathlib import Path
 
 PACKAGE = Path(__file__).resolve().parent.parent / "analysis"
 # Stages in the order the data flows; a module may import its own stage and those before it.
-ORDER = ["files", "language", "reading", "tables", "report", "corpus", "evaluate", "cli", "__main__"]
-TOP_LEVEL = {"__init__", "__main__", "cli", "evaluate", "files"}
+ORDER = ["files", "examples", "language", "reading", "tables", "report", "corpus", "evaluate", "cli", "__main__"]
+TOP_LEVEL = {"__init__", "__main__", "cli", "evaluate", "files", "examples"}
 
 
 def stage_of(module: str) -> str:

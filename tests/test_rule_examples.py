@@ -2,8 +2,8 @@
 import pytest
 
 from analysis import extract_rows
-from analysis.tables import extract  # noqa: F401  (imports every extractor, so every example is registered)
-from analysis.tables.examples import EXAMPLES, mismatches
+from analysis.tables import extract  # noqa: F401  (imports every stage's rules, so every example is registered)
+from analysis.examples import EXAMPLES, mismatches
 
 assert EXAMPLES, "no rule examples registered"
 

@@ -153,8 +153,10 @@ def canonical_org(phrase: str, defaults: bool = True) -> str:
     phrase = re.sub(r"^(?:the|a|an)\s+", "", phrase, flags=re.I)
     # "the daily air force report" speaks for the air force
     phrase = re.sub(r"^(?:daily|morning|evening|nightly|weekly|latest|official|regular)\s+", "", phrase, flags=re.I)
-    phrase = re.sub(r"['’]s?\s+(?:report|statement|update|post|summary|briefing|bulletin|message|channel)$|"
-                    r"\s+(?:report|statement|update|post|summary|bulletin|message)$", "", phrase, flags=re.I)
+    if phrase.lower() not in L.outlets:  # "the Kyiv Post" is a newspaper, "the ministry's post" the ministry
+        phrase = re.sub(r"['’]s?\s+(?:(?:daily|morning|evening|nightly|weekly|latest|official|regular)\s+)?"
+                        r"(?:report|statement|update|post|summary|briefing|bulletin|message|channel)$|"
+                        r"\s+(?:report|statement|update|post|summary|bulletin|message)$", "", phrase, flags=re.I)
     low = phrase.lower()
     if defaults:
         for bare, full in L.default_bodies.items():

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from analysis.examples import example
 from analysis.language import vocab
 
 
@@ -147,6 +148,7 @@ def turn_label(line: str) -> tuple[str, int] | None:
 _LABEL_JOINERS = {"of", "the", "for", "and", "de", "von", "van", "al"}
 
 
+@example("KYIV (Reuters): Russian drones hit a depot, the governor said.", "statements", {"speaker": "governor"})
 def is_caps_label(label: str) -> bool:
     """True for a transcript label written in capitals, as briefing transcripts write them
     ('SENIOR DEFENSE OFFICIAL', 'MARGARET BRENNAN'): a speaker even where it stands only once (not
@@ -158,6 +160,9 @@ def is_caps_label(label: str) -> bool:
             and not find_places(label.title()[:len(words[0])]))
 
 
+@example("Russia moved more troops north, officials said.\n\nMeanwhile, the Kyiv Post, citing its own sources, "
+         "estimated the size of the new group at 2,000 soldiers and warned that more were", "statements",
+         {"speaker": "officials"}, {"speaker": "Kyiv Post", "cue": "estimated"})
 def layout(text: str) -> Layout:
     """Paragraphs (with kinds and sentences) and sections of an article's text."""
     link_lists = furniture().link_lists
@@ -179,7 +184,8 @@ def layout(text: str) -> Layout:
             kinds.append("boilerplate")
         else:
             in_links = False
-            kinds.append("heading" if is_heading(line) and label is None else "body")
+            cut_off = (start, end) == blocks[-1] and len(line.split()) >= 10  # an excerpt ends mid-sentence
+            kinds.append("heading" if is_heading(line) and label is None and not cut_off else "body")
     _mark_turns(kinds, labels)
     sections = _sections(text, blocks, kinds)
     paragraphs = []

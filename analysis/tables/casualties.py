@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass, field
 
 from analysis.language import vocab
-from analysis.tables.examples import example
+from analysis.examples import example
 from analysis.tables.context import Context, Unit
 from analysis.language.numbers import COUNT, NUMBER_WORDS, Count, parse_count
 from analysis.language.places import Place, PlaceMention, lookup

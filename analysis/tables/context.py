@@ -9,7 +9,7 @@ from datetime import date
 
 from analysis.language import quotes as q
 from analysis.language import vocab
-from analysis.tables.examples import example
+from analysis.examples import example
 from analysis.language.dates import DateMention, find_dates
 from analysis.language.places import PlaceMention, find_places
 from analysis.language.speakers import Registry
@@ -63,6 +63,7 @@ class Context:
         self.cache: dict = {}  # per-article memo of whole-text lookups (keeps long texts linear)
         turns = [p for p in self.layout.paragraphs if p.kind == "turn" and p.label]
         self.first_turn_label = turns[0].label if turns else ""
+        self.turn_labels = frozenset(p.label.lower() for p in turns)  # a briefing has one voice, an interview two
 
     def _units(self) -> list[Unit]:
         """Units of every content paragraph, in order, with the places and dates inside each."""

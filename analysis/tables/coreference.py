@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 from analysis.language import vocab
 from analysis.language.places import find_places, lookup
 from analysis.language.speakers import canonical_org, fold, parse_np
-from analysis.tables.examples import example
+from analysis.examples import example
 
 if TYPE_CHECKING:
     from analysis.tables.context import Context, Unit

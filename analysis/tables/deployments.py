@@ -6,9 +6,10 @@ import re
 from dataclasses import dataclass
 
 from analysis.language import vocab
+from analysis.examples import example
 from analysis.tables import coreference
 from analysis.tables.context import Context, Unit
-from analysis.language.numbers import COUNT, parse_count
+from analysis.language.numbers import COUNT, DIGITS, parse_count
 from analysis.tables.statements import cues_in, left_subject
 from analysis.language.speakers import parse_np
 
@@ -22,20 +23,35 @@ class ForceWords:
     force: re.Pattern[str]  # a count and its force noun ("12,000 North Korean troops")
     noun_only: re.Pattern[str]  # any force noun (a cheap look before the count patterns)
     loss: re.Pattern[str]  # words around a figure that make it a loss, not a force
+    ranged: re.Pattern[str]  # "11,000 to 12,000 troops", "450,000-500,000 more Ukrainians", "between 1,000 and 3,000 soldiers"
+    part_of: re.Pattern[str]  # "8,000 out of the 10,000 servicemen": both figures
+    number_of: re.Pattern[str]  # "the number of reservists could reach 300,000", "the size of the deployment to be 1,000"
     sender: re.Pattern[str]  # the last country or capital named, whose forces a bare "troops" are
     nationality: dict[str, str]  # "north korea" -> "North Korean"
+    formation: re.Pattern[str]  # units of troops, counted in small numbers ("92 battalion tactical groups")
 
 
 @vocab.compiled
 def force_words(v: vocab.Vocabulary) -> ForceWords:
     """The deployment words of the active vocabulary."""
-    nouns = vocab.alternation(v.terms("force_words", role="force"))
+    nouns = vocab.alternation([*v.terms("force_words", role="force"), *v.terms("force_words", role="formation")])
     nationality = {" ".join(r["name"].split()): r["nationality"] for r in v.rows("demonyms") if r["nationality"]}
     senders = vocab.alternation([n.title() for n in nationality])
-    return ForceWords(re.compile(rf"(?P<count>{COUNT})[”\"’]?\s+(?P<force>{MODIFIER}{nouns})\b", re.I),
+    count = rf"(?<![\w.,-])(?P<count>{COUNT})"
+    return ForceWords(re.compile(rf"{count}[”\"’]?\s+(?P<force>{MODIFIER}{nouns})\b", re.I),
                       re.compile(rf"\b{nouns}\b", re.I),
                       re.compile(rf"\b{vocab.alternation(v.terms('force_words', role='loss'))}\b", re.I),
-                      re.compile(rf"\b({senders})\b(?!.*\b{senders}\b)"), nationality)
+                      re.compile(rf"(?<![\w.,-])(?:between\s+)?(?P<count>{DIGITS})\s*(?:-|–|to|and)\s*(?P<upper>{DIGITS})[”\"’]?\s+"
+                                 rf"(?P<force>{MODIFIER}{nouns})\b", re.I),
+                      re.compile(rf"(?<![\w.,-])(?P<count>{COUNT})\s+(?:out\s+)?of\s+(?:the\s+)?(?P<whole>{COUNT})\s+"
+                                 rf"(?P<force>{MODIFIER}{nouns})\b", re.I),
+                      re.compile(rf"\b(?:number|total)\s+of\s+(?P<force>{MODIFIER}{nouns})\b[^.;]{{0,60}}?\b(?:reach(?:ed|es)?|"
+                                 rf"is|was|were|are|stood\s+at|stands\s+at|rose\s+to|risen\s+to|totals?|totalled|would\s+be|"
+                                 rf"will\s+be)\s+(?:(?:to|at|about|around|some)\s+)?(?P<count>{COUNT})\b"
+                                 rf"|\bsize\s+of\s+(?:the\s+)?(?:new\s+|latest\s+)?(?P<force2>deployment|contingent|force|group)\b"
+                                 rf"[^.;]{{0,40}}?\b(?:to\s+be|at|is|was)\s+(?:between\s+)?(?P<count2>{COUNT})\b", re.I),
+                      re.compile(rf"\b({senders})\b(?!.*\b{senders}\b)"), nationality,
+                      re.compile(rf"\b{vocab.alternation(v.terms('force_words', role='formation'))}\b", re.I))
 
 
 _PUT_OR_BARE_HINT = re.compile(r"\bput\b|\b(?:closer|around|about|nearly|roughly|up\s+to|no\s+more|more\s+than|at\s+least|some|at\s+most)\s+\d", re.I)
@@ -57,8 +73,10 @@ def extract_deployments(ctx: Context) -> list[dict]:
             count = parse_count(count_text)
             if count is None or count.value is None:
                 continue
-            if count.value < 100 and not re.search(r"\b(?:deploy|station|gather|mass|move|send|sent)", unit.text, re.I):
-                continue
+            formation = force_words().formation.search(force)
+            if count.value < 100 and not re.search(r"\b(?:deploy|station|gather|mass|move|send|sent)", unit.text, re.I) \
+                    and not (formation and count.value >= 10):
+                continue  # a handful of soldiers is a loss or an anecdote, not a force; 92 battalion groups are
             last_force = force
             source = _source(ctx, unit, start - unit.start)
             key = (count.value, (source or "").lower())
@@ -73,19 +91,36 @@ def extract_deployments(ctx: Context) -> list[dict]:
     return rows
 
 
+@example("Officials estimated that 11,000 to 12,000 North Korean troops were in the Kursk region.",
+         "deployments", {"count": 11000, "force": "North Korean troops"})
+@example("Blinken said 8,000 out of the 10,000 North Korean soldiers in Russia had moved to the border.",
+         "deployments", {"count": 8000}, {"count": 10000})
+@example("The defence minister said the total number of reservists to be called up could reach 200,000.",
+         "deployments", {"count": 200000, "force": "reservists"})
+@example("The Pentagon said there are now 85 battalion tactical groups inside Ukraine.",
+         "deployments", {"count": 85})
+@example("Thus, Ukraine lost more than 150 servicemen in the north; over 200 troops in the west; and up to "
+         "90 servicemen and an M113 armored personnel carrier in the south.", "deployments")
+@example("Ukraine has said it has around a million people under arms.", "deployments", {"count": 1000000})
 def _figures(unit: Unit, last_force: str | None) -> list[tuple[str, str, int]]:
     """(count words, force words, offset) of force sizes in a unit; losses are left out."""
     out = []
     text = unit.text
     words = force_words()
-    if not words.noun_only.search(text) and not (last_force and _PUT_OR_BARE_HINT.search(text)):
+    if not words.noun_only.search(text) and not (last_force and _PUT_OR_BARE_HINT.search(text)) \
+            and not words.number_of.search(text):
         return out
-    for match in words.force.finditer(text):
-        clause = _clause(text, match.start(), match.end())
-        if words.loss.search(clause):
-            continue
-        force = _nationalised(" ".join(match.group("force").split()), text[:match.start()])
-        out.append((match.group("count"), force, unit.start + match.start()))
+    taken: list[tuple[int, int]] = []
+    for rule in (words.ranged, words.part_of, words.number_of, words.force):
+        for match in rule.finditer(text):
+            if any(a <= match.start() < b for a, b in taken) or words.loss.search(_clause(text, match.start(), match.end())):
+                continue
+            taken.append((match.start(), match.end()))
+            noun = match.group("force") or match.groupdict().get("force2") or "troops"
+            force = _nationalised(" ".join(noun.split()), text[:match.start()])
+            out.append((match.group("count") or match.group("count2"), force, unit.start + match.start()))
+            if match.groupdict().get("whole"):  # "8,000 out of the 10,000 servicemen": the whole is a force size too
+                out.append((match.group("whole"), force, unit.start + match.start("whole")))
     if last_force or out:
         for pattern in (_PUT, _BARE):
             match = pattern.search(text)
@@ -98,10 +133,17 @@ def _figures(unit: Unit, last_force: str | None) -> list[tuple[str, str, int]]:
 
 
 def _clause(text: str, start: int, end: int) -> str:
-    """The sentence part around a span: back to the last sentence edge, on to the next comma."""
-    left = re.split(r"[.;]", text[:start])[-1]
+    """The sentence part around a span: back to the sentence's start (a ';' list shares its verb,
+    'Ukraine lost 185 servicemen ...; over 225 troops ...', unless its part has a verb of its own),
+    on to the next comma."""
+    sentence = re.split(r"\.\s", text[:start])[-1]
+    part = sentence.split(";")[-1]
+    left = part if _OWN_VERB.search(part) else sentence
     right = re.split(r"[.;,]", text[end:])[0]
     return left + " " + right[:40]
+
+
+_OWN_VERB = re.compile(r"\b(?:deployed|sent|stationed|massed|moved|gathered|arrived|has|have|had|is|are|was|were)\b", re.I)
 
 
 def _nationalised(force: str, before: str) -> str:

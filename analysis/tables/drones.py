@@ -5,7 +5,7 @@ import re
 from dataclasses import dataclass, field
 
 from analysis.language import vocab
-from analysis.tables.examples import example
+from analysis.examples import example
 from analysis.tables.context import Context, Unit
 from analysis.language.dates import best_date
 from analysis.language.numbers import COUNT, Count, parse_count

@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass
 
 from analysis.language import vocab
+from analysis.examples import example
 from analysis.tables import coreference
 from analysis.tables.context import Context, Unit
 from analysis.language.speakers import Registry, Speaker, parse_np
@@ -16,7 +17,7 @@ CUE_NEEDS = {
     "called": r"^\s+(?:on|for)\b|^[^.;]{0,60}?x{2}|^[^.;]{0,40}\bas\b",
     "calls": r"^\s+(?:on|for)\b|^[^.;]{0,60}?x{2}|^\s+the\b",
     "described": r"^[^.;]{0,60}?(?:\bas\b|x{2})", "describes": r"^[^.;]{0,60}?(?:\bas\b|x{2})",
-    "estimate": r"^\s+that\b", "estimates": r"^\s+(?:that|the|its|\w+\s+losses)\b",
+    "estimate": r"^\s+(?:that|the|it\s+at)\b", "estimates": r"^\s+(?:that|the|its|it\s+at|\w+\s+losses)\b",
     "estimated": r"^\s+(?:that|the|its|\w+\s+losses)\b",
     "claimed": r"^(?!\s+the\s+li(?:fe|ves)\b)", "claims": r"^(?!\s+the\s+li(?:fe|ves)\b)",
     "reported": r"^(?!\s+(?:missing|dead|killed|wounded|injured)\b)",
@@ -98,6 +99,12 @@ class Found:
     turn_label: str | None = None
 
 
+@example("According to CNN, Russia moved 5,000 troops to the south.", "statements", {"speaker": "CNN"})
+@example("The strike killed four people, Yonhap reports.", "statements", {"speaker": "Yonhap"})
+@example("Ukrainian media claimed partisans cut power to a plant in the Urals.", "statements",
+         {"speaker": "Ukrainian media", "cue": "claimed"})
+@example("Russia launched 20 drones, as per the air force's morning report.", "statements",
+         {"speaker": "Ukrainian air force"})
 def cues_in(masked: str) -> list[re.Match]:
     """Reporting-verb matches in a masked unit that are speech, not nouns or passives."""
     found = []
@@ -121,6 +128,9 @@ _WHEN_BEFORE_CUE = re.compile(
     r"(?:\s+(?:morning|evening|night|afternoon))?)+\s*$")
 
 
+@example("Russian President Vladimir Putin on Tuesday said 50,000 troops were taking part in the drills.",
+         "statements", {"speaker": "Vladimir Putin", "cue": "said"})
+@example("Minsk earlier said only 5,000 troops were taking part.", "statements", {"speaker": "Minsk"})
 def left_subject(masked: str, original: str, cue_start: int) -> tuple[str, str | None] | None:
     """(subject words, appositive role) standing before a cue in its clause, if any; time words
     between them are passed over ('Putin on Tuesday said', 'Kyiv warned in July')."""
@@ -419,13 +429,19 @@ def _turn_statements(ctx: Context, registry: Registry) -> list[Found]:
     return out
 
 
+@example("SENIOR DEFENSE OFFICIAL: Good morning. We count 80 battalion groups in the east.",
+         "statements", {"speaker": "Senior Defense Official", "mode": "interview"})
+@example("Full interview with President Volodymyr Zelenskyy\n\nJANE DOE: What comes next, Mr President? And "
+         "when?\n\nPRESIDENT VOLODYMYR ZELENSKYY: Thank you. We will hold the line.", "statements",
+         {"speaker": "Jane Doe", "mode": "question"}, {"speaker": "Volodymyr Zelenskyy", "mode": "interview"})
 def _turn_speaker(ctx: Context, label: str, body: str) -> tuple[Speaker, str]:
     """The speaker a turn label stands for, and the turn's mode (question or interview)."""
     if label.isupper() and len(label) > 2:  # "PRESIDENT VOLODYMYR ZELENSKYY" as it would be written in a sentence
         label = " ".join(w if w.lower() in ("q", "a") else w.capitalize() for w in label.split())
     low = label.lower()
     labels = cues()
-    asks = low in labels.askers or low == ctx.first_turn_label.lower() and low not in labels.answers
+    first = low == ctx.first_turn_label.lower() and len(ctx.turn_labels) > 1  # who opens an interview asks
+    asks = low in labels.askers or first and low not in labels.answers
     mode = "question" if asks and not re.match(r"^\s*thank", body, re.I) else "interview"
     if low in ("q", "question"):
         asker = coreference.interviewer(ctx)
