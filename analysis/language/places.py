@@ -1,7 +1,9 @@
 """Gazetteer of the war's places: names and spellings in news text resolved to canonical places.
 
-The vocabulary is ``data/vocab/places.csv`` (one row per place, ``;``-separated spelling variants),
-with any rows a user's vocabulary folder adds (see `analysis.language.vocab`).
+The vocabulary is ``data/vocab/places.csv`` (hand-made: one row per place, ``;``-separated spelling
+variants) and ``data/vocab/settlements.csv`` (every settlement of 1,000 people or more in Ukraine,
+Russia and Belarus from GeoNames, built by ``scripts/build_gazetteer.py``), with any rows a user's
+vocabulary folder adds (see `analysis.language.vocab`).
 Region rows whose name carries a type word ("Kharkiv Oblast", "Krasnodar Krai", "Republic of
 Tatarstan", "Brest Region") also answer to their stem followed by region/oblast/province/
 regional/krai/territory/border region and the plurals ("Kharkiv region", "Kursk border region",
@@ -48,6 +50,7 @@ class Place:
     region: str | None  # canonical region (None for a country)
     lat: float | None
     lon: float | None
+    weak: bool = False  # a GeoNames settlement: a place only where the text frames it as one
 
 
 @dataclass(frozen=True)
@@ -84,12 +87,12 @@ def _stem(name: str) -> str | None:
     return (m.group("pre") or m.group("stem")) if m else None
 
 
-def _place(row: dict[str, str]) -> Place:
+def _place(row: dict[str, str], weak: bool = False) -> Place:
     """Place of one CSV row."""
     return Place(name=row["name"], kind=row["kind"], country=row["country"],
                  region=row["region"] or None,
                  lat=float(row["lat"]) if row["lat"] else None,
-                 lon=float(row["lon"]) if row["lon"] else None)
+                 lon=float(row["lon"]) if row["lon"] else None, weak=weak and row["kind"] == "city")
 
 
 def _variants(row: dict[str, str]) -> list[str]:
@@ -133,9 +136,11 @@ def _trie_regex(keys: list[str]) -> str:
 
 @vocab.compiled
 def _gazetteer(v: vocab.Vocabulary) -> _Gazetteer:
-    """The gazetteer of a vocabulary's places, with lookup tables and the compiled mention regex."""
-    rows = v.rows("places")
-    places = tuple(_place(row) for row in rows)
+    """The gazetteer of a vocabulary's places (the hand-made ones first, so their spellings win over
+    the GeoNames settlements'), with lookup tables and the compiled mention regex."""
+    hand = v.rows("places")
+    rows = [*hand, *v.rows("settlements")]
+    places = tuple(_place(row, weak=i >= len(hand)) for i, row in enumerate(rows))
     ranked: dict[str, tuple[tuple[int, int, int], Place]] = {}
 
     def add(spelling: str, place: Place, rank: tuple[int, int, int]) -> None:
@@ -187,6 +192,7 @@ def find_places(text: str) -> list[PlaceMention]:
     gaz = _gazetteer()
     mentions = [PlaceMention(m.start(), m.end(), m.group(0), gaz.surfaces[_key(m.group(0))])
                 for m in gaz.pattern.finditer(text)]
+    mentions = [m for m in mentions if not m.place.weak or _framed(text, m)]
     for i, mention in enumerate(mentions):
         if _key(mention.surface).rsplit(" ", 1)[-1] not in PLURAL_SUFFIXES:
             continue
@@ -198,6 +204,20 @@ def find_places(text: str) -> list[PlaceMention]:
             mentions[j] = PlaceMention(mentions[j].start, mentions[j].end, mentions[j].surface, region)
             j -= 1
     return mentions
+
+
+# What makes a name from the GeoNames list a place in the text: a locative word before it, or a word
+# for a kind of place around it ("in Vovchansk", "the village of Kozacha Lopan", "Ivanivka community").
+_FRAME_BEFORE = re.compile(r"(?:\b(?:in|near|outside|at|from|to|into|towards?|around|of|on|over|across|"
+                           r"hit|struck|shelled|attacked|targeted)\s+(?:the\s+)?"
+                           r"(?:(?:village|town|city|settlement|hamlet|community|district|port)\s+of\s+)?)$", re.I)
+_FRAME_AFTER = re.compile(r"^\s+(?:district|community|hromada|raion|village|town|area|settlement)\b", re.I)
+
+
+def _framed(text: str, mention: PlaceMention) -> bool:
+    """True where a weak (GeoNames) name stands where a place stands."""
+    return bool(_FRAME_BEFORE.search(text[max(0, mention.start - 40):mention.start])
+                or _FRAME_AFTER.match(text[mention.end:mention.end + 20]))
 
 
 def region_key(region: str | None) -> str:

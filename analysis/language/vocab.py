@@ -59,6 +59,7 @@ def _spec(columns: str, required: str | None = None, **allowed: str) -> FileSpec
 # Every vocabulary file, by name. A user's folder may hold any of them (and nothing else).
 FILES: dict[str, FileSpec] = {
     "places": _spec("name kind country region lat lon variants", "name kind country", kind="city|region|country"),
+    "settlements": _spec("name kind country region lat lon variants", "name kind country", kind="city|region|country"),
     "weapons": _spec("term weapon type class counted", weapon="missile|drone|shelling|airstrike|glide bomb|debris|strike",
                      **{"class": "drone|missile", "counted": "noun|modifier|both"}),
     "casualty_words": _spec("term role", "term role", role="killed|injured|person|group|child|military|police"),

@@ -810,7 +810,7 @@ def _where(ctx: Context, unit: Unit, places: list[PlaceMention], multi: bool,
                 return only.country, only.region, name
             context = _where(ctx, unit, [], False, incidents)
             return (context[0], context[1], name) if context else None
-        country, region, place = _spot(unit, chosen, refine=not own_place)
+        country, region, place = _located(ctx, unit, chosen, incidents, refine=not own_place)
         return country, region, village if village and chosen.place.kind == "region" else place
     last = next((i for i in reversed(incidents) if not i.total and not i.multi_region), None)
     if re.search(r"\bthe\s+same\s+(?:region|province|oblast|area|city|town)\b", unit.text, re.I) and last:
@@ -818,7 +818,8 @@ def _where(ctx: Context, unit: Unit, places: list[PlaceMention], multi: bool,
     for prev in ctx.earlier_in_paragraph(unit):
         prev_places = [m for m in incident_places(prev) if m.place.kind in ("city", "region")]
         if prev_places:
-            country, region, place = _spot(prev, prev_places[-1] if len({p.place.region for p in prev_places}) == 1 else prev_places[0])
+            country, region, place = _located(ctx, prev, prev_places[-1] if len({p.place.region for p in prev_places}) == 1
+                                              else prev_places[0], incidents)
             towns = {p.place.name for p in prev_places if p.place.kind == "city"}
             return country, region, village or (place if len(towns) < 2 else None)  # after a list of towns: none of them
     reporter_region = _reporter_region(ctx, unit)
@@ -831,7 +832,7 @@ def _where(ctx: Context, unit: Unit, places: list[PlaceMention], multi: bool,
         return reporter_region.country, reporter_region.region, village
     scene = _latest_scene(ctx, unit, last)
     if scene is not None:
-        country, region, place = _spot(scene[0], scene[1])
+        country, region, place = _located(ctx, scene[0], scene[1], incidents)
         return country, region, village or place
     if last is not None and last.units[-1].section == unit.section:
         return last.country, last.region, village or (None if _new_attack(unit) else last.place)
@@ -871,6 +872,28 @@ def _latest_scene(ctx: Context, unit: Unit, last: "Incident | None") -> tuple[Un
             if places:
                 return prev, places[-1]
     return None
+
+
+@example("Russian shelling hit the Belgorod region overnight, the governor said.\n\nIn the village of Murom, a "
+         "drone dropped an explosive on a farm, injuring two workers.", "casualties",
+         {"region": "Belgorod Oblast", "place": "Murom", "injured": 2})
+def _setting(ctx: Context, unit: Unit, incidents: list["Incident"]):
+    """The region a unit's story is set in: one named in the unit or its paragraph, its reporter's,
+    the last incident's if told in the paragraph before, or the one its section names most."""
+    strong = [m.place for m in unit.places if m.place.kind == "city" and not m.place.weak]
+    if strong:  # "the Kherson suburb of Komyshany"
+        return lookup(strong[-1].region)
+    for u in ctx.earlier_in_paragraph(unit, include=True):
+        regions = [m.place for m in u.places if m.place.kind == "region"]
+        if regions:
+            return regions[-1]
+    found = _reporter_region(ctx, unit)
+    if found is not None:
+        return found
+    last = next((i for i in reversed(incidents) if i.region and not i.total), None)
+    if last is not None and unit.paragraph - last.units[-1].paragraph <= 1 and last.units[-1].section == unit.section:
+        return lookup(last.region)
+    return _main_region(ctx, unit)
 
 
 def _main_region(ctx: Context, unit: Unit):
@@ -1004,6 +1027,18 @@ def _paragraph_reporter_region(ctx: Context, unit: Unit):
                                                                       or re.search(r"(?:governor|mayor|head)\s+of\s+(?:the\s+)?$", u.text[max(0, rel - 20):rel], re.I))):
                 return m.place
     return None
+
+
+def _located(ctx: Context, unit: Unit, chosen: PlaceMention, incidents: list[Incident],
+             refine: bool = True) -> tuple[str, str | None, str | None]:
+    """(country, region, place) for a chosen place; a GeoNames namesake yields to the region its
+    story is set in (the village of Murom in a Belgorod report is no town of the Vladimir region)."""
+    country, region, place = _spot(unit, chosen, refine)
+    if chosen.place.weak:
+        setting = _setting(ctx, unit, incidents)
+        if setting is not None and setting.region != region:
+            return setting.country, setting.region, chosen.surface
+    return country, region, place
 
 
 def _spot(unit: Unit, chosen: PlaceMention, refine: bool = True) -> tuple[str, str | None, str | None]:
