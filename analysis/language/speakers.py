@@ -51,7 +51,11 @@ class Speaker:
 def _clean(phrase: str) -> str:
     """The phrase without outer punctuation, quote marks and spacing."""
     phrase = re.sub(r"\s+", " ", phrase).strip(" ,;:.\"“”'‘’«»()-—–•·▪*")
-    return phrase
+    return _SECTION_LABEL.sub("", phrase)
+
+
+# Labels that open a paragraph of a relayed post ("Details: The ministry said ...").
+_SECTION_LABEL = re.compile(r"^(?:Details|Background|Quote|Source|Update|Context|Reminder|Earlier|Recap)\s*:\s*")
 
 
 def _possessive_to_demonym(phrase: str) -> str:

@@ -63,7 +63,10 @@ DENIAL = re.compile(r"\b(?:no\s+(?:one|body)|nobody|none|no\s+(?:immediate\s+|in
                     r"(?:casualties|injuries|deaths|fatalities|victims|one\s+was)|without\s+casualties|"
                     r"no\s+(?:people|civilians|residents)\s+were)\b(?:[^.]{0,40}?\b(?:hurt|injured|killed|wounded|harmed|reported|casualties))?", re.I)
 HEDGED = re.compile(r"\bno\s+(?:immediate|initial)\b|\bnot\s+immediately\b", re.I)
-NEW_INCIDENT = re.compile(r"\b(?:another|separate(?:ly)?|second|also\s+hit|further)\b", re.I)
+# Words that open an incident of its own: "another attack", "a second strike", "separately", "also hit"
+# (not "another 13 people were wounded", nor "the second man").
+NEW_INCIDENT = re.compile(r"\b(?:another|a\s+(?:second|third|separate|further|new)|separate)\s+(?:[\w-]+\s+){0,2}?"
+                          r"(?:attack|strike|shelling|bombing|barrage|raid|incident)s?\b|\bseparately\b|\balso\s+hit\b", re.I)
 ATTRIBUTIVE_AFTER = re.compile(r"^\s*(?:regional\s+|city\s+|oblast\s+|region['’]s\s+|district\s+)?(?:governor|mayor|"
                                r"military\s+administration|administration|officials|authorities|council|police|"
                                r"prosecutor|head|Governor|Mayor|River|river|axis|direction|front)", re.I)
@@ -174,6 +177,9 @@ def _clause_before(text: str, start: int) -> str:
                   r"(?:sustained|suffered|received)(?:\s+(?:shrapnel|minor|serious|severe|light|moderate|multiple|"
                   r"gunshot|blast|burn|head|leg|life-threatening|fatal))*|got|were\s+left|was\s+left|confirmed|"
                   r"reported|officially|(?:had|have|has)\s+been\s+(?:confirmed|reported))\s*$", "", head, flags=re.I)
+    inner = re.search(rf",?\s*(?:including|among\s+them)\s+((?:{COUNT}))\s*$", head, re.I)
+    if inner:
+        return inner.group(1)  # "1,100 casualties, including at least 100 killed": the hundred were killed
     head = re.sub(r",\s*(?:including|among\s+them)\s[^,]*,?\s*$", " ", head, flags=re.I)
     head = re.sub(r"\s+(?:of|from|in|at|on|near)\s+(?:the\s+)?[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*)*\s*$", "", head)
     head = _person_pairs().sub(lambda m: m.group(0).replace(" and ", " & "), head)  # "a man and a woman" stays whole
@@ -196,6 +202,9 @@ def _person_pairs(v: vocab.Vocabulary) -> re.Pattern[str]:
     return re.compile(rf"\b{np}\s+and\s+{np}\b", re.I)
 
 
+@example("A missile hit an apartment block in Zaporizhzhia, killing one person. Two children were among the "
+         "wounded, said the city council secretary, adding that 25 needed hospital treatment.", "casualties",
+         {"place": "Zaporizhzhia", "killed": 1, "injured": 25, "children_injured": 2})
 @example("A drone was shot down over the Chernihiv region overnight. No damage or casualties have been "
          "reported, the governor said.", "casualties", {"region": "Chernihiv Oblast", "killed": 0, "injured": 0})
 def mentions_in(unit: Unit) -> Mention | None:
@@ -226,7 +235,16 @@ def mentions_in(unit: Unit) -> Mention | None:
             mention.killed = mention.injured = Count(0, "exact")
         return mention
     if mention.among:
-        return _among(mention)
+        if not _among(mention):
+            return None
+        spans = [(m.start(), m.end()) for m in AMONG.finditer(masked)]
+        told = False  # "Two children were among the wounded, ..., adding that 25 needed hospital treatment"
+        for slot, rx in (("killed", w.kill_re), ("injured", w.hurt_re)):
+            for match in rx.finditer(text):
+                if not any(a <= match.start() < b for a, b in spans):
+                    told |= _read(mention, match, slot)
+        mention.among = not told
+        return mention
     found = False
     if mention.update:
         found = _update(mention)
@@ -246,8 +264,13 @@ _COUNT_BEFORE_NOUN = re.compile(rf"\b({COUNT})\s+(?:(?:new|more|other|confirmed|
                                 rf"additional|further)\s+){{0,2}}$", re.I)
 
 
+_COMBINED = re.compile(r"\s+(?:or|and)\s+(?:seriously\s+|severely\s+|critically\s+)?(?:wounded|injured|hurt)\b", re.I)
+_COMBINED_BEFORE = re.compile(r"\b(?:killed|dead)\s+(?:or|and)\s+(?:seriously\s+|severely\s+|critically\s+)?$", re.I)
+
+
 @example("Prosecutors in Poltava confirmed 14 fatalities and 52 injuries after Tuesday's missile strike.",
          "casualties", {"region": "Poltava Oblast", "killed": 14, "injured": 52})
+
 def _noun_count(text: str, match: re.Match) -> Count | None | bool:
     """The count standing just before a noun trigger ('21 fatalities'), False where none does."""
     before = _COUNT_BEFORE_NOUN.search(text[max(0, match.start() - 60):match.start()])
@@ -256,6 +279,7 @@ def _noun_count(text: str, match: re.Match) -> Count | None | bool:
 
 @example("In Dnipro, a missile hit an apartment block, killing 12 people. A total of 40 residents were "
          "rescued and 58 were injured.", "casualties", {"place": "Dnipro", "killed": 12, "injured": 58})
+@example("More than 2,000 soldiers have been killed or wounded near Kursk, the commander said.", "casualties")
 def _is_total(text: str) -> bool:
     """True where a total word governs a casualty figure in its clause ('a total of 12 people were
     injured'; not 'a total of 39 people were saved, 75 were injured')."""
@@ -296,6 +320,8 @@ def _read(mention: Mention, match: re.Match, slot: str) -> bool:
     after = re.sub(r"^(?:the\s+)?(?:lives?\s+of|li(?:fe|ves)\s+of|of|to)\s+", "", after, flags=re.I) \
         if re.match(r"^(?:the\s+)?(?:lives?|life|of|to)\b", after, re.I) else after
     active = bool(re.match(rf"\s*(?:{COUNT})\s", text[match.end():], re.I))  # "troops killed 4 civilians"
+    if not active and (_COMBINED.match(text, match.end()) or slot == "injured" and _COMBINED_BEFORE.search(text, 0, match.start())):
+        return False  # "3,000 troops have been killed or wounded": one figure for both, neither's own
     if word in ("death", "deaths", "injuries", "injury", "life", "lives") or re.match(r"(?:kill|injur|wound|hurt)(?:ed|ing|s)?$", word) \
             and (active or not _passive_before(text, match.start())):
         if word in ("death", "deaths", "injuries", "injury") and not re.match(r"^(?:of|to)\b", text[match.end():].strip(), re.I):
@@ -535,16 +561,22 @@ def located_mentions(ctx: Context, unit: Unit) -> list[tuple[Mention, list[Place
 
 # One share of a figure told place by place: "4 - in Bakhmut", "one in the Bryansk region", "another
 # in the city of Sevastopol", "two people in Konstantinovka".
-_SHARE = re.compile(rf"(?<![\w-])(?P<k>{COUNT}|another)(?:\s+(?:people|persons|civilians|residents|of\s+them))?"
-                    rf"\s*(?:[-–—]\s*)?(?:(?:was|were)\s+\w+\s+)?(?:in|near|at)\s+(?:the\s+)?"
+_SHARE = re.compile(rf"(?<![\w-])(?P<k>{COUNT}|another)(?:\s+more)?(?:\s+(?:people|persons?|civilians?|residents?|men|women|of\s+them))?"
+                    rf"\s*(?:[-–—]\s*)?(?:(?:was|were)\s+\w+\s+)?(?:in|near|at|from|of)\s+(?:the\s+)?"
                     rf"(?:(?:city|town|village|settlement|community)\s+of\s+)?", re.I)
-_SHARE_GAP = re.compile(r"[\s,;]*(?:and\s+)?")  # a colon opens the list: what stands before it is the total
+# Between two shares: separators, and the kind of place the last one was ("in Lyman hromada, one ...").
+_SHARE_GAP = re.compile(r"\s*(?:hromada|community|district|raion|region|oblast|village|town|city)?"
+                        r"(?:\s+in\s+[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+)?\s+(?:hromada|community|district|raion))?"
+                        r"[\s,;()]*(?:and\s+)?")  # a colon opens the list: what stands before it is the total
 
 
 @example("Russian shelling killed five civilians in the Donetsk region: 3 - in Pokrovsk, 2 - in Kostiantynivka.",
          "casualties", {"place": "Pokrovsk", "killed": 3}, {"place": "Kostiantynivka", "killed": 2})
 @example("Two people were injured in Ukrainian drone attacks, one in the Kursk region and another in the city "
          "of Belgorod.", "casualties", {"region": "Kursk Oblast", "injured": 1}, {"region": "Belgorod Oblast", "injured": 1})
+@example("Over the past day, Russians killed three people in Zarichne in Lyman hromada, one person in Toretsk and "
+         "one person in Siversk, the governor of the Donetsk region said.", "casualties", {"place": "Zarichne", "killed": 3},
+         {"place": "Toretsk", "killed": 1}, {"place": "Siversk", "killed": 1})
 @example("Russian troops killed 4 civilians of Donetsk region on Monday: 3 - in Siversk, 1 - in Lyman. Another "
          "9 people were wounded.", "casualties", {"place": "Siversk", "killed": 3}, {"place": "Lyman", "killed": 1},
          {"region": "Donetsk Oblast", "place": None, "killed": None, "injured": 9})
@@ -586,7 +618,7 @@ def _shares(unit: Unit, mention: Mention, places: list[PlaceMention]) -> list[tu
 
 
 _CAPITAL = re.compile(r"\bthe\s+(?:(?P<side>Ukrainian|Russian)\s+)?capital\b(?!\s+(?:city|region))", re.I)
-_REGIONAL_CAPITAL = re.compile(r"\bthe\s+(?:regional|region['’]s|oblast|provincial|province['’]s)\s+capital\b", re.I)
+_REGIONAL_CAPITAL = re.compile(r"\bthe\s+(?:regional|region['’]s|oblast|provincial|province['’]s)\s+(?:capital|cent(?:er|re))\b", re.I)
 # A clause that opens a further attack in the same sentence: "... and a second Russian attack on the
 # regional capital hours later injured 25".
 NEW_ATTACK = re.compile(r"\b(?:a|the)\s+(?:second|third|separate|new|further|later)\s+(?:[\w-]+\s+){0,2}?"
@@ -702,6 +734,9 @@ def _is_list(unit: Unit, places: list[PlaceMention]) -> bool:
     if len(regions) < 2 and (len(names) < 2 or any(p.place.kind != "city" for p in places)):
         return False
     ordered = sorted(places, key=lambda p: p.start)
+    while len(ordered) > 2 and ordered[-1].place.kind == "region" and {p.place.region for p in ordered[:-1]} == {ordered[-1].place.region} \
+            and re.fullmatch(r"\s+in\s+(?:the\s+)?", unit.text[ordered[-2].end - unit.start:ordered[-1].start - unit.start]):
+        ordered = ordered[:-1]  # "the city of Toretsk and the village of Zarichne in Donetsk Oblast"
     for a, b in zip(ordered, ordered[1:]):
         gap = unit.text[a.end - unit.start:b.start - unit.start]
         if not re.fullmatch(r"[\s,]*(?:and\s+)?(?:the\s+)?|\s*regions?\s*,?\s*(?:and\s+)?(?:the\s+)?"
@@ -718,7 +753,7 @@ def extract_casualties(ctx: Context) -> list[dict]:
         for mention, places, multi in located_mentions(ctx, unit):
             _add(ctx, incidents, unit, mention, places, multi)
     incidents = [i for i in incidents if _has_figure(i) and not _covered_aggregate(i, incidents)
-                 and not _lead_summary(ctx, i, incidents)]
+                 and not _lead_summary(ctx, i, incidents) and not _vague_nowhere(i)]
     return [_row(ctx, n, i) for n, i in enumerate(incidents, start=1)]
 
 
@@ -1089,10 +1124,16 @@ def _weapon(ctx: Context, unit: Unit) -> str | None:
     return own
 
 
-def _match(incidents: list[Incident], new: Incident) -> Incident | None:
-    """An earlier incident the new mention is a retelling of, if any."""
+# How many of the latest incidents a new mention is compared with (a retelling comes soon after).
+MATCH_WINDOW = 40
 
-    for old in reversed(incidents):
+
+def _match(incidents: list[Incident], new: Incident) -> Incident | None:
+    """An earlier incident (among the latest few) the new mention is a retelling of, if any."""
+    recent = incidents[-MATCH_WINDOW:]
+    firsts = [id(i.units[0]) for i in recent if i.region == new.region]
+    split = {u for u in firsts if firsts.count(u) > 1}  # towns of one region told in one sentence ("one in A, two in B")
+    for old in reversed(recent):
         if old.country != new.country or old.denial != new.denial or old.total or new.total:
             continue
         if (old.region is None) != (new.region is None) or (old.region and not _same_region(old.region, new.region)):
@@ -1101,10 +1142,12 @@ def _match(incidents: list[Incident], new: Incident) -> Incident | None:
             continue
         if old.date and new.date and old.date != new.date:
             continue
-        if not _same_weapon(old.weapon, new.weapon) or _rival(old, new):
+        if _rival(old, new) or not (_same_weapon(old.weapon, new.weapon) or _retold(old, new) or _complementary(old, new)):
             continue
+        if id(old.units[0]) in split and new.place is None and old.place is not None:
+            continue  # a figure told after a list of towns belongs to none of them
         if (old.place is None) != (new.place is None) and not _complementary(old, new) \
-                and _larger(old if old.place is None else new, new if old.place is None else old):
+                and _larger(old if old.place is None else new, new if old.place is None else old, new.place is None):
             continue  # a regional summary and one of the incidents it adds up
         return old
     return None
@@ -1124,6 +1167,17 @@ def _same_weapon(a: str | None, b: str | None) -> bool:
 @example("Ukraine's army said a missile strike on a training ground in the Dnipropetrovsk region killed nine "
          "soldiers. Russia's Defence Ministry said the strike had killed up to 90 servicemen.", "casualties",
          {"region": "Dnipropetrovsk Oblast", "killed": 9}, {"region": "Dnipropetrovsk Oblast", "killed": 90})
+@example("A Russian missile attack on Belgorod killed a person, the governor said.\n\nAccording to him, a man "
+         "was killed by shell fragments at his house. In addition, four people were injured.\n\n\"A boy suffered a "
+         "shrapnel wound, and the second man has a concussion,\" he said.", "casualties",
+         {"place": "Belgorod", "killed": 1, "injured": 4})
+def _retold(old: Incident, new: Incident) -> bool:
+    """True where a placeless mention repeats an incident's figure ('a person was killed' after 'a
+    missile attack on Belgorod killed a person'), whatever weapon word each sentence uses."""
+    same = [s for s in ("killed", "injured") if getattr(old, s) is not None and getattr(new, s) is not None]
+    return new.place is None and bool(same) and all(getattr(old, s).value == getattr(new, s).value for s in same)
+
+
 def _rival(old: Incident, new: Incident) -> bool:
     """True where another voice gives another figure for the same thing (the Ground Forces' 11
     killed, Moscow's 'up to 120'): a row of its own, with its source."""
@@ -1166,15 +1220,20 @@ def _same_region(a: str, b: str) -> bool:
     return ka != region_key("Kyiv") and ka == kb or any({ka, kb} <= family for family in REGION_FAMILIES)
 
 
-def _larger(summary: Incident, detail: Incident) -> bool:
-    """True where a placeless summary states more deaths and injuries than a detail (so it sums several)."""
+def _larger(summary: Incident, detail: Incident, told_after: bool = False) -> bool:
+    """True where a placeless summary states more deaths and injuries than a detail (so it sums
+    several); a placeless mention told after its detail that repeats its figure and adds another is
+    the same incident told on ('a man was killed in Belgorod' ... 'In addition, four were injured')."""
     def total(i: Incident) -> int:
         return sum(c.value or 0 for c in (i.killed, i.injured) if c is not None)
     numeric = any(c is not None and c.value is not None for c in (detail.killed, detail.injured))
-    for slot in ("killed", "injured"):
-        a, b = getattr(summary, slot), getattr(detail, slot)
-        if a is not None and b is not None and a.value is not None and b.value is not None and a.value < b.value:
-            return False  # an earlier, smaller toll of the same attack, not a sum of several
+    shared = [(getattr(summary, s).value, getattr(detail, s).value) for s in ("killed", "injured")
+              if getattr(summary, s) is not None and getattr(detail, s) is not None
+              and getattr(summary, s).value is not None and getattr(detail, s).value is not None]
+    if any(a < b for a, b in shared):
+        return False  # an earlier, smaller toll of the same attack, not a sum of several
+    if told_after and shared and all(a == b for a, b in shared):
+        return False
     return numeric and total(summary) > total(detail)
 
 
@@ -1213,6 +1272,14 @@ def _add_source(incident: Incident, source: str | None) -> None:
     """Record who reported an incident's figures."""
     if source and source not in incident.sources:
         incident.sources.append(source)
+
+
+@example("Since the invasion began, Russian attacks have killed thousands of civilians.", "casualties")
+def _vague_nowhere(incident: Incident) -> bool:
+    """True for a vague toll with no region ('an invasion that has killed thousands of civilians'):
+    nothing a reader could count or place."""
+    counts = [c for c in (incident.killed, incident.injured) if c is not None]
+    return incident.region is None and not incident.denial and all(c.value is None for c in counts)
 
 
 def _has_figure(incident: Incident) -> bool:

@@ -14,7 +14,7 @@ from analysis.language.speakers import side_of
 # Words between a count and its weapon noun that are grammar, not weapon names (weapon modifiers
 # such as "attack" or "Shahed" come from the vocabulary's weapons file): a hyphenated compound
 # ("Shahed-136", "X-59"), the sides, and the glue of lists.
-GRAMMAR_MODIFIERS = (r"[A-Z][A-Za-z0-9]*-[A-Za-z0-9/-]+", "Ukrainian", "Russian", "enemy", r"of\s+the", "more",
+GRAMMAR_MODIFIERS = (r"[A-Z][A-Za-z0-9.]*-[A-Za-z0-9/-]+", "Ukrainian", "Russian", "enemy", r"of\s+the", "more",
                      "various", "other", r"and\s+decoy", "type", "types", "and")
 
 
@@ -283,12 +283,20 @@ def _read_unit(ctx: Context, unit: Unit, claims: list[Claim]) -> None:
     del last
 
 
+_BY_SIDE = re.compile(r"\s+(?:\w+\s+)?(?:fired|launched|sent|used)\s+by\s+(?:the\s+)?(Russia|Ukraine|Russian|Ukrainian|Moscow|Kyiv)\b")
 _DEFENDER = re.compile(r"\b(Russian|Ukrainian|Russia|Ukraine|Kyiv|Moscow)(?:['’]s)?\s+(?:[\w-]+\s+){0,2}?(?:air\s+defen[cs]es?|"
                        r"defen[cs]es?|air\s+force|forces|military|army|troops)\b[^.;]{0,80}$")
 _ALL_OF_THEM = re.compile(r"(?:^|[.!?]\s+)[\"“]?(?:all|each)\s+of\s+them\s+(?:were|was|have\s+been|had\s+been)\b", re.I)
 _OTHER_VERB_RIGHT = re.compile(r"^\s+(?:\w+\s+)?(?:returned|hit|struck|reached|fell|crashed|flew|exploded|landed|damaged|caused)\b", re.I)
 
 
+@example("Ukraine's air force shot down 12 of more than 20 cruise missiles fired by Russia, the commander said.",
+         "drone_counts", {"attacker": "Russia", "launched": 20, "destroyed": 12})
+@example("Russia's defence ministry said it had destroyed 8 U.S.-made ATACMS missiles over Crimea and 15 drones "
+         "over the Kursk region.", "drone_counts", {"attacker": "Ukraine", "weapon_class": "missile", "destroyed": 8},
+         {"attacker": "Ukraine", "weapon_class": "drone", "destroyed": 15})
+@example("The ministry claimed that 14 UAVs were destroyed or jammed by electronic warfare over the Bryansk region.",
+         "drone_counts", {"attacker": "Ukraine", "destroyed": 14})
 @example("Fourteen Russian cruise missiles were taken down by air defence over central Ukraine, the air "
          "force said.", "drone_counts", {"attacker": "Russia", "weapon_class": "missile", "destroyed": 14})
 @example("Russia launched 210 drones overnight. Air defences intercepted or jammed 190 drones and 7 missiles, "
@@ -309,6 +317,8 @@ def _slot(text: str, match: re.Match) -> str | None:
         return "destroyed" if right and _verb_slot(right.group("v")) == "destroyed" else None
     right = P.passive_right.match(text[match.end():]) or P.passive_after_list.match(text[match.end():])
     if right:
+        if re.search(rf"\b(?:{P.destroy})\s+(?:or|and)\s+$", text[match.end():match.end() + right.start("v")], re.I):
+            return "destroyed"  # "were destroyed or jammed": the interception, as the tally gives it
         return _verb_slot(right.group("v"))
     left = text[max(0, match.start() - 200):match.start()]
     left = re.split(r"[.;]|\b(?:said|says|reported|according\s+to)\b", left)[-1]
@@ -468,6 +478,9 @@ def _attacker(ctx: Context, unit: Unit, match: re.Match, reporter: str | None, s
     adj = _SIDE_ADJ.search(match.group(0))
     if adj and adj.group(1).lower() != "enemy":
         return _side(adj.group(1))
+    by = _BY_SIDE.match(unit.text, match.end())
+    if by:  # "20 cruise missiles fired by Russia"
+        return _side(by.group(1).replace("Moscow", "Russia").replace("Kyiv", "Ukraine"))
     left = re.split(r"[.;]\s", unit.text[max(0, match.start() - 200):match.start()])[-1]
     subjects = list(re.finditer(r"\b(Russia|Ukraine|Russians|Ukrainians|Moscow|Kyiv|Russian|Ukrainian)\b(?:\s+[a-z]+)?"
                                 r"\s+(?:has\s+|had\s+|have\s+|also\s+|again\s+)*(?:" + P.launch + r")\b", left))
