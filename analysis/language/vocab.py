@@ -74,7 +74,7 @@ FILES: dict[str, FileSpec] = {
     "reporting_verbs": _spec("term"),
     "channels": _spec("term channel", "term channel"),
     "transcript_labels": _spec("term role", "term role", role="asker|answer"),
-    "force_words": _spec("term role", "term role", role="force|formation|loss"),
+    "force_words": _spec("term role", "term role", role="force|formation|recruit|loss"),
     "role_references": _spec("term"),
     "bare_bodies": _spec("term matches", "term matches"),
     "not_settlements": _spec("term"),

@@ -29,12 +29,14 @@ class ForceWords:
     sender: re.Pattern[str]  # the last country or capital named, whose forces a bare "troops" are
     nationality: dict[str, str]  # "north korea" -> "North Korean"
     formation: re.Pattern[str]  # units of troops, counted in small numbers ("92 battalion tactical groups")
+    recruit: re.Pattern[str]  # people joining a force ("volunteers"), a force only where service is spoken of
 
 
 @vocab.compiled
 def force_words(v: vocab.Vocabulary) -> ForceWords:
     """The deployment words of the active vocabulary."""
-    nouns = vocab.alternation([*v.terms("force_words", role="force"), *v.terms("force_words", role="formation")])
+    nouns = vocab.alternation([*v.terms("force_words", role="force"), *v.terms("force_words", role="formation"),
+                               *v.terms("force_words", role="recruit")])
     nationality = {" ".join(r["name"].split()): r["nationality"] for r in v.rows("demonyms") if r["nationality"]}
     senders = vocab.alternation([n.title() for n in nationality])
     count = rf"(?<![\w.,-])(?P<count>{COUNT})"
@@ -46,16 +48,21 @@ def force_words(v: vocab.Vocabulary) -> ForceWords:
                       re.compile(rf"(?<![\w.,-])(?P<count>{COUNT})\s+(?:out\s+)?of\s+(?:the\s+)?(?P<whole>{COUNT})\s+"
                                  rf"(?P<force>{MODIFIER}{nouns})\b", re.I),
                       re.compile(rf"\b(?:number|total)\s+of\s+(?P<force>{MODIFIER}{nouns})\b[^.;]{{0,60}}?\b(?:reach(?:ed|es)?|"
-                                 rf"is|was|were|are|stood\s+at|stands\s+at|rose\s+to|risen\s+to|totals?|totalled|would\s+be|"
+                                 rf"is|was|were|are|stood\s+at|stands\s+at|(?:rose|risen|grown|grew|increased)\s+(?:from\s+[\d,]+\s+)?to|totals?|totalled|would\s+be|"
                                  rf"will\s+be)\s+(?:(?:to|at|about|around|some)\s+)?(?P<count>{COUNT})\b"
                                  rf"|\bsize\s+of\s+(?:the\s+)?(?:new\s+|latest\s+)?(?P<force2>deployment|contingent|force|group)\b"
                                  rf"[^.;]{{0,40}}?\b(?:to\s+be|at|is|was)\s+(?:between\s+)?(?P<count2>{COUNT})\b", re.I),
                       re.compile(rf"\b({senders})\b(?!.*\b{senders}\b)"), nationality,
-                      re.compile(rf"\b{vocab.alternation(v.terms('force_words', role='formation'))}\b", re.I))
+                      re.compile(rf"\b{vocab.alternation(v.terms('force_words', role='formation'))}\b", re.I),
+                      re.compile(rf"\b{vocab.alternation(v.terms('force_words', role='recruit'))}\b", re.I))
 
 
-_PUT_OR_BARE_HINT = re.compile(r"\bput\b|\b(?:closer|around|about|nearly|roughly|up\s+to|no\s+more|more\s+than|at\s+least|some|at\s+most)\s+\d", re.I)
-_PUT = re.compile(rf"\bput\s+(?:it|the\s+(?:figure|number|total|count|strength))(?:\s+\w+)?\s*,?\s*(?:at|to|closer\s+to|around|near)?\s*(?P<count>{COUNT})\b", re.I)
+_PUT_OR_BARE_HINT = re.compile(r"\b(?:put|gave|cited|named|quoted)\b|\bbeen\s+(?:mobili|called|conscript|draft|recruit)|\b(?:closer|around|about|nearly|roughly|up\s+to|no\s+more|more\s+than|at\s+least|some|at\s+most)\s+\d", re.I)
+_PUT = re.compile(rf"\b(?:put|gave|cited|named|quoted)\s+(?:it|(?:a|the)\s+(?:figure|number|total|count|strength))(?:\s+\w+)?\s*,?\s*"
+                  rf"(?:at|to|of|as|closer\s+to|around|near)?\s*(?P<count>{COUNT})\b", re.I)
+# "of those, 244,000 had been mobilized": a part of the force just told, in its own words.
+_CALLED_UP = re.compile(rf"(?<![\w.,-])(?P<count>{COUNT})\s+(?:had|have|has)\s+been\s+(?P<how>mobili[sz]ed|called\s+up|conscripted|"
+                        rf"drafted|recruited|deployed|sent)\b", re.I)
 _QUALIFIED = r"(?:closer\s+to|around|about|nearly|roughly|up\s+to|no\s+more\s+than|more\s+than|at\s+least|some|at\s+most)"
 _BARE = re.compile(rf"(?:,|\bsay|\bestimate|\bthink|\bbelieve|\bcount|\breckon|\bsee|\bfigure\s+(?:is|was|of))\s*(?P<count>{_QUALIFIED}\s+[\d,]{{5,}})\b"
                    rf"|(?P<count2>{_QUALIFIED}\s+[\d,]{{5,}})\s+(?:remain(?:ed)?|were|are|have\s+been)\s+(?:at|in|on|near|deployed|stationed)\b", re.I)
@@ -101,6 +108,12 @@ def extract_deployments(ctx: Context) -> list[dict]:
          "deployments", {"count": 85})
 @example("Thus, Ukraine lost more than 150 servicemen in the north; over 200 troops in the west; and up to "
          "90 servicemen and an M113 armored personnel carrier in the south.", "deployments")
+@example("Putin said 650,000 Russians were fighting in Ukraine.\n\nIn March he gave the figure of 590,000. He said "
+         "that of those, 230,000 had been mobilized.", "deployments", {"count": 650000}, {"count": 590000}, {"count": 230000})
+@example("The official said the number of tactical units near Belgorod had risen from 25 to 35.", "deployments",
+         {"count": 35})
+@example("Up to 40,000 volunteers sign army contracts every month, the minister said. Separately, 300 volunteers "
+         "cleared rubble in Odesa.", "deployments", {"count": 40000})
 @example("Ukraine has said it has around a million people under arms.", "deployments", {"count": 1000000})
 def _figures(unit: Unit, last_force: str | None) -> list[tuple[str, str, int]]:
     """(count words, force words, offset) of force sizes in a unit; losses are left out."""
@@ -115,12 +128,18 @@ def _figures(unit: Unit, last_force: str | None) -> list[tuple[str, str, int]]:
         for match in rule.finditer(text):
             if any(a <= match.start() < b for a, b in taken) or words.loss.search(_clause(text, match.start(), match.end())):
                 continue
+            if words.recruit.fullmatch(match.group("force") or "") and not _SERVICE.search(text):
+                continue  # "200 volunteers cleared the rubble" is no force
             taken.append((match.start(), match.end()))
             noun = match.group("force") or match.groupdict().get("force2") or "troops"
             force = _nationalised(" ".join(noun.split()), text[:match.start()])
             out.append((match.group("count") or match.group("count2"), force, unit.start + match.start()))
             if match.groupdict().get("whole"):  # "8,000 out of the 10,000 servicemen": the whole is a force size too
                 out.append((match.group("whole"), force, unit.start + match.start("whole")))
+    for match in _CALLED_UP.finditer(text) if last_force or out else ():
+        if not any(parse_count(c) == parse_count(match.group("count")) for c, _, _ in out):
+            out.append((match.group("count"), f"{match.group('how').split()[0]} {(out[0][1] if out else last_force)}",
+                        unit.start + match.start()))
     if last_force or out:
         for pattern in (_PUT, _BARE):
             match = pattern.search(text)
@@ -143,6 +162,8 @@ def _clause(text: str, start: int, end: int) -> str:
     return left + " " + right[:40]
 
 
+_SERVICE = re.compile(r"\b(?:army|armed\s+forces|military|contracts?|enlist\w*|sign(?:ing|ed|s)?\s+up|mobili[sz]\w*|"
+                      r"recruit\w*|front|troops|service)\b", re.I)
 _OWN_VERB = re.compile(r"\b(?:deployed|sent|stationed|massed|moved|gathered|arrived|has|have|had|is|are|was|were)\b", re.I)
 
 
