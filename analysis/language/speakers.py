@@ -117,8 +117,8 @@ def _trailing_name(words: list[str]) -> list[str]:
     name: list[str] = []
     for word in reversed(words):
         bare = word.strip(",.;:")
-        if bare.lower() in L.titles and name:
-            break
+        if name and (bare.lower() in L.titles or any(part in L.titles for part in bare.lower().split("-")[1:])):
+            break  # "Commander-in-Chief Valerii Zaluzhnyi": the title ends the name
         if _NAME_TOKEN.match(bare) or (name and bare.lower() in _PARTICLES):
             if bare.lower() in L.titles or bare.lower() in L.org_heads or bare.lower() in L.role_heads:
                 break

@@ -47,6 +47,8 @@ DOCUMENTS = ("statement", "report", "post", "update", "notice", "bulletin", "mes
 ABBREVIATIONS = {"rma": "regional military administration", "ova": "regional military administration",
                  "cma": "city military administration", "mva": "city military administration"}
 _STOP = {"the", "a", "an", "of", "for", "and", "in", "on", "its", "his", "her", "their", "s", "'s"}
+# Levels of an administration, which a description and a holder's role must not disagree on.
+LEVELS = {"regional", "region", "oblast", "city", "district", "village", "town"}
 
 
 @dataclass(frozen=True)
@@ -146,7 +148,8 @@ def _title_before(text: str, at: int, titles: frozenset[str]) -> str | None:
     if not head and len(pieces) >= 2 and text[max(0, at - 3):at].rstrip().endswith(","):
         head = pieces[-2].strip()  # "the head of the regional administration, Serhii Lytvyn"
     head = re.sub(r"^(?:the|a|an)\s+", "", head, flags=re.I)
-    if head and any(w.lower().strip("’'s") in titles or w.lower() in titles for w in head.split()):
+    words = [part for w in head.lower().split() for part in [w, w.strip("’'s"), *w.split("-")]]
+    if head and any(w in titles for w in words):  # "Commander-in-Chief" holds "commander"
         return head
     return None
 
@@ -169,6 +172,9 @@ def _agrees(description: list[str], person: Named, head: str) -> bool:
     text = " ".join(words)
     if not any(re.search(rf"\b{re.escape(s)}\b", text) for s in SYNONYMS.get(head, (head,))):
         return False
+    levels = {w for w in description if w in LEVELS} - {head}
+    if levels and {w for w in words if w in LEVELS} and not levels & set(words):
+        return False  # "the head of the regional administration" is not the head of the city's
     for word in description:
         if word == head or word in SYNONYMS.get(head, ()):
             continue
@@ -193,6 +199,13 @@ def _mentions(words: list[str], word: str, place) -> bool:
          "province said shelling continued.", "statements", {"speaker": "Serhiy Haidai"})
 @example("Ukrainian President Volodymyr Zelenskyy met Nato leaders.\n\nThe Ukrainian leader said more air "
          "defence was needed.", "statements", {"speaker": "Volodymyr Zelenskyy"})
+@example("Oleh Hryhorov, head of the Sumy Regional Military Administration, wrote on Telegram. Artem Kobzar, head "
+         "of the Sumy City Military Administration, also wrote.\n\nAccording to the head of the Regional Military "
+         "Administration, one person died.", "statements", {"speaker": "Oleh Hryhorov"}, {"speaker": "Artem Kobzar"},
+         {"speaker": "Oleh Hryhorov"})
+@example("Ukrainian Commander-in-Chief Valerii Zaluzhnyi reported on the strike.\n\nThe air force shot down six "
+         "missiles, according to the military chief.", "statements", {"speaker": "Valerii Zaluzhnyi"},
+         {"speaker": "Valerii Zaluzhnyi"})
 @example("Kursk governor Alexander Khinshtein and Belgorod governor Vyacheslav Gladkov spoke.\n\nThe Belgorod "
          "governor said two drones were downed.", "statements", {"speaker": "Vyacheslav Gladkov"})
 def role_target(ctx: Context, role: str, unit: Unit) -> Target | None:
@@ -206,17 +219,33 @@ def role_target(ctx: Context, role: str, unit: Unit) -> Target | None:
     if head not in references().roles and head not in SYNONYMS:
         return None
     if head == "official":
-        if role.strip().lower() != "official":
-            return None
-        last = next((r for r in reversed(ctx.statements) if r["char_start"] <= unit.start
-                     and r["speaker_type"] == "person"), None)
-        return (last["speaker"], "person", last["speaker_role"]) if last else None
+        return _official(ctx, description, unit)
     people = people_roles(ctx)
     cut = bisect.bisect_right([p.at for p in people], unit.start)
     before = [p for p in reversed(people[max(0, cut - 60):cut]) if _agrees(description, p, head)]
     after = [p for p in people[cut:cut + 60] if _agrees(description, p, head)]
     chosen = before[0] if before else after[0] if after else None
     return (ctx.registry.canonical(chosen.name), "person", chosen.role) if chosen else None
+
+
+@example("Russia's Security Council Deputy Chairman Dmitry Medvedev spoke at a meeting.\n\nThe top security "
+         "official said 40,000 people sign contracts each month.", "statements", {"speaker": "Dmitry Medvedev"})
+@example("A senior Pentagon official said 20 battalions had moved north.\n\nHe said more would follow.",
+         "statements", {"speaker": "senior Pentagon official"}, {"speaker": "senior Pentagon official"})
+def _official(ctx: Context, description: list[str], unit: Unit) -> Target | None:
+    """Who 'the official' or 'the top security official' is: the latest named person whose role
+    shares a word with the description, else (for a bare 'official') the latest person who spoke."""
+    qualifiers = [w for w in description if w not in ("official", "top", "senior", "the")]
+    if qualifiers:
+        people = people_roles(ctx)
+        cut = bisect.bisect_right([p.at for p in people], unit.start)
+        for p in reversed(people[max(0, cut - 60):cut]):
+            if p.role and set(qualifiers) & set(_words(p.role)):
+                return ctx.registry.canonical(p.name), "person", p.role
+        return None
+    last = next((r for r in reversed(ctx.statements) if r["char_start"] <= unit.start
+                 and r["speaker_type"] == "person"), None)
+    return (last["speaker"], "person", last["speaker_role"]) if last else None
 
 
 def _head_word(role: str) -> str:
@@ -231,7 +260,8 @@ def pronoun_target(ctx: Context, pronoun: str, unit: Unit) -> Target | None:
     for row in reversed(ctx.statements):
         if row["char_start"] > unit.start:
             continue
-        if want is None or row["speaker_type"] == want:
+        one_person = row["speaker_type"] == "role" and not row["speaker"].lower().endswith("s")  # "the official"
+        if want is None or row["speaker_type"] == want or want == "person" and one_person:
             return row["speaker"], row["speaker_type"], row["speaker_role"]
     if want == "person":
         people = people_roles(ctx)
