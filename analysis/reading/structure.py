@@ -251,6 +251,9 @@ def _title(text: str, blocks: list[tuple[int, int]], kinds: list[str], lo: int, 
 
 
 _SPLIT = re.compile(r"(?<=[.!?…])(['\"”’»)]*)(\s+)(?=['\"“‘«(]?[A-Z0-9]|[\"“«]x)")
+# Labels of a relayed post that open a new part even where the page ran the lines together
+# ("... on the national newscast Quote from Kyrylenko: ...", "Source: ...", "Details: ...").
+POST_LABEL = re.compile(r"(?<=[a-z0-9,)])(\s+)(?=(?:Source|Quote(?:\s+from\s+[A-Z][\w'’-]+)?|Details|Background):\s)")
 
 
 def split_sentences(text: str, start: int, end: int, paragraph: int) -> list[Sentence]:
@@ -266,6 +269,8 @@ def split_sentences(text: str, start: int, end: int, paragraph: int) -> list[Sen
                                                or re.fullmatch(r"(?:[a-z]\.)+[a-z]", token)):
             continue
         cuts.append(match.end(1))
+    cuts += [m.end(1) for m in POST_LABEL.finditer(chunk)]
+    cuts = sorted(set(cuts))
     cuts.append(len(chunk))
     sentences = []
     for a, b in zip(cuts, cuts[1:]):

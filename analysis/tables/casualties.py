@@ -122,6 +122,7 @@ class Incident:
     evidence: Unit | None = None
     units: list[Unit] = field(default_factory=list)
     updated: bool = False  # told as a toll that rose ("the death toll rose to six")
+    regional: bool = False  # told of "the oblast" as a whole, so no town's incident
 
 
 def count_people(phrase: str) -> Count | None:
@@ -812,7 +813,8 @@ def _add(ctx: Context, incidents: list[Incident], unit: Unit, mention: Mention,
     new = Incident(country, region, place, date, date_text, weapon,
                    perpetrator_of(unit.text, country) or perpetrator_of(_paragraph_text(ctx, unit), country),
                    mention.killed, mention.injured, mention.children_killed, mention.children_injured,
-                   list(mention.victims), [], mention.denial, mention.total, multi, unit, [unit], mention.update)
+                   list(mention.victims), [], mention.denial, mention.total, multi, unit, [unit], mention.update,
+                   regional=not places and _the_region(ctx, unit) is not None)
     _add_source(new, source)
     target = None if mention.new_incident else _match(incidents, new)
     if target is None:
@@ -850,6 +852,9 @@ def _where(ctx: Context, unit: Unit, places: list[PlaceMention], multi: bool,
     last = next((i for i in reversed(incidents) if not i.total and not i.multi_region), None)
     if re.search(r"\bthe\s+same\s+(?:region|province|oblast|area|city|town)\b", unit.text, re.I) and last:
         return last.country, last.region, village
+    named = _the_region(ctx, unit)
+    if named is not None:
+        return named.country, named.region, None
     for prev in ctx.earlier_in_paragraph(unit):
         prev_places = [m for m in incident_places(prev) if m.place.kind in ("city", "region")]
         if prev_places:
@@ -929,6 +934,26 @@ def _setting(ctx: Context, unit: Unit, incidents: list["Incident"]):
     if last is not None and unit.paragraph - last.units[-1].paragraph <= 1 and last.units[-1].section == unit.section:
         return lookup(last.region)
     return _main_region(ctx, unit)
+
+
+_THE_REGION = re.compile(r"\b(?:in|across|throughout|of)\s+the\s+(?:oblast|region|province)\b(?!\s+of\b)", re.I)
+
+
+@example("\"The Russians killed two residents of Donetsk Oblast in Siversk on Monday.\n\nAnother 9 people have "
+         "been injured in the oblast,\" the governor said. Details: Russian shelling killed a man in Kharkiv Oblast.",
+         "casualties", {"region": "Donetsk Oblast", "injured": 9}, {"region": "Kharkiv Oblast", "killed": 1},
+         {"region": "Donetsk Oblast", "killed": 2})
+def _the_region(ctx: Context, unit: Unit):
+    """The region 'in the oblast' / 'in the region' points back to: the last one named before it."""
+    if not _THE_REGION.search(unit.text):
+        return None
+    for prev in reversed(ctx.units[max(0, unit.index - 8):unit.index]):
+        if prev.section != unit.section:
+            break
+        regions = [m.place for m in prev.places if m.place.kind == "region"]
+        if regions:
+            return regions[-1]
+    return None
 
 
 def _main_region(ctx: Context, unit: Unit):
@@ -1144,8 +1169,8 @@ def _match(incidents: list[Incident], new: Incident) -> Incident | None:
             continue
         if _rival(old, new) or not (_same_weapon(old.weapon, new.weapon) or _retold(old, new) or _complementary(old, new)):
             continue
-        if id(old.units[0]) in split and new.place is None and old.place is not None:
-            continue  # a figure told after a list of towns belongs to none of them
+        if (id(old.units[0]) in split or new.regional) and new.place is None and old.place is not None:
+            continue  # a figure told after a list of towns, or of "the oblast", belongs to no town
         if (old.place is None) != (new.place is None) and not _complementary(old, new) \
                 and _larger(old if old.place is None else new, new if old.place is None else old, new.place is None):
             continue  # a regional summary and one of the incidents it adds up

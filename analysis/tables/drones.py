@@ -284,8 +284,11 @@ def _read_unit(ctx: Context, unit: Unit, claims: list[Claim]) -> None:
 
 
 _BY_SIDE = re.compile(r"\s+(?:\w+\s+)?(?:fired|launched|sent|used)\s+by\s+(?:the\s+)?(Russia|Ukraine|Russian|Ukrainian|Moscow|Kyiv)\b")
+# The defenders as the subject of the interception: "Ukraine's air defences shot down ..." (not the
+# attacker named in "missiles fired by the Russian army").
 _DEFENDER = re.compile(r"\b(Russian|Ukrainian|Russia|Ukraine|Kyiv|Moscow)(?:['’]s)?\s+(?:[\w-]+\s+){0,2}?(?:air\s+defen[cs]es?|"
-                       r"defen[cs]es?|air\s+force|forces|military|army|troops)\b[^.;]{0,80}$")
+                       r"defen[cs]es?|air\s+force|forces|military|army|troops|fighter\s+jets|jets|pilots)\s+(?:have\s+|has\s+|had\s+)?"
+                       r"(?:\w+\s+)?(?:shot|downed|intercepted|destroyed|repelled|neutrali[sz]ed|brought|took)\b[^.;]{0,80}$")
 _ALL_OF_THEM = re.compile(r"(?:^|[.!?]\s+)[\"“]?(?:all|each)\s+of\s+them\s+(?:were|was|have\s+been|had\s+been)\b", re.I)
 _OTHER_VERB_RIGHT = re.compile(r"^\s+(?:\w+\s+)?(?:returned|hit|struck|reached|fell|crashed|flew|exploded|landed|damaged|caused)\b", re.I)
 
