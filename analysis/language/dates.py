@@ -132,15 +132,15 @@ _DATELINE_DATE = re.compile(rf"^(?:published|updated|posted|first\s+published)?[
                             re.I | re.M)
 
 
-_ISO_STAMP = re.compile(r"^(?:(?:published|updated|posted)\b[^0-9]{0,20})?((?:19|20)\d\d-\d\d-\d\d)\b(?:[ T]\d\d?:\d\d)?", re.I)
+_ISO_STAMP = re.compile(r"^(?:(?:published|updated|posted|date)\b[^0-9]{0,20})?((?:19|20)\d\d-\d\d-\d\d)\b(?:[ T]\d\d?:\d\d)?", re.I)
 
 
 def published_from_text(text: str) -> str | None:
     """The publication date a page states in its first lines ('Published 3 June 2025, 11:42',
-    '2025-07-26 21:41 Last Updated At:21:50')."""
+    '2025-07-26 21:41 Last Updated At:21:50', 'date 2025-04-28 One man was ...')."""
     for line in text.splitlines()[:15]:
         stamp = _ISO_STAMP.match(line.strip())
-        if stamp and len(line) < 80:
+        if stamp and (len(line) < 80 or line.strip()[:4].lower() == "date"):
             found = parse_iso(stamp.group(1))
             if found:
                 return found.isoformat()

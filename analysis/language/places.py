@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from analysis.examples import example
 from analysis.language import vocab
 
 
@@ -193,6 +194,7 @@ def find_places(text: str) -> list[PlaceMention]:
     mentions = [PlaceMention(m.start(), m.end(), m.group(0), gaz.surfaces[_key(m.group(0))])
                 for m in gaz.pattern.finditer(text)]
     mentions = [m for m in mentions if not m.place.weak or _framed(text, m)]
+    mentions = [_region_of(text, m, gaz) for m in mentions]
     for i, mention in enumerate(mentions):
         if _key(mention.surface).rsplit(" ", 1)[-1] not in PLURAL_SUFFIXES:
             continue
@@ -204,6 +206,19 @@ def find_places(text: str) -> list[PlaceMention]:
             mentions[j] = PlaceMention(mentions[j].start, mentions[j].end, mentions[j].surface, region)
             j -= 1
     return mentions
+
+
+_REGION_OF = re.compile(r"\b(?:region|oblast|province)\s+of\s+$", re.I)
+
+
+@example("A missile hit a city in Ukraine's eastern region of Kharkiv, killing three people, officials said.",
+         "casualties", {"region": "Kharkiv Oblast", "place": None, "killed": 3})
+def _region_of(text: str, mention: PlaceMention, gaz: "_Gazetteer") -> PlaceMention:
+    """The region, where a city's name follows 'the region of' ('the eastern region of Donetsk')."""
+    region = gaz.stems.get(_key(mention.surface)) if mention.place.kind == "city" else None
+    if region is None or not _REGION_OF.search(text[max(0, mention.start - 20):mention.start]):
+        return mention
+    return PlaceMention(mention.start, mention.end, mention.surface, region)
 
 
 # What makes a name from the GeoNames list a place in the text: a locative word before it, or a word

@@ -41,6 +41,10 @@ _END_PUNCT = re.compile(r"[.!?:;…]['\"”’»)]*\s*$")
 DATELINE = re.compile(r"^(?:[A-Z][A-Z .'’/-]{2,40}(?:,\s*(?:[A-Z][a-z]+\.?\s+\d{1,2}|[A-Z][\w .]{1,30}))?(?:\s*\([^)]{1,30}\))*"
                       r"|[A-Z][\w .'’/-]{2,40}(?:\s*\([^)]{1,30}\))+)\s*[—–-]{1,2}\s+")
 
+# A machine date stamp run into the first words of a line: "date 2025-04-28 One man ...".
+_STAMP = re.compile(r"((?:date\s+)?(?:19|20)\d\d-\d\d-\d\d(?:[ T]\d\d?:\d\d(?::\d\d)?)?)\s+(?=\S)", re.I)
+
+
 @dataclass(frozen=True)
 class Sentence:
     """A sentence with its offsets in the article text."""
@@ -89,6 +93,8 @@ class Layout:
         return [p for p in self.paragraphs if p.kind in ("body", "turn", "intro")]
 
 
+@example("date 2025-04-28 One man was killed and a woman injured in a drone strike on Bryansk, the governor said.",
+         "casualties", {"place": "Bryansk", "killed": 1, "injured": 1})
 def split_blocks(text: str) -> list[tuple[int, int]]:
     """Non-empty lines as (start, end), hard-wrapped lines joined into their paragraph."""
     blocks: list[list[int]] = []
@@ -100,6 +106,10 @@ def split_blocks(text: str) -> list[tuple[int, int]]:
             end -= 1
         if start == end:
             continue
+        stamp = _STAMP.match(text, start, end)
+        if stamp:  # "date 2025-04-28 One man was killed ...": the stamp is a line of its own
+            blocks.append([start, stamp.end(1)])
+            start = stamp.end()
         if blocks and _continues(text, blocks[-1], start):
             blocks[-1][1] = end
         else:

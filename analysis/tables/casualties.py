@@ -60,7 +60,7 @@ TOTAL = re.compile(r"\b(?:in\s+total|in\s+all|altogether|overall|a\s+total\s+of|
 AMONG = re.compile(r"(?:^|[.;]\s*|\bwere\s+|\bwas\s+|\bare\s+|\bis\s+)among\s+(?:the\s+|those\s+)?(?:dead|killed|injured|wounded|victims|casualties)\b", re.I)
 PARTITIVE = re.compile(rf"\b(?:{COUNT})\s+of\s+(?:the\s+|those\s+)?(?:injured|wounded|dead|killed|victims|them|casualties)\b", re.I)
 DENIAL = re.compile(r"\b(?:no\s+(?:one|body)|nobody|none|no\s+(?:immediate\s+|initial\s+)?(?:reports?\s+of\s+)?(?:damage\s+or\s+)?"
-                    r"(?:casualties|injuries|deaths|fatalities|victims|one\s+was)|without\s+casualties|"
+                    r"(?:casualties|injuries|deaths|fatalities|victims|one\s+was)|without\s+(?:causing\s+|leaving\s+|any\s+)*(?:casualties|injuries|victims)|"
                     r"no\s+(?:people|civilians|residents)\s+were)\b(?:[^.]{0,40}?\b(?:hurt|injured|killed|wounded|harmed|reported|casualties))?", re.I)
 HEDGED = re.compile(r"\bno\s+(?:immediate|initial)\b|\bnot\s+immediately\b", re.I)
 # Words that open an incident of its own: "another attack", "a second strike", "separately", "also hit"
@@ -97,6 +97,7 @@ class Mention:
     among: bool = False
     new_incident: bool = False
     own_place: bool = False  # a share told with its own place ("one in the Bryansk region"): no refining
+    severe: set[str] = field(default_factory=set)  # slots holding only a 'seriously injured' share
 
 
 @dataclass
@@ -184,7 +185,7 @@ def _clause_before(text: str, start: int) -> str:
     head = re.sub(r",\s*(?:including|among\s+them)\s[^,]*,?\s*$", " ", head, flags=re.I)
     head = re.sub(r"\s+(?:of|from|in|at|on|near)\s+(?:the\s+)?[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*)*\s*$", "", head)
     head = _person_pairs().sub(lambda m: m.group(0).replace(" and ", " & "), head)  # "a man and a woman" stays whole
-    pieces = [p for p in re.split(r"[.;:]|\b(?:and|when|after|while|but|as|that|which|who|where)\b|x{2,}", head, flags=re.I)]
+    pieces = [p for p in re.split(r"[.;:“«]|\b(?:and|when|after|while|but|as|that|which|who|where)\b|x{2,}", head, flags=re.I)]
     last = pieces[-1] if pieces else ""
     commas = [c.strip().replace(" & ", " and ") for c in re.split(r",(?!\d{3}\b)", last)]  # "4,700" is one number
     if len(commas) >= 2 and not commas[-1] and re.match(r"^(?:an?|the)\s", commas[-2], re.I):
@@ -344,11 +345,24 @@ def _read(mention: Mention, match: re.Match, slot: str) -> bool:
     return _fill_slot(mention, match, slot, count, victims)
 
 
+# Words that make a figure a share of the hurt, not all of them ("three people were seriously injured").
+_SEVERE = re.compile(r"\b(?:seriously|severely|critically|gravely|badly)\s+(?:\w+\s+)?$", re.I)
+
+
+@example("In Kharkiv, at least 5 people were wounded in a Russian attack, three people were seriously injured, "
+         "the governor said.", "casualties", {"place": "Kharkiv", "injured": 5})
+@example("In Kherson, two people were critically injured when shelling hit a market; 14 people were injured "
+         "in all, the governor said.", "casualties", {"place": "Kherson", "injured": 14})
 def _fill_slot(mention: Mention, match: re.Match, slot: str, count: Count, victims: str) -> bool:
     """Put a trigger's count, children and victims into a mention."""
     text = mention.unit.text
-    if getattr(mention, slot) is None or _better(count, getattr(mention, slot)):
+    severe = bool(_SEVERE.search(text, max(0, match.start() - 30), match.start()))
+    old = getattr(mention, slot)
+    if old is None or (slot in mention.severe and not severe) or (_better(count, old) and not severe):
         setattr(mention, slot, count)
+        mention.severe.discard(slot)
+        if severe:
+            mention.severe.add(slot)
         if not mention.pos:
             mention.pos = match.start()
     children = count_children(victims) or count_children(_including(text, match.end(), _next_trigger(text, match.end())))
@@ -814,13 +828,25 @@ def _add(ctx: Context, incidents: list[Incident], unit: Unit, mention: Mention,
                    perpetrator_of(unit.text, country) or perpetrator_of(_paragraph_text(ctx, unit), country),
                    mention.killed, mention.injured, mention.children_killed, mention.children_injured,
                    list(mention.victims), [], mention.denial, mention.total, multi, unit, [unit], mention.update,
-                   regional=not places and _the_region(ctx, unit) is not None)
+                   regional=_regional(ctx, unit, places))
     _add_source(new, source)
     target = None if mention.new_incident else _match(incidents, new)
     if target is None:
         incidents.append(new)
         return
     _merge(target, new, unit)
+
+
+@example("Russians killed a man in Kostiantynivka, the governor said. In the Kherson region, the governor said, "
+         "four residents were wounded over the past day.\n\nSeparately, four Donetsk Oblast residents were "
+         "wounded in a day, another official reported.", "casualties", {"place": "Kostiantynivka", "killed": 1},
+         {"region": "Kherson Oblast", "injured": 4}, {"region": "Donetsk Oblast", "place": None, "injured": 4})
+def _regional(ctx: Context, unit: Unit, places: list[PlaceMention]) -> bool:
+    """True for figures told of a region as a whole ('in the oblast', 'four residents of the region
+    were wounded in a day'): they complete no town's incident."""
+    if not places:
+        return _the_region(ctx, unit) is not None
+    return _span(unit) == "day" and all(p.place.kind == "region" for p in places)
 
 
 def _where(ctx: Context, unit: Unit, places: list[PlaceMention], multi: bool,
@@ -978,7 +1004,9 @@ def _main_region(ctx: Context, unit: Unit):
 
 _LONG_SPAN = re.compile(r"\b(?:since|over\s+the\s+(?:past|last)(?!\s+(?:day|24\s+hours|night)\b)|in\s+the\s+(?:past|last)|"
                         r"per\s+(?:day|week|month)|a\s+(?:week|month)|weekly|monthly|this\s+year|last\s+year|"
-                        r"during\s+the\s+(?:month|week|year)|in\s+the\s+first\s+half)\b", re.I)
+                        r"during\s+the\s+(?:month|week|year)|in\s+the\s+first\s+half|"
+                        r"(?:war|invasion|conflict),?\s+(?:which|that)\s+(?:began|started|broke\s+out)|"
+                        r"(?:war|invasion|conflict)\s+(?:has|have)\s+(?:so\s+far\s+)?(?:killed|claimed))\b", re.I)
 
 
 _WIDE = re.compile(r"\b(?:across|in|throughout)\s+(?:[\w-]+\s+){0,2}?(?:(?P<side>Russian|Ukrainian)\s+)?"
@@ -1002,6 +1030,9 @@ def _country_wide(unit: Unit) -> str | None:
          "casualties", {"country": "Ukraine", "region": None, "killed": 180, "injured": 900})
 @example("Kyiv estimates that 2,000 North Korean soldiers have been killed in the Kursk region since January.",
          "casualties")
+@example("A drone killed two people in Sumy. The war, which began in 2022, has killed more than 12,000 civilians "
+         "in Ukraine, UN monitors say.", "casualties", {"region": "Sumy Oblast", "killed": 2},
+         {"country": "Ukraine", "region": None, "killed": 12000})
 def _span(unit: Unit) -> str | None:
     """'day' where a unit's figures are a daily tally ('over the past 24 hours'), 'long' where they
     cover weeks or months ('in March', 'since the start of the year'), None for one attack."""
@@ -1110,7 +1141,8 @@ def _spot(unit: Unit, chosen: PlaceMention, refine: bool = True) -> tuple[str, s
     if p.kind == "region":
         city = next((m.place for m in unit.places if m.place.kind == "city" and m.place.region == p.region
                      and refine), None)
-        return p.country, p.region, city.name if city else None
+        named = _settlement_after(unit, chosen) if refine and city is None else None
+        return p.country, p.region, city.name if city else named
     before = unit.text[max(0, chosen.start - unit.start - 20):chosen.start - unit.start]
     if re.search(r"\b(?:near|outside|around|outskirts\s+of)\s+$", before, re.I) and p.region == p.name:
         return p.country, f"{p.name} Oblast", None
@@ -1118,6 +1150,25 @@ def _spot(unit: Unit, chosen: PlaceMention, refine: bool = True) -> tuple[str, s
     if named and p.region not in {r.region for r in named}:
         return named[0].country, named[0].region, chosen.surface
     return p.country, p.region, p.name
+
+
+# "residents of Donetsk Oblast in Shakhtarske", "in Donetsk Oblast, in [the village of] Podilske".
+_SETTLEMENT_AFTER_REGION = re.compile(r"\s*,?\s*(?:in|near)\s+\[?(?:the\s+)?(?:(?:village|town|city|settlement|"
+                                      r"urban-type\s+settlement)\s+of\s*)?\]?\s*([A-Z][a-z'’-]{3,}(?:[ -][A-Z][a-z'’-]+)?)\b"
+                                      r"(?!\s+(?:Oblast|region|district|hromada|raion)\b)")
+
+
+@example("The Russians killed two residents of Donetsk Oblast in Novodmytrivka on 24 April, the governor said.",
+         "casualties", {"region": "Donetsk Oblast", "place": "Novodmytrivka", "killed": 2})
+@example("On Monday the Russians killed a resident of Kharkiv Oblast, in [the village of] Ridkodub, the governor "
+         "said.", "casualties", {"region": "Kharkiv Oblast", "place": "Ridkodub", "killed": 1})
+def _settlement_after(unit: Unit, region: PlaceMention) -> str | None:
+    """A settlement named right after its region, which the gazetteer lacks or holds in another region."""
+    match = _SETTLEMENT_AFTER_REGION.match(unit.text, region.end - unit.start)
+    if not match or match.group(1).split()[0].lower() in words().not_settlements:
+        return None
+    known = lookup(match.group(1))
+    return match.group(1) if known is None or (known.kind == "city" and known.weak) else None
 
 
 def _paragraph_text(ctx: Context, unit: Unit) -> str:
