@@ -849,6 +849,8 @@ def _regional(ctx: Context, unit: Unit, places: list[PlaceMention]) -> bool:
     return _span(unit) == "day" and all(p.place.kind == "region" for p in places)
 
 
+@example("The mayor of Kherson, Roman Mrochko, said on Telegram that 12 people had been wounded by shelling on "
+         "Monday in various parts of the city.", "casualties", {"region": "Kherson Oblast", "place": "Kherson", "injured": 12})
 def _where(ctx: Context, unit: Unit, places: list[PlaceMention], multi: bool,
            incidents: list[Incident], pos: int = 0, own_place: bool = False) -> tuple[str, str | None, str | None] | None:
     """(country, region, place) of a mention: its own places, the paragraph's, the region of whoever
@@ -895,7 +897,8 @@ def _where(ctx: Context, unit: Unit, places: list[PlaceMention], multi: bool,
             if village:
                 break
     if reporter_region:
-        return reporter_region.country, reporter_region.region, village
+        town = reporter_region.name if reporter_region.kind == "city" and _THE_CITY.search(unit.text) else None
+        return reporter_region.country, reporter_region.region, village or town
     scene = _latest_scene(ctx, unit, last)
     if scene is not None:
         country, region, place = _located(ctx, scene[0], scene[1], incidents)
@@ -962,6 +965,7 @@ def _setting(ctx: Context, unit: Unit, incidents: list["Incident"]):
     return _main_region(ctx, unit)
 
 
+_THE_CITY = re.compile(r"\b(?:in|across|throughout|of|around)\s+(?:[\w-]+\s+){0,3}?(?:the|this)\s+city\b(?!\s+of\b)", re.I)
 _THE_REGION = re.compile(r"\b(?:in|across|throughout|of)\s+the\s+(?:oblast|region|province)\b(?!\s+of\b)", re.I)
 
 
@@ -1010,18 +1014,23 @@ _LONG_SPAN = re.compile(r"\b(?:since|over\s+the\s+(?:past|last)(?!\s+(?:day|24\s
 
 
 _WIDE = re.compile(r"\b(?:across|in|throughout)\s+(?:[\w-]+\s+){0,2}?(?:(?P<side>Russian|Ukrainian)\s+)?"
-                   r"(?:regions|oblasts|provinces|cities|territory|territories)\b|\bacross\s+the\s+country\b")
+                   r"(?:regions|oblasts|provinces|cities|territory|territories)\b|\bacross\s+the\s+country\b|"
+                   r"\b(?:attacks?|strikes|air\s+strikes?|missile\s+strikes?|barrages?|bombardments?|assaults?)\s+"
+                   r"(?:on|against|across)\s+(?P<land>Ukraine|Russia)\b(?!['’])")
 
 
 @example("Russian strikes killed four people and injured 30 across eight Ukrainian regions over the past day.",
          "casualties", {"country": "Ukraine", "region": None, "killed": 4, "injured": 30})
+@example("A rocket killed seven people in the city of Donetsk, its mayor said. Early on Friday, Russia launched "
+         "air strikes on Ukraine, killing at least 21 civilians.", "casualties",
+         {"place": "Donetsk", "killed": 7}, {"country": "Ukraine", "region": None, "killed": 21})
 def _country_wide(unit: Unit) -> str | None:
     """Where a unit's figures span a whole country ('across nine Ukrainian regions', 'in Russian
     regions', 'across the country'): that country ('' where the words do not say which); else None."""
     match = _WIDE.search(unit.text)
     if not match:
         return None
-    return {"Russian": "Russia", "Ukrainian": "Ukraine"}.get(match.group("side") or "", "")
+    return match.group("land") or {"Russian": "Russia", "Ukrainian": "Ukraine"}.get(match.group("side") or "", "")
 
 
 @example("Russian attacks over the past 24 hours injured five people in the Sumy region, the regional "
