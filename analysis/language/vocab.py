@@ -64,6 +64,7 @@ FILES: dict[str, FileSpec] = {
                      **{"class": "drone|missile", "counted": "noun|modifier|both"}),
     "casualty_words": _spec("term role", "term role", role="killed|injured|person|group|child|military|police"),
     "air_defence_verbs": _spec("term slot", "term slot", slot="launched|destroyed|diverted"),
+    "interceptors": _spec("term"),
     "titles": _spec("term"),
     "speaker_heads": _spec("term kind", "term kind", kind="organization|role"),
     "metonyms": _spec("term"),

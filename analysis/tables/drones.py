@@ -48,6 +48,9 @@ class Patterns:
     most: re.Pattern[str]
     passive_right: re.Pattern[str]
     passive_after_list: re.Pattern[str]
+    elided: re.Pattern[str]
+    out_of: re.Pattern[str]
+    interceptor: re.Pattern[str]
 
 
 def _type_pattern(term: str) -> re.Pattern[str]:
@@ -84,7 +87,13 @@ def patterns(v: vocab.Vocabulary) -> Patterns:
         re.compile(rf"^(?:most|the\s+majority|many|nearly\s+all|almost\s+all)\s+(?:of\s+(?:the|them)\s*)?(?P<w>{modifier}{noun})?\s*(?:were|was)\s+(?:\w+\s+)?(?P<v>{destroy})", re.I),
         re.compile(rf"^[^.;,]{{0,25}}?\b(?:were|was|had\s+been|have\s+been)\s+(?:\w+\s+(?:and|or)\s+)?(?:\w+\s+)?[\"“”']?(?P<v>{destroy}|{divert})", re.I),
         # "Three of the Iskander-Ms and both Kh-59s were destroyed": the verb after a coordinated weapon.
-        re.compile(rf"^\s+(?:and|as\s+well\s+as)\s+[^.;,]{{0,60}}?{noun}\s+(?:were|was|had\s+been|have\s+been)\s+(?:\w+\s+)?(?P<v>{destroy}|{divert})", re.I))
+        re.compile(rf"^\s+(?:and|as\s+well\s+as)\s+[^.;,]{{0,60}}?{noun}\s+(?:were|was|had\s+been|have\s+been)\s+(?:\w+\s+)?(?P<v>{destroy}|{divert})", re.I),
+        # "Russia fired 69 missiles and Ukrainian forces shot down 54": the verb before a bare number.
+        re.compile(rf"[^.;]{{0,40}}?(?:,|\band\b|\bwhile\b|\bbut\b|;)\s+(?:[\w'’.-]+\s+){{0,4}}?(?:have\s+|has\s+|had\s+)?"
+                   rf"(?P<v>{destroy}|{divert})\s+(?P<k>{count})(?![\w-]|[.,]\d|\s*(?:%|per\s*cent|of\b|{modifier}{noun}))", re.I),
+        # "intercepted more than 60 missiles out of a total of 70"
+        re.compile(rf"\s*,?\s*(?:out\s+)?of\s+(?:a\s+total\s+of\s+|the\s+)?(?P<n>{count})(?![\w-]|[.,]\d|\s*(?:%|{modifier}{noun}))", re.I),
+        re.compile(rf"\b{vocab.alternation(v.terms('interceptors'))}\s+(?:have\s+|has\s+|had\s+)?(?:\w+\s+)?(?:{destroy})\s+$", re.I))
 
 
 _COUNT = rf"(?:{COUNT})"
@@ -207,6 +216,12 @@ def _has_number_weapon(text: str) -> bool:
 @example("The air force said: \"Four Kalibr cruise missiles were launched from the Black Sea and two ballistic "
          "missiles from Crimea. All of them were shot down.\"", "drone_counts",
          {"weapon": "Kalibr", "launched": 4, "destroyed": 4}, {"launched": 2, "destroyed": 2})
+@example("Russia fired 40 missiles at power plants and Ukrainian forces shot down 31, the energy minister said.",
+         "drone_counts", {"attacker": "Russia", "weapon_class": "missile", "launched": 40, "destroyed": 31})
+@example("The air force said it intercepted more than 50 missiles out of a total of 64.", "drone_counts",
+         {"weapon_class": "missile", "launched": 64, "destroyed": 50})
+@example("Moscow's defence ministry announced the destruction of 22 Ukrainian drones over three regions.",
+         "drone_counts", {"attacker": "Ukraine", "weapon_class": "drone", "destroyed": 22})
 def _read_unit(ctx: Context, unit: Unit, claims: list[Claim]) -> None:
     """Read every count in one unit into claims."""
     P = patterns()
@@ -231,6 +246,9 @@ def _read_unit(ctx: Context, unit: Unit, claims: list[Claim]) -> None:
         if slot is None:
             continue
         count, launched = _counts(match)
+        out_of = P.out_of.match(text, match.end())
+        if out_of and slot == "destroyed" and launched is None:
+            launched = parse_count(out_of.group("n"))
         if joined and previous_all and slot == "destroyed" and launched is None:
             launched = count  # "shooting down all 18 missiles and nine drones": all nine too
         previous_all = bool(match.group("all")) and first_of_list
@@ -238,12 +256,16 @@ def _read_unit(ctx: Context, unit: Unit, claims: list[Claim]) -> None:
             continue
         attacker = _attacker(ctx, unit, match, reporter, slot,
                              [c for c in claims if c.attacker and c.units[-1].section == unit.section])
-        if _is_breakdown(claims, attacker, wclass, reporter, slot, count, launched, text[match.end():]):
+        if _is_breakdown(claims, attacker, wclass, reporter, slot, count, launched, text[match.end():]) \
+                or _interceptor_share(claims, unit, wclass, slot, count, launched, text[max(0, match.start() - 80):match.start()]):
             continue
         claim = _claim_for(claims, attacker, wclass, wtype, reporter, slot, unit, count, launched, _kind(match.group("w")))
         _fill(claim, slot, count, launched)
         claim.area = claim.area or _area(text, match.end())
         last = claim
+        elided = P.elided.match(text, match.end()) if slot == "launched" else None
+        if elided and not P.phrase.search(text, match.end(), elided.start("v")):
+            _fill(claim, _verb_slot(elided.group("v")), parse_count(elided.group("k")), None)
         for follow in list(P.of_which.finditer(text, match.end())) + list(P.then.finditer(text, match.end())):
             if P.phrase.search(text[match.end():follow.start()]):
                 break
@@ -351,6 +373,20 @@ def _is_breakdown(claims: list[Claim], attacker, wclass, reporter, slot, count, 
     return any(c.weapon_class == wclass and c.attacker in (attacker, None) and c.reporter in (reporter, None)
                and c.destroyed is not None and c.destroyed.value is not None and c.destroyed.value > count.value
                for c in claims)
+
+
+@example("Ukraine intercepted 81 of 93 missiles, the president said. Ukrainian F-16 fighter jets intercepted "
+         "eleven missiles, he added.", "drone_counts", {"weapon_class": "missile", "launched": 93, "destroyed": 81})
+def _interceptor_share(claims: list[Claim], unit: Unit, wclass: str, slot: str, count: Count | None,
+                       launched: Count | None, left: str) -> bool:
+    """True for the share of a tally credited to one interceptor ('F-16 fighter jets intercepted
+    eleven missiles' after 81 intercepted): a part of the tally told just before."""
+    if slot != "destroyed" or launched is not None or count is None or count.value is None:
+        return False
+    if not patterns().interceptor.search(left):
+        return False
+    return any(c.weapon_class == wclass and c.destroyed is not None and c.destroyed.value is not None
+               and c.destroyed.value > count.value and unit.index - c.units[-1].index <= 3 for c in claims)
 
 
 def _verb_slot(verb: str) -> str:
