@@ -51,6 +51,7 @@ class Patterns:
     elided: re.Pattern[str]
     out_of: re.Pattern[str]
     interceptor: re.Pattern[str]
+    others: re.Pattern[str]
 
 
 def _type_pattern(term: str) -> re.Pattern[str]:
@@ -93,7 +94,10 @@ def patterns(v: vocab.Vocabulary) -> Patterns:
                    rf"(?P<v>{destroy}|{divert})\s+(?P<k>{count})(?![\w-]|[.,]\d|\s*(?:%|per\s*cent|of\b|{modifier}{noun}))", re.I),
         # "intercepted more than 60 missiles out of a total of 70"
         re.compile(rf"\s*,?\s*(?:out\s+)?of\s+(?:a\s+total\s+of\s+|the\s+)?(?P<n>{count})(?![\w-]|[.,]\d|\s*(?:%|{modifier}{noun}))", re.I),
-        re.compile(rf"\b{vocab.alternation(v.terms('interceptors'))}\s+(?:have\s+|has\s+|had\s+)?(?:\w+\s+)?(?:{destroy})\s+$", re.I))
+        re.compile(rf"\b{vocab.alternation(v.terms('interceptors'))}\s+(?:have\s+|has\s+|had\s+)?(?:\w+\s+)?(?:{destroy})\s+$", re.I),
+        # "..., with 13 others downed over other regions", "... and two others over the Novgorod region"
+        re.compile(rf"(?:,|\band\b|\bwith\b|\bwhile\b)\s+(?:with\s+)?(?:another\s+)?(?P<k>{count})\s+(?:others?|more)\s+"
+                   rf"(?:(?:were|was|had\s+been|being)\s+)?(?:(?:{destroy}|{divert})\s+)?(?=(?:over|above|in|near)\s)", re.I))
 
 
 _COUNT = rf"(?:{COUNT})"
@@ -119,6 +123,7 @@ class Claim:
     date_text: str | None = None
     units: list[Unit] = field(default_factory=list)
     kind: str | None = None  # ballistic, cruise, hypersonic: a count of one kind is no part of another's
+    part: bool = False  # told as one of several areas' parts ("and two others over the Novgorod region")
 
 
 # Kinds of missile (and of drone) that tell two counts apart even when neither names a type.
@@ -200,7 +205,7 @@ def _same_figures(a: Claim, b: Claim) -> bool:
     """True where two claims give the same count for the same side and class (a repetition)."""
     def value(count: Count | None) -> int | None:
         return count.value if count else None
-    return (a.attacker == b.attacker and a.weapon_class == b.weapon_class
+    return (a.attacker == b.attacker and a.weapon_class == b.weapon_class and not ((a.part or b.part) and a.area != b.area)
             and value(a.launched) == value(b.launched) and value(a.destroyed) == value(b.destroyed))
 
 
@@ -263,6 +268,7 @@ def _read_unit(ctx: Context, unit: Unit, claims: list[Claim]) -> None:
         _fill(claim, slot, count, launched)
         claim.area = claim.area or _area(text, match.end())
         last = claim
+        _other_parts(claims, claim, slot, text, match.end())
         elided = P.elided.match(text, match.end()) if slot == "launched" else None
         if elided and not P.phrase.search(text, match.end(), elided.start("v")):
             _fill(claim, _verb_slot(elided.group("v")), parse_count(elided.group("k")), None)
@@ -377,6 +383,28 @@ def _is_breakdown(claims: list[Claim], attacker, wclass, reporter, slot, count, 
 
 @example("Ukraine intercepted 81 of 93 missiles, the president said. Ukrainian F-16 fighter jets intercepted "
          "eleven missiles, he added.", "drone_counts", {"weapon_class": "missile", "launched": 93, "destroyed": 81})
+@example("Russia's defence ministry said it destroyed 40 Ukrainian drones over the Kursk region, with 12 others "
+         "downed over other regions.", "drone_counts", {"destroyed": 40, "area": "the Kursk region"},
+         {"destroyed": 12, "area": "other regions"})
+@example("The ministry said air defences destroyed two Ukrainian drones over the Pskov region and two others over "
+         "the neighbouring Tver region.", "drone_counts", {"destroyed": 2, "area": "the Pskov region"},
+         {"destroyed": 2, "area": "the neighbouring Tver region"})
+def _other_parts(claims: list[Claim], claim: Claim, slot: str, text: str, end: int) -> None:
+    """Parts told after a count by 'N others over X' (the same class, side and reporter): each a
+    claim of its own, as no total is given."""
+    P = patterns()
+    for match in P.others.finditer(text, end, min(len(text), end + 160)):
+        if P.phrase.search(text, end, match.start()):
+            break
+        part = Claim(claim.attacker, claim.weapon_class, None, claim.reporter, claim.unit, date=claim.date,
+                     date_text=claim.date_text, units=[claim.unit], kind=claim.kind, part=True)
+        claim.part = True
+        _fill(part, slot, parse_count(match.group("k")), None)
+        part.area = _area(text, match.end() - 1)
+        claims.append(part)
+        end = match.end()
+
+
 def _interceptor_share(claims: list[Claim], unit: Unit, wclass: str, slot: str, count: Count | None,
                        launched: Count | None, left: str) -> bool:
     """True for the share of a tally credited to one interceptor ('F-16 fighter jets intercepted
