@@ -16,6 +16,7 @@ from analysis.language.numbers import Count, find_counts, parse_count
     ("thirty-six", Count(36, "exact")), ("a dozen", Count(12, "exact")),
     ("one hundred", Count(100, "exact")), ("dozens", Count(None, "vague")),
     ("several", Count(None, "vague")), ("1.2 million", Count(1_200_000, "exact")),
+    ("1,60,000", Count(160_000, "exact")), ("12,50,000", Count(1_250_000, "exact")),
 ])
 def test_number_words_and_qualifiers_parse_to_value_and_qualifier(phrase, expected):
     assert parse_count(phrase) == expected
@@ -60,3 +61,12 @@ def test_publication_date_is_read_from_a_page_dateline():
 
 def test_publication_date_is_read_from_an_iso_time_stamp_line():
     assert published_from_text("Headline\n\n2025-07-26 21:41 Last Updated At:21:50\n\nText.") == "2025-07-26"
+
+
+def test_publication_date_is_read_from_a_date_stamp_run_into_the_first_line():
+    text = " date 2025-04-28 One man was killed and a woman injured in an overnight drone strike on the city."
+    assert published_from_text(text) == "2025-04-28"
+
+
+def test_indian_digit_grouping_is_one_count():
+    assert [c.value for _, _, c in find_counts("an estimated 1,60,000 troops and 4,000 more")] == [160_000, 4000]

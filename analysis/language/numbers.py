@@ -37,7 +37,8 @@ _NOT_ALONE = {"a", "an", "no", "single", "pair", "couple", "score", "both"}  # n
 _WORD_NUM = "|".join(sorted((w for w in [*UNITS, *TENS, *SCALES, *DOZEN] if w not in _NOT_ALONE),
                             key=len, reverse=True))
 NUMBER_WORDS = rf"(?:(?:{_WORD_NUM})(?:[\s-]+(?:and\s+)?(?:{_WORD_NUM}))*)"
-DIGITS = r"(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?(?:\s*(?:thousand|million))?"
+# Digits as written, with thousands grouped in threes or (in Indian copy) lakhs and crores in twos: "1,60,000".
+DIGITS = r"(?:\d{1,2}(?:,\d{2})+,\d{3}(?!\d)|\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?(?:\s*(?:thousand|million))?"
 _QUAL = "|".join(re.escape(q) for q in sorted(QUALIFIER_WORDS, key=len, reverse=True))
 _VAGUE = "|".join(re.escape(v) for v in sorted(VAGUE, key=len, reverse=True))
 

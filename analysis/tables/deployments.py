@@ -30,6 +30,13 @@ class ForceWords:
     nationality: dict[str, str]  # "north korea" -> "North Korean"
     formation: re.Pattern[str]  # units of troops, counted in small numbers ("92 battalion tactical groups")
     recruit: re.Pattern[str]  # people joining a force ("volunteers"), a force only where service is spoken of
+    force_noun: re.Pattern[str]  # a force noun with its modifiers ("Russian troops")
+    strength: re.Pattern[str]  # "the army's strength stood at 900,000", "the staff strength of the Armed Forces to 2,039,758"
+
+
+# What a force's strength is told of, and how it is told ("stood at", "to", "is").
+_STRENGTH_OF = r"armed\s+forces|army|military|navy|national\s+guard|forces"
+_STANDS = r"(?:stood\s+at|stands\s+at|is|was|of|to|at|(?:rose|risen|grew|grown|increased)\s+to|reach(?:es|ed)?)"
 
 
 @vocab.compiled
@@ -54,7 +61,12 @@ def force_words(v: vocab.Vocabulary) -> ForceWords:
                                  rf"[^.;]{{0,40}}?\b(?:to\s+be|at|is|was)\s+(?:between\s+)?(?P<count2>{COUNT})\b", re.I),
                       re.compile(rf"\b({senders})\b(?!.*\b{senders}\b)"), nationality,
                       re.compile(rf"\b{vocab.alternation(v.terms('force_words', role='formation'))}\b", re.I),
-                      re.compile(rf"\b{vocab.alternation(v.terms('force_words', role='recruit'))}\b", re.I))
+                      re.compile(rf"\b{vocab.alternation(v.terms('force_words', role='recruit'))}\b", re.I),
+                      re.compile(rf"\b(?:(?-i:[A-Z])[\w'’-]*\s+){{0,3}}{nouns}\b", re.I),
+                      re.compile(rf"\b(?P<force>{MODIFIER}(?:{_STRENGTH_OF}))['’]?s?\s+(?:staff\s+|troop\s+|combat\s+)?strength\b"
+                                 rf"[^.;]{{0,40}}?\b{_STANDS}\s+(?P<count>{COUNT})\b"
+                                 rf"|\b(?:staff\s+|troop\s+|combat\s+)?strength\s+of\s+(?:the\s+)?(?P<force2>{MODIFIER}(?:{_STRENGTH_OF})"
+                                 rf"(?:\s+of\s+the\s+[A-Z][\w ]{{3,30}}?)?)[^.;]{{0,40}}?\b{_STANDS}\s+(?P<count2>{COUNT})\b", re.I))
 
 
 _PUT_OR_BARE_HINT = re.compile(r"\b(?:put|gave|cited|named|quoted)\b|\bbeen\s+(?:mobili|called|conscript|draft|recruit)|\b(?:closer|around|about|nearly|roughly|up\s+to|no\s+more|more\s+than|at\s+least|some|at\s+most)\s+\d", re.I)
@@ -76,7 +88,7 @@ def extract_deployments(ctx: Context) -> list[dict]:
     seen: set = set()
     last_force: str | None = None
     for unit in ctx.units:
-        for count_text, force, start in _figures(unit, last_force):
+        for count_text, force, start in _figures(unit, last_force) or _answer(ctx, unit):
             count = parse_count(count_text)
             if count is None or count.value is None:
                 continue
@@ -115,23 +127,25 @@ def extract_deployments(ctx: Context) -> list[dict]:
 @example("Up to 40,000 volunteers sign army contracts every month, the minister said. Separately, 300 volunteers "
          "cleared rubble in Odesa.", "deployments", {"count": 40000})
 @example("Ukraine has said it has around a million people under arms.", "deployments", {"count": 1000000})
+@example("The army's strength stood at 900,000 under the old decree. The new one sets the staff strength of the "
+         "Armed Forces at 1,100,000, the ministry said.", "deployments", {"count": 900000}, {"count": 1100000})
 def _figures(unit: Unit, last_force: str | None) -> list[tuple[str, str, int]]:
     """(count words, force words, offset) of force sizes in a unit; losses are left out."""
     out = []
     text = unit.text
     words = force_words()
     if not words.noun_only.search(text) and not (last_force and _PUT_OR_BARE_HINT.search(text)) \
-            and not words.number_of.search(text):
+            and not words.number_of.search(text) and not words.strength.search(text):
         return out
     taken: list[tuple[int, int]] = []
-    for rule in (words.ranged, words.part_of, words.number_of, words.force):
+    for rule in (words.ranged, words.part_of, words.number_of, words.strength, words.force):
         for match in rule.finditer(text):
             if any(a <= match.start() < b for a, b in taken) or words.loss.search(_clause(text, match.start(), match.end())):
                 continue
             if words.recruit.fullmatch(match.group("force") or "") and not _SERVICE.search(text):
                 continue  # "200 volunteers cleared the rubble" is no force
             taken.append((match.start(), match.end()))
-            noun = match.group("force") or match.groupdict().get("force2") or "troops"
+            noun = match.groupdict().get("force") or match.groupdict().get("force2") or "troops"
             force = _nationalised(" ".join(noun.split()), text[:match.start()])
             out.append((match.group("count") or match.group("count2"), force, unit.start + match.start()))
             if match.groupdict().get("whole"):  # "8,000 out of the 10,000 servicemen": the whole is a force size too
@@ -149,6 +163,29 @@ def _figures(unit: Unit, last_force: str | None) -> list[tuple[str, str, int]]:
                     out.append((count, out[0][1] if out else last_force, unit.start + match.start()))
                 break
     return sorted(out, key=lambda f: f[2])
+
+
+# A question about a force's size, and an answer that gives only the figure.
+_ASKED = re.compile(r"\b(?:number|size|estimate|how\s+many)\s+of\s+|\bhow\s+many\s+", re.I)
+_FIGURE_ONLY = re.compile(rf"^(?:[A-Z][\w.'’ -]{{0,40}}:\s+)?[^.;?]{{0,40}}?(?<![\w.,-])(?P<count>{_QUALIFIED}\s+[\d,]{{5,}}|"
+                          rf"(?:between\s+)?\d{{1,3}}(?:,\d{{3}})+)(?:\s*(?:-|–|to|and)\s*[\d,]{{5,}})?\s*[.!]?$", re.I)
+
+
+@example("Q: What is your estimate of the number of Russian troops on the border?\n\nA: It's somewhere between "
+         "90,000 and 110,000.", "deployments", {"count": 90000, "force": "Russian troops"})
+def _answer(ctx: Context, unit: Unit) -> list[tuple[str, str, int]]:
+    """A transcript answer that gives only a figure, the force named in the question before it."""
+    if unit.kind != "turn" or unit.index == 0:
+        return []
+    match = _FIGURE_ONLY.match(unit.text)
+    question = ctx.units[unit.index - 1]
+    asked = _ASKED.search(question.text) if match and question.kind == "turn" else None
+    force = force_words().force_noun.search(question.text, asked.end()) if asked else None
+    if force is None:
+        return []
+    count = re.sub(r"^between\s+", "", match.group("count"), flags=re.I)
+    noun = " ".join(force.group(0).split())
+    return [(count, _nationalised(noun, question.text[:force.start()]), unit.start + match.start("count"))]
 
 
 def _clause(text: str, start: int, end: int) -> str:
