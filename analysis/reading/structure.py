@@ -195,7 +195,8 @@ def layout(text: str) -> Layout:
         else:
             in_links = False
             cut_off = (start, end) == blocks[-1] and len(line.split()) >= 10  # an excerpt ends mid-sentence
-            kinds.append("heading" if is_heading(line) and label is None and not cut_off else "body")
+            attribution = ATTRIBUTION_LINE.match(line)  # "Source: Pavlo Kyrylenko, Head of ..." is no heading
+            kinds.append("heading" if is_heading(line) and label is None and not cut_off and not attribution else "body")
     _mark_turns(kinds, labels)
     sections = _sections(text, blocks, kinds)
     paragraphs = []
@@ -263,6 +264,7 @@ def _title(text: str, blocks: list[tuple[int, int]], kinds: list[str], lo: int, 
 _SPLIT = re.compile(r"(?<=[.!?…])(['\"”’»)]*)(\s+)(?=['\"“‘«(]?[A-Z0-9]|[\"“«]x)")
 # Labels of a relayed post that open a new part even where the page ran the lines together
 # ("... on the national newscast Quote from Kyrylenko: ...", "Source: ...", "Details: ...").
+ATTRIBUTION_LINE = re.compile(r"^(?:Sources?|Quote\s+from\s+[A-Z][^:]{1,60}):\s+\S")
 POST_LABEL = re.compile(r"(?<=[a-z0-9,)])(\s+)(?=(?:Source|Quote(?:\s+from\s+[A-Z][\w'’-]+)?|Details|Background):\s)")
 
 

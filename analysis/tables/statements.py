@@ -9,7 +9,7 @@ from analysis.language import vocab
 from analysis.examples import example
 from analysis.tables import coreference
 from analysis.tables.context import Context, Unit
-from analysis.language.speakers import Registry, Speaker, parse_np
+from analysis.language.speakers import Registry, Speaker, lexicon, parse_np
 
 # Cue -> pattern its right context must match for it to be speech.
 CUE_NEEDS = {
@@ -282,6 +282,9 @@ def _statements_in_unit(ctx: Context, unit: Unit, registry: Registry, before: li
         found.channel = channel_of(unit.text)
         found.date, found.date_text = ctx.date_near(unit, match.start())
         out.append(found)
+    labelled = _labelled_statement(unit) if not out else None
+    if labelled is not None:
+        out.append(labelled)
     dash = _DASH_ATTRIBUTION.search(unit.masked)
     if not out and unit.quotes and dash:
         speaker = parse_np(unit.text[dash.start("who"):dash.end("who")])
@@ -294,6 +297,36 @@ def _statements_in_unit(ctx: Context, unit: Unit, registry: Registry, before: li
             text = _quoted(unit)
             out.append(Found(unit, speaker, None, unit.start, "direct", text, unit.start, unit.end))
     return out
+
+
+# A report's attribution lines: "Source: Pavlo Kyrylenko, Head of ...; Oleh Syniehubov, ..." and
+# "Quote from Kyrylenko: “...”" (the wording of some Ukrainian outlets' English pages).
+_SOURCE_LINE = re.compile(r"^\s*Sources?\s*:\s*(?P<who>[^;,:()\n]{3,80})")
+_QUOTE_FROM = re.compile(r"^\s*Quote\s+from\s+(?:the\s+)?(?P<who>[A-Z][^:;\n]{1,80}?)\s*:\s*(?=\S)")
+_CREDIT = re.compile(r"\b(?:news|agency|press|media|times|post|tv|television|radio|gazette|journal|daily)\b", re.I)
+
+
+@example("Two people were wounded in Kherson.\n\nSource: Oleksandr Prokudin, Head of Kherson Oblast Military "
+         "Administration, on Telegram\n\nQuote from Prokudin: \"The enemy shelled the city 40 times.\"",
+         "statements", {"speaker": "Oleksandr Prokudin", "mode": "reported", "channel": "Telegram"},
+         {"speaker": "Oleksandr Prokudin", "mode": "direct"})
+@example("Drones hit an oil depot overnight.\n\nSource: Reuters News Agency", "statements")
+def _labelled_statement(unit: Unit) -> Found | None:
+    """The statement an attribution line makes: 'Source: X, title' (not an outlet's credit) or
+    'Quote from X: ...'."""
+    quote = _QUOTE_FROM.match(unit.text)
+    source = None if quote else _SOURCE_LINE.match(unit.text)
+    match = quote or source
+    if match is None or (source and _CREDIT.search(source.group("who"))):
+        return None
+    speaker = parse_np(match.group("who").strip())
+    if speaker is None or speaker.kind == "pronoun" or (source and speaker.kind == "organization"
+                                                        and speaker.name.lower() in lexicon().outlets):
+        return None
+    mode, text = ("direct", unit.text[match.end():]) if quote else ("reported", unit.text[match.start("who"):])
+    found = Found(unit, speaker, "Quote:" if quote else "Source:", unit.start, mode, text, unit.start, unit.end)
+    found.channel = channel_of(unit.text)
+    return found
 
 
 def _first_speaker(candidates: list[tuple[str, str | None]]) -> tuple[Speaker | None, str | None]:
