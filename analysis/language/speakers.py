@@ -85,8 +85,9 @@ def parse_np(phrase: str) -> Speaker | None:
         name = " ".join(name_tokens)
         role = " ".join(words[: len(words) - len(name_tokens)])
         role = re.sub(r"^(?:the|a|an)\s+", "", role, flags=re.I).strip() or None
-        if name.lower() not in L.metonyms and not _is_org_words(name_tokens):
-            return Speaker(name, "person", _role_title(role))
+        of_body = _of_body(words[: len(words) - len(name_tokens)])
+        if name.lower() not in L.metonyms and not _is_org_words(name_tokens) and not of_body:
+            return Speaker(name, "person", _role_title(role))  # not "the Center for Emergency Medical Assistance"
     heads = phrase.split()
     headed = any(w.lower() in L.org_heads | L.role_heads and nxt.lower() in ("of", "to", "for", "in", "on")
                  for w, nxt in zip(heads, heads[1:]))  # "Institute for the Study of War", "head of the RMA"
@@ -111,6 +112,17 @@ def parse_np(phrase: str) -> Speaker | None:
     return None
 
 
+def _of_body(words: list[str]) -> bool:
+    """True where words end in a body's head and its preposition, with capitalised words after
+    ('Center for Emergency'): the name that follows is the body's, no person's."""
+    rest = list(words)
+    while rest and rest[-1][:1].isupper():
+        if _is_place(rest[-1]):
+            return False  # "Head of the Security Service of Ukraine Vasyl Maliuk"
+        rest.pop()
+    return len(rest) >= 2 and rest[-1].lower() in ("of", "for", "on") and rest[-2].lower() in lexicon().org_heads
+
+
 def _trailing_name(words: list[str]) -> list[str]:
     """The capitalised words at the end of a phrase that form a person's name."""
     L = lexicon()
@@ -131,8 +143,19 @@ def _trailing_name(words: list[str]) -> list[str]:
         return []
     before = words[len(words) - len(name) - 1].lower() if len(words) > len(name) else ""
     if before in _FUNCTION_WORDS:
+        for k in (2, 1):  # "Head of the Security Service of Ukraine Vasyl Maliuk", "Governor of Belgorod Oblast X Y"
+            if len(name) - k >= 2 and _is_place(" ".join(name[:k])):
+                return name[k:]
         return []  # "the Joint Centre for Control": a name's words, not a person's name
     return name
+
+
+def _is_place(word: str) -> bool:
+    """True where words name a place of the hand-made gazetteer (no GeoNames namesake of a first name)."""
+    from analysis.language.places import lookup
+
+    place = lookup(word)
+    return place is not None and not place.weak
 
 
 def _is_org_words(tokens: list[str]) -> bool:

@@ -202,9 +202,16 @@ def right_subject(original: str, cue_end: int) -> tuple[str, str | None]:
 _TITLE_ABBREVIATION = re.compile(r"\b(Gov|Gen|Col|Lt|Maj|Capt|Sgt|Adm|Sen|Rep|Dr|Mr|Mrs|Ms|St|Brig|Cmdr)\.")
 
 
+_DATA_FROM = re.compile(r"^\s*(?:the\s+)?(?:(?:latest|preliminary|initial|updated|official|new)\s+)*(?:data|information|"
+                        r"figures|estimates?|reports?|assessments?)\s+(?:from|of|by)\s+", re.I)
+
+
+@example("According to preliminary data from the Regional Center for Emergency Medical Assistance, four people "
+         "were injured.", "statements", {"speaker": "Regional Center for Emergency Medical Assistance"})
 def according_to(original: str, cue_end: int) -> str:
     """The source named after 'according to' (the first one where several are joined)."""
     rest = _TITLE_ABBREVIATION.sub(r"\1 ", original[cue_end:])
+    rest = _DATA_FROM.sub("", rest, count=1)  # "according to preliminary data from the Regional Center"
     rest = re.split(r"[.;:!?\"“”«»]|,\s|\s[—–-]\s", rest)[0]
     rest = re.split(r"\s+and\s+(?:the\s+)?", rest)[0]
     return re.split(r"\s+(?:familiar|who|speaking|close|with|in|at|on|based|cited|quoted|citing|from|involved|briefed|"
@@ -262,6 +269,10 @@ def _dedupe(rows: list[dict]) -> list[dict]:
     return out
 
 
+@example("Air defence shot down 40 drones overnight. This was reported by the Air Force of the Armed Forces of "
+         "Ukraine on Telegram.", "statements", {"speaker": "Air Force of the Armed Forces of Ukraine", "cue": "reported"})
+@example("This was reported by the head of the Kherson regional administration, Oleksandr Prokudin.",
+         "statements", {"speaker": "Oleksandr Prokudin", "cue": "reported"})
 def _statements_in_unit(ctx: Context, unit: Unit, registry: Registry, before: list[Found]) -> list[Found]:
     """Statements of one sentence-like unit of a report paragraph."""
     out: list[Found] = []
@@ -282,6 +293,18 @@ def _statements_in_unit(ctx: Context, unit: Unit, registry: Registry, before: li
         found.channel = channel_of(unit.text)
         found.date, found.date_text = ctx.date_near(unit, match.start())
         out.append(found)
+    passive = _REPORTED_BY.search(unit.text) if not out else None
+    if passive is not None:
+        words, role = right_subject(unit.text, passive.end())
+        speaker = parse_np(words) if words else None
+        if speaker is not None and speaker.kind != "pronoun":
+            if speaker.kind == "person":
+                speaker = Speaker(speaker.name, "person", speaker.role or _clean_role(role))
+            found = Found(unit, speaker, passive.group("cue").lower(), unit.start + passive.start("cue"), "reported",
+                          unit.text, unit.start, unit.end)
+            found.channel = channel_of(unit.text)
+            found.date, found.date_text = ctx.date_near(unit, passive.start())
+            out.append(found)
     labelled = _labelled_statement(unit) if not out else None
     if labelled is not None:
         out.append(labelled)
@@ -297,6 +320,11 @@ def _statements_in_unit(ctx: Context, unit: Unit, registry: Registry, before: li
             text = _quoted(unit)
             out.append(Found(unit, speaker, None, unit.start, "direct", text, unit.start, unit.end))
     return out
+
+
+# A passive attribution: "This was reported by the Air Force ...", "The information was confirmed by ...".
+_REPORTED_BY = re.compile(r"\b(?:this|it|that|the\s+(?:information|news|attack|strike|figure|number))\s+(?:was|has\s+been|had\s+been)\s+"
+                          r"(?:also\s+)?(?P<cue>reported|announced|stated|said|confirmed|claimed)\s+by\s+(?:the\s+)?(?=[A-Za-z])", re.I)
 
 
 # A report's attribution lines: "Source: Pavlo Kyrylenko, Head of ...; Oleh Syniehubov, ..." and

@@ -1,0 +1,21 @@
+"""Speaker noun phrases: a person's name after a long title, a body named with its preposition."""
+import pytest
+
+from analysis.language.speakers import parse_np
+
+
+@pytest.mark.parametrize("phrase,name,role", [
+    ("Head of the Border Guard Service of Ukraine Petro Ivanenko", "Petro Ivanenko", "Head of the Border Guard Service of Ukraine"),
+    ("Governor of Kursk Oblast Ivan Petrenko", "Ivan Petrenko", "Governor of Kursk Oblast"),
+    ("Mayor of Odesa Hanna Koval", "Hanna Koval", "Mayor of Odesa"),
+    ("Ministry of Defence spokesman Pavel Orlov", "Pavel Orlov", "Ministry of Defence spokesman"),
+])
+def test_a_name_after_a_title_that_ends_in_a_place_is_the_person(phrase, name, role):
+    speaker = parse_np(phrase)
+    assert (speaker.kind, speaker.name, speaker.role) == ("person", name, role)
+
+
+@pytest.mark.parametrize("phrase", ["the Regional Center for Emergency Medical Assistance",
+                                    "the Institute for the Study of War"])
+def test_a_body_with_its_preposition_is_an_organization_not_a_person(phrase):
+    assert parse_np(phrase).kind == "organization"
