@@ -1098,6 +1098,8 @@ _TITLED_AFTER_NAME = re.compile(r"\b([A-Z][a-z'’-]{2,}),\s+(?:the\s+)?(?:[\w-]
 @example("Oleh Hryhorov, governor of Sumy province, told television that shelling continued.\n\nHryhorov "
          "said two people were killed in Russian attacks in the region on Sunday.",
          "casualties", {"region": "Sumy Oblast", "killed": 2})
+@example("Source: Ivan Petrenko, Governor of Kursk Oblast; Oleg Sidorov, Governor of Bryansk Oblast\n\nSidorov "
+         "claimed that there were no casualties.", "casualties", {"region": "Bryansk Oblast", "killed": 0})
 def _titled_regions(ctx: Context) -> dict:
     """Surname -> the region named just before it in the article ('Belgorod Oblast Governor Vadim
     Hladilin'), the first such pairing of each name; computed once per article."""
@@ -1108,7 +1110,7 @@ def _titled_regions(ctx: Context) -> dict:
         for m in u.places:
             if m.place.kind != "region":
                 continue
-            after = u.text[m.end - u.start:m.end - u.start + 60]
+            after = re.split(r"[;,.(]", u.text[m.end - u.start:m.end - u.start + 60])[0]  # not the next official's
             for name in re.findall(r"\b([A-Z][a-z'’-]{2,})\b", after):
                 cache.setdefault(name, m.place)
             before = _TITLED_AFTER_NAME.search(u.text[max(0, m.start - u.start - 80):m.start - u.start])
