@@ -23,7 +23,7 @@ CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic"
 TABLE_IDS = ["wn_casualties", "wn_drone_counts", "wn_statements", "wn_deployments"]
 PLOTS = ["Casualties per region", "Launched against destroyed, per weapon and reporter",
          "Statements per speaker, by mode", "Timeline of dated rows",
-         "Incidents on the map (gazetteer coordinates, no base map)"]
+         "Incidents on the map (gazetteer coordinates, Natural Earth borders)"]
 
 
 @pytest.fixture(scope="module")
