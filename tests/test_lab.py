@@ -95,12 +95,15 @@ def lab(tmp_path_factory):
 
 
 def _kernels_idle(lab) -> bool:
-    """Whether the server runs at least one kernel and every one of them is idle."""
+    """Whether the server runs at least one kernel and every one of them is idle (False while it cannot say)."""
     import json
 
     base, token = lab
-    with urllib.request.urlopen(f"{base}/api/kernels?token={token}", timeout=5) as answer:
-        kernels = json.loads(answer.read())
+    try:
+        with urllib.request.urlopen(f"{base}/api/kernels?token={token}", timeout=5) as answer:
+            kernels = json.loads(answer.read())
+    except OSError:  # an HTTP 500 while a kernel is still starting, or a slow answer: ask again
+        return False
     return bool(kernels) and all(k["execution_state"] == "idle" for k in kernels)
 
 
