@@ -1,5 +1,6 @@
-"""`batch`: dev articles and the seed into reports, store, index and corpus report; re-runs, a real kill,
-bad inputs, dying and hanging kernels, and the same HTML as a single `report` run."""
+"""`batch`: the project's own articles (held-out set 1, a JSON-lines corpus of two, the seed) into reports,
+store, index and corpus report; re-runs, a real kill, bad inputs, dying and hanging kernels, and the same
+HTML as a single `report` run. Nothing here needs `../shared` beside the clone."""
 from __future__ import annotations
 
 import json
@@ -18,16 +19,16 @@ from analysis.corpus import store
 from analysis.corpus.jobs import read_all, tables_of
 
 ROOT = Path(__file__).resolve().parents[1]
-DEV = ROOT.parent / "shared" / "dev" / "articles"
+HELDOUT = ROOT / "tests" / "data" / "heldout" / "articles"  # 13 .txt and one .html article
+CORPUS = ROOT / "tests" / "data" / "heldout2" / "articles" / "hp16.jsonl"  # two articles in one JSON-lines file
 SEED = ROOT / "seeds" / "000_acd56b5fc5c58b51.txt"
 TEST_NOTEBOOK = ROOT / "tests" / "data" / "batch" / "test_report.ipynb"
-INPUTS = [str(DEV), str(SEED)]
+INPUTS = [str(HELDOUT), str(CORPUS), str(SEED)]
+ARTICLES = 17
 
 HOSTILE_TEXT = ("Russian drones struck Kharkiv overnight, killing two people and injuring 11, Governor Oleh "
                 "Syniehubov said on Telegram. \"<script>alert('quote')</script> We will respond,\" "
                 "Syniehubov said.")
-
-pytestmark = pytest.mark.skipif(not DEV.is_dir(), reason="needs ../shared/dev/articles beside the clone")
 
 
 def batch(out: Path, *extra: str, inputs: list[str] = INPUTS, check: bool = True) -> subprocess.CompletedProcess:
@@ -58,7 +59,7 @@ def file_states(out: Path) -> dict[str, tuple[int, int]]:
 
 @pytest.fixture(scope="module")
 def reports(tmp_path_factory) -> Path:
-    """An uninterrupted batch over the dev articles and the seed."""
+    """An uninterrupted batch over the project's own articles."""
     out = tmp_path_factory.mktemp("batch") / "reports"
     batch(out)
     return out
@@ -69,7 +70,7 @@ def test_batch_writes_reports_tables_index_corpus_and_store(reports):
     assert not failures
     expected = tables_of(jobs)
     contents = store_contents(reports)
-    assert len(contents["articles"]) == len(jobs) == 17
+    assert len(contents["articles"]) == len(jobs) == ARTICLES
     assert set(contents["articles"]["status"]) == {"ok"}
     for table in ("casualties", "drone_counts", "statements", "deployments"):
         assert len(contents[table]) == len(expected[table]), table
@@ -80,7 +81,7 @@ def test_batch_writes_reports_tables_index_corpus_and_store(reports):
         for table in ("casualties", "drone_counts", "statements", "deployments"):
             assert (folder / f"{table}.csv").is_file()
     index = (reports / "index.html").read_text(encoding="utf-8")
-    assert index.count('href="articles/') == 17 and "<script src" not in index and not re.search(r"https?://", index)
+    assert index.count('href="articles/') == ARTICLES and "<script src" not in index and not re.search(r"https?://", index)
     corpus_html = (reports / "corpus.html").read_text(encoding="utf-8")
     assert "Corpus overview" in corpus_html and "Incidents across articles" in corpus_html
     assert pd.read_csv(reports / "failures.csv").empty
@@ -101,7 +102,7 @@ def test_store_and_files_rebuild_each_other(reports, tmp_path):
 def test_second_run_does_nothing_and_changes_nothing(reports):
     before_files, before_store = file_states(reports), store_contents(reports)
     done = batch(reports)
-    assert "0 reported" in done.stdout and "17 unchanged" in done.stdout
+    assert "0 reported" in done.stdout and f"{ARTICLES} unchanged" in done.stdout
     assert file_states(reports) == before_files
     assert_same_store(store_contents(reports), before_store)
 
@@ -164,7 +165,7 @@ def test_killed_run_restarted_ends_with_the_same_store(reports, tmp_path):
         except ProcessLookupError:
             pass
     done = len(list(out.glob("articles/*/report.html")))
-    assert 4 <= done < 17
+    assert 4 <= done < ARTICLES
     batch(out)
     assert_same_store(store_contents(out), store_contents(reports))
     assert not list(out.rglob("*.tmp-*")), "temporary files left behind"
@@ -180,7 +181,7 @@ def bad_batch(tmp_path_factory) -> Path:
     tmp = tmp_path_factory.mktemp("bad")
     inputs = tmp / "inputs"
     inputs.mkdir()
-    good = sorted(DEV.glob("*.txt"))[:3]
+    good = sorted(HELDOUT.glob("*.txt"))[:3]
     (inputs / "a_kill.txt").write_text("KILL-KERNEL\n" + good[0].read_text(encoding="utf-8"), encoding="utf-8")
     (inputs / "b_hang.txt").write_text("HANG-KERNEL\n" + good[0].read_text(encoding="utf-8"), encoding="utf-8")
     (inputs / "c_raise.txt").write_text("RAISE-ERROR\n" + good[0].read_text(encoding="utf-8"), encoding="utf-8")

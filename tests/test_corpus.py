@@ -161,3 +161,68 @@ def test_reports_with_no_region_are_never_merged_into_one_incident():
                           "country": ["Ukraine", "Ukraine"], "region": [None, None], "weapon": ["drone", "drone"]})
     labels = cluster_reports(frame, ("country", "region", "weapon"))
     assert labels.nunique() == 2
+
+
+def _drone(article: str, n: int, reporter: str | None, weapon_class: str, launched: int | None,
+           destroyed: int | None, date: str = "2024-11-02") -> dict:
+    """One drone_counts row."""
+    return {"article_id": article, "claim_id": f"d{n}", "attacker": "Russia", "weapon_class": weapon_class,
+            "weapon": None, "date": date, "launched": launched, "launched_qualifier": "exact",
+            "destroyed": destroyed, "destroyed_qualifier": "exact", "reporter": reporter, "evidence": "x",
+            "char_start": n, "char_end": n + 1}
+
+
+def test_weekly_casualties_sum_the_highest_figures_per_region_and_week():
+    incidents, _ = _merge([
+        _casualty("a1", 1, "Kharkiv Oblast", "2024-11-01", "missile", 5, 20, place="Kharkiv"),  # a Friday
+        _casualty("a2", 1, "Kharkiv Oblast", "2024-11-01", "missile", 6, 20, place="Kharkiv"),
+        _casualty("a1", 2, "Kharkiv Oblast", "2024-11-03", "drone", 1, 2),  # Sunday: the same week
+        _casualty("a1", 3, "Kharkiv Oblast", "2024-11-04", "drone", None, 3),  # Monday: the next week
+        _casualty("a1", 4, "Sumy Oblast", "2024-11-01", "drone", 2, None),
+    ])
+    weekly = corpus.weekly_casualties(incidents).set_index(["week", "region"])
+    assert weekly.loc[("2024-10-28", "Kharkiv Oblast"), ["incidents", "killed_high", "injured_high", "people"]].tolist() \
+        == [2, 7, 22, 29]
+    assert weekly.loc[("2024-11-04", "Kharkiv Oblast"), "people"] == 3
+    assert weekly.loc[("2024-10-28", "Sumy Oblast"), "people"] == 2
+
+
+def test_interception_shares_one_row_per_report_that_gives_both_counts():
+    rows = [_drone("a1", 1, "Ukrainian air force", "drone", 100, 80), _drone("a2", 1, "Ukrainian air force", "drone", 50, 50),
+            _drone("a1", 2, None, "missile", 10, 7), _drone("a1", 3, "Ukrainian air force", "drone", 40, None),
+            _drone("a2", 2, "Ukrainian air force", "missile", 0, 0)]
+    shares = corpus.interception_shares(store.conform("drone_counts", pd.DataFrame(rows)), ARTICLES)
+    assert shares[["reporter", "weapon_class", "share"]].values.tolist() == [
+        ["(unattributed)", "missile", 0.7], ["Ukrainian air force", "drone", 0.8], ["Ukrainian air force", "drone", 1.0]]
+    assert corpus.interception_shares(store.conform("drone_counts", pd.DataFrame(rows[3:])), ARTICLES).empty
+
+
+def test_seaborn_views_show_the_band_the_week_grid_and_each_reports_share():
+    from matplotlib.collections import PolyCollection
+    from matplotlib.dates import date2num
+
+    from analysis.corpus import overview_plots
+
+    incidents, _ = _merge([
+        _casualty("a1", 1, "Kharkiv Oblast", "2024-11-01", "missile", 5, 20, place="Kharkiv"),
+        _casualty("a2", 1, "Kharkiv Oblast", "2024-11-01", "missile", 9, 20, place="Kharkiv"),
+        _casualty("a1", 2, "Kherson Oblast", "2024-11-04", "drone", 1, 4),
+    ])
+    killed_ax = overview_plots.daily_casualties(corpus.daily_casualties(incidents)).axes[0]
+    day = date2num(pd.Timestamp("2024-11-01"))
+    bands = [c for c in killed_ax.collections if isinstance(c, PolyCollection)]
+    at_day = {float(y) for band in bands for p in band.get_paths() for x, y in p.vertices if abs(x - day) < 1e-6}
+    assert {5.0, 9.0} <= at_day, f"the band spans the sources' 5 to 9 killed on that day ({at_day})"
+    heat = overview_plots.weekly_heatmap(corpus.weekly_casualties(incidents)).axes[0]
+    assert sorted(t.get_text() for t in heat.texts) == ["0", "0", "29", "5"]
+    assert [t.get_text() for t in heat.get_yticklabels()] == ["Kharkiv Oblast", "Kherson Oblast"]
+    rows = [_drone("a1", 1, "Ukrainian air force", "drone", 100, 80), _drone("a2", 1, "Ukrainian air force", "drone", 100, 60),
+            _drone("a2", 2, "$\\frac{1}{0}$ ministry", "drone", 10, 9)]
+    share_ax = overview_plots.interception_by_reporter(
+        corpus.interception_shares(store.conform("drone_counts", pd.DataFrame(rows)), ARTICLES)).axes[0]
+    bars = sorted(round(p.get_width()) for p in share_ax.patches if p.get_width() > 0)
+    assert bars == [70, 90], "the median share per reporter"
+    assert [t.get_text() for t in share_ax.get_yticklabels()] == ["Ukrainian air force", "\\$\\frac{1}{0}\\$ ministry"]
+    from analysis.report.plots import png_bytes
+
+    assert png_bytes(share_ax.figure)[:8] == b"\x89PNG\r\n\x1a\n", "article text never reaches mathtext"

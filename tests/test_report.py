@@ -23,7 +23,7 @@ CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic"
 TABLE_IDS = ["wn_casualties", "wn_drone_counts", "wn_statements", "wn_deployments"]
 PLOTS = ["Casualties per region", "Launched against destroyed, per weapon and reporter",
          "Statements per speaker, by mode", "Timeline of dated rows",
-         "Incidents on the map (gazetteer coordinates, no base map)"]
+         "Incidents on the map (gazetteer coordinates, Natural Earth borders)"]
 
 
 @pytest.fixture(scope="module")
@@ -119,12 +119,12 @@ def browser():
 class Opened:
     """A report opened in the browser, with what it tried to fetch, the dialogs it opened and its console errors."""
 
-    def __init__(self, browser, path: Path):
+    def __init__(self, browser, path: Path, width: int = 1400):
         self.requests: list[str] = []
         self.blocked: list[str] = []
         self.dialogs: list[str] = []
         self.errors: list[str] = []
-        self.page = browser.new_page(viewport={"width": 1280, "height": 1000})
+        self.page = browser.new_page(viewport={"width": width, "height": 1000})
         self.page.route("**/*", self._route)
         self.page.on("dialog", lambda d: (self.dialogs.append(d.message), d.dismiss()))
         self.page.on("console", lambda m: self.errors.append(m.text) if m.type == "error" else None)
@@ -186,6 +186,61 @@ def test_seed_report_works_offline_in_a_real_browser_with_interactive_tables(see
     search.fill("")
 
 
+# Per table: the headers shown, how far any header or cell reaches past its output area (px), the widest
+# text cut inside its cell without an ellipsis (px), and the tallest body row (px).
+_COMPACT_LAYOUT = """id => {
+  const table = document.getElementById(id), area = table.closest('.jp-OutputArea-output');
+  const right = area.getBoundingClientRect().right;
+  const cells = [...table.querySelectorAll('thead th, tbody td')];
+  return {headers: [...table.querySelectorAll('thead th')].map(th => th.textContent),
+          overflow: Math.max(area.scrollWidth - area.clientWidth, ...cells.map(c => c.getBoundingClientRect().right - right)),
+          cut: Math.max(0, ...cells.filter(c => getComputedStyle(c).textOverflow !== 'ellipsis')
+                                  .map(c => c.scrollWidth - c.clientWidth)),
+          tallest: Math.max(...[...table.tBodies[0].rows].map(r => r.getBoundingClientRect().height))};
+}"""
+
+
+def test_tables_open_compact_at_1400_px_with_no_column_cut_off(seed_page):
+    from analysis.report.interactive import COMPACT_COLUMNS
+
+    assert seed_page.js("window.innerWidth") == 1400
+    for table in ("casualties", "drone_counts", "statements", "deployments"):
+        layout = seed_page.page.evaluate(_COMPACT_LAYOUT, f"wn_{table}")
+        assert layout["headers"] == list(COMPACT_COLUMNS[table]), table
+        assert layout["overflow"] <= 1, (table, layout)
+        assert layout["cut"] <= 1, (table, layout)
+        assert layout["tallest"] <= 40, f"{table}: a compact row is one or two lines ({layout})"
+
+
+def test_every_other_column_is_one_click_away_and_long_text_one_tick(browser, seed_html):
+    opened = Opened(browser, seed_html)
+    try:
+        page = opened.page
+        wrapper = page.locator("#wn_casualties_wrapper")
+        wrapper.evaluate("el => el.scrollIntoView({block: 'start'})")  # as a reader scrolls to the table
+        menu = page.locator(".dt-button-collection button")
+        for name in ("region", "perpetrator"):
+            wrapper.locator("button.buttons-colvis").click()
+            offered = menu.all_inner_texts()
+            assert {"region", "perpetrator", "victims", "children_killed", "char_start"} <= set(offered)
+            assert "incident_id" not in offered, "the row id cannot be hidden"
+            menu.filter(has_text=name).first.click()
+            page.keyboard.press("Escape")
+        headers = opened.js("[...document.querySelectorAll('#wn_casualties thead th')].map(th => th.textContent)")
+        assert headers[-2:] == ["region", "perpetrator"]
+        cells = opened.js("[...document.querySelectorAll('#wn_casualties tbody td')].map(td => td.textContent)")
+        assert "Kharkiv Oblast" in cells and "Russia" in cells
+        one_line = page.evaluate(_COMPACT_LAYOUT, "wn_casualties")["tallest"]
+        page.locator("#wn_casualties").locator("xpath=ancestor::div[contains(@class,'wn-itable')]") \
+            .locator(".wn-wrap input").check()
+        evidence = opened.js("[...document.querySelectorAll('#wn_casualties td.wn-long')].map(td => td.scrollWidth - td.clientWidth)")
+        assert max(evidence) <= 1, "with full text on, no evidence sentence is cut"
+        assert page.evaluate(_COMPACT_LAYOUT, "wn_casualties")["tallest"] > 2 * one_line
+        assert opened.errors == [] and opened.blocked == []
+    finally:
+        opened.page.close()
+
+
 def test_hostile_article_renders_as_text_in_a_real_browser(hostile_page, seed_page):
     _assert_clean_open(hostile_page)
     js = hostile_page.js
@@ -214,12 +269,31 @@ def test_hostile_article_renders_as_text_in_a_real_browser(hostile_page, seed_pa
 
 
 def test_seed_report_screenshot_for_the_readme(seed_page, tmp_path):
-    """A screenshot of the seed's report; kept as reports/seed.png when UPDATE_SCREENSHOT=1."""
-    seed_page.page.evaluate("window.scrollTo(0, 0)")
-    shot = tmp_path / "seed.png"
-    seed_page.page.screenshot(path=str(shot), clip={"x": 0, "y": 0, "width": 1280, "height": 1500}, full_page=True)
-    assert shot.stat().st_size > 50_000
+    """The README's picture of the seed's report at 1,400 px: the top of the page down to the compact
+    casualty table, then the map, cut from one rendering (kept as reports/seed.png when UPDATE_SCREENSHOT=1)."""
+    from PIL import Image
+
+    page = seed_page.page
+    page.evaluate("window.scrollTo(0, 0)")
+    full = tmp_path / "full.png"
+    page.screenshot(path=str(full), full_page=True)
+    main = page.evaluate("(() => { const r = document.querySelector('main').getBoundingClientRect();"
+                         " return [r.left + scrollX, r.right + scrollX]; })()")
+    table = page.evaluate("document.querySelector('#wn_casualties_wrapper').getBoundingClientRect().bottom + scrollY")
+    map_box = page.evaluate("(() => { const i = [...document.images].find(i => i.alt.startsWith('Incidents on the map'));"
+                            " const r = i.getBoundingClientRect(); return [r.top + scrollY, r.bottom + scrollY]; })()")
+    left, right = max(0, int(main[0]) - 10), int(main[1]) + 10
+    with Image.open(full) as whole:
+        top = whole.crop((left, 0, right, int(table) + 16))
+        below = whole.crop((left, int(map_box[0]) - 8, right, int(map_box[1]) + 8))
+    shot = Image.new("RGB", (right - left, top.height + 6 + below.height), "white")
+    shot.paste(top, (0, 0))
+    shot.paste(Image.new("RGB", (right - left, 2), "#d0d0d0"), (0, top.height + 2))
+    shot.paste(below, (0, top.height + 6))
+    target = tmp_path / "seed.png"
+    shot.save(target, optimize=True)
+    assert target.stat().st_size > 50_000 and below.height > 400
     if os.environ.get("UPDATE_SCREENSHOT") == "1":
-        target = ROOT / "reports" / "seed.png"
-        shutil.copyfile(shot, target.with_suffix(".png.tmp"))
-        os.replace(target.with_suffix(".png.tmp"), target)
+        kept = ROOT / "reports" / "seed.png"
+        shutil.copyfile(target, kept.with_suffix(".png.tmp"))
+        os.replace(kept.with_suffix(".png.tmp"), kept)

@@ -1,6 +1,8 @@
 """The report's building blocks, in-process: figures, escaping, plots, offline checks, file names."""
 import html
 import io
+import json
+import re
 from pathlib import Path
 
 import pandas as pd
@@ -150,6 +152,26 @@ def test_interactive_tables_escape_cells_and_use_a_fixed_id():
     assert 'id="wn_statements"' in first
     assert "<script>window" not in first and "<img src=x" not in first
     assert "</td><script>" not in first
+
+
+def test_compact_view_puts_its_columns_first_and_hides_the_rest(seed):
+    _, tables = seed
+    columns = list(interactive.display_frame(tables.casualties).columns)
+    ordered, hidden = interactive.compact_order(columns, "casualties")
+    assert ordered[:8] == ["incident_id", "place", "date", "killed", "injured", "weapon", "source", "evidence"]
+    assert sorted(ordered) == sorted(columns), "no column is lost, only hidden"
+    assert [ordered[i] for i in hidden] == [c for c in columns if c not in ordered[:8]]
+    assert interactive.compact_order(["a", "b"], "speakers") == (["a", "b"], []), "an unnamed table shows all"
+
+
+def test_compact_tables_use_no_inline_event_handlers_or_evaluated_code():
+    _, tables = hostile_tables()
+    out = interactive.interactive_table(tables.casualties, "casualties").data
+    assert not re.search(r"<[^>]*\son[a-z]+\s*=", out), "no onclick= and the like (the CSP allows none)"
+    options = json.loads(re.search(r"let dt_args = (\{.*?\n\s*\});", out, re.S).group(1))
+    assert options["buttons"][0]["extend"] == "colvis"
+    assert {"targets": list(range(8, 20)), "visible": False} in options["columnDefs"]
+    assert "keys_to_be_evaluated" not in options, "no option is JavaScript to evaluate (eval is not allowed)"
 
 
 def test_display_frame_drops_article_id_and_shows_missing_values_as_empty_cells(seed):

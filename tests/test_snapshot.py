@@ -12,10 +12,12 @@ from output_snapshot import SETS, SNAPSHOT, article_digests
 STORED = json.loads(SNAPSHOT.read_text(encoding="utf-8"))
 
 
-@pytest.mark.parametrize("name", sorted(SETS))
+# Sets under ../shared are checked where they are beside the clone; the project's own four always are.
+PRESENT = sorted(name for name, folder in SETS.items() if folder.is_dir())
+
+
+@pytest.mark.parametrize("name", PRESENT)
 def test_csvs_of_every_article_are_byte_identical_to_the_snapshot(name):
-    if not SETS[name].is_dir():
-        pytest.skip(f"{SETS[name]} is not beside this clone")
     digests = article_digests(SETS[name])
     changed = [f"{article}/{table}" for article, tables in digests.items()
                for table, digest in tables.items() if STORED.get(name, {}).get(article, {}).get(table) != digest]

@@ -57,13 +57,14 @@ def clean_temporaries(folder: Path) -> None:
 
 
 def code_version(notebooks: list[Path], vocab: tuple[str, ...] = ()) -> str:
-    """analysis.__version__ plus a hash of the notebooks, the package's modules, the packaged templates
-    and data and a user's vocabulary files: a change to any of them re-runs every article."""
+    """analysis.__version__ plus a hash of the notebooks, the package's modules, the packaged templates,
+    map outlines and data and a user's vocabulary files: a change to any of them re-runs every article."""
     from analysis import __version__
 
     digest = hashlib.sha256()
     package = Path(__file__).resolve().parents[1]
-    shipped = sorted(p for p in [*package.glob("report/templates/**/*"), *package.glob("data/**/*")] if p.is_file())
+    shipped = sorted(p for p in [*package.glob("report/templates/**/*"), *package.glob("report/maps/*"),
+                                 *package.glob("data/**/*")] if p.is_file())
     users = sorted(p for folder in vocab for p in Path(folder).glob("*.csv"))
     for path in [*notebooks, *sorted(package.rglob("*.py")), *shipped, *users]:
         if path.is_file():

@@ -228,6 +228,42 @@ def daily_casualties(incidents: pd.DataFrame) -> pd.DataFrame:
     return out[cols]
 
 
+def weekly_casualties(incidents: pd.DataFrame) -> pd.DataFrame:
+    """Killed and injured per region and week (weeks start on Monday) over merged incidents, by their
+    highest figures, with the number of incidents; `people` is killed plus injured."""
+    cols = ["week", "region", "incidents", "killed_high", "injured_high", "people"]
+    dated = incidents.dropna(subset=["day"])
+    if dated.empty:
+        return pd.DataFrame({c: pd.Series(dtype="object") for c in cols})
+    days = pd.to_datetime(dated["day"])
+    dated = dated.assign(region=dated["region"].fillna("(region not named)"),
+                         week=(days - pd.to_timedelta(days.dt.day_of_week, unit="D")).dt.date.map(str))
+    out = dated.groupby(["week", "region"], sort=True).agg(
+        incidents=("incident", "count"), killed_high=("killed_max", lambda v: v.sum(min_count=1)),
+        injured_high=("injured_max", lambda v: v.sum(min_count=1))).reset_index()
+    for col in ("killed_high", "injured_high"):
+        out[col] = out[col].astype("Int64")
+    out["people"] = (out["killed_high"].fillna(0) + out["injured_high"].fillna(0)).astype("Int64")
+    return out[cols]
+
+
+def interception_shares(drone_counts: pd.DataFrame, articles: pd.DataFrame) -> pd.DataFrame:
+    """Every report that states both launched and destroyed (launched > 0), with its share destroyed,
+    one row per report: who reported it, whose weapons, which class, the day."""
+    cols = ["day", "reporter", "attacker", "weapon_class", "weapon", "launched", "destroyed", "share",
+            "outlet", "article_id"]
+    rows = with_day(drone_counts, articles)
+    rows = rows[rows["launched"].notna() & rows["destroyed"].notna()] if not rows.empty else rows
+    rows = rows[rows["launched"] > 0] if not rows.empty else rows
+    if rows.empty:
+        return pd.DataFrame({c: pd.Series(dtype="object") for c in cols})
+    rows = rows.assign(reporter=rows["reporter"].fillna(UNATTRIBUTED),
+                       share=[round(min(float(d) / float(n), 1.0), 4) for d, n in zip(rows["destroyed"], rows["launched"])],
+                       day=rows["day"].dt.date.astype("object").where(rows["day"].notna(), None))
+    rows = rows.sort_values(["reporter", "weapon_class", "day"], na_position="last", kind="stable")
+    return rows[cols].reset_index(drop=True)
+
+
 def merge_air_claims(drone_counts: pd.DataFrame, articles: pd.DataFrame) -> pd.DataFrame:
     """Launch and interception counts merged over articles (same attacker, weapon class and weapon,
     days within a day), with each source's figures and the range."""

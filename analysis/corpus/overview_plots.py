@@ -1,9 +1,16 @@
 """The corpus overview's plots (Agg figures, no pyplot state); every label from an article goes through
-`plots.label`, which escapes `$` for mathtext."""
+`plots.label`, which escapes `$` for mathtext.
+
+The statistical views are seaborn's: casualties per day and region with the range band where sources
+differ (`lineplot`, the band spanning each day's lowest to highest sum), a region-by-week heat map
+(`heatmap`) and the interception share by reporter (`barplot` of the median with the range, every report
+a dot from `stripplot`). seaborn draws into the figure's axes; no global theme is set.
+"""
 from __future__ import annotations
 
 import matplotlib
 import pandas as pd
+import seaborn as sns
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
@@ -11,6 +18,8 @@ from analysis.report.palette import INJURED_COLOUR, KILLED_COLOUR, TABLE_EDGES
 from analysis.report.plots import RC, WIDTH, label
 
 MAX_REGIONS = 8  # regions drawn in the daily series; the rest are in the table
+MAX_HEAT_REGIONS = 14  # rows of the heat map
+MAX_REPORTERS = 12
 MAX_SOURCES = 8
 SERIES_COLOURS = ("#1b6ca8", "#b2372b", "#2f7d32", "#a67c00", "#6a3d9a", "#e08e0b", "#17becf", "#7f7f7f")
 WEAPON_CLASS_COLOURS = {"drone": TABLE_EDGES["drone_counts"], "missile": KILLED_COLOUR}
@@ -48,31 +57,96 @@ def _date_axis(ax) -> None:
     ax.xaxis.set_major_formatter(ConciseDateFormatter(locator))
 
 
+def _series_long(frame: pd.DataFrame, kind: str, regions: list[str]) -> pd.DataFrame:
+    """One kind's daily low and high sums as two observations per day and region (the band's ends), every
+    day of the corpus's span present (0 on a day with no report there, so no line bridges a gap)."""
+    days = pd.date_range(frame["day"].min(), frame["day"].max(), freq="D")
+    grid = pd.MultiIndex.from_product([days, regions], names=["day", "region"])
+    parts = []
+    for end in ("low", "high"):
+        values = frame.groupby(["day", "region"])[f"{kind}_{end}"].sum(min_count=1).astype("Float64")
+        parts.append(values.reindex(grid).fillna(0).astype(float).rename("value").reset_index())
+    return pd.concat(parts, ignore_index=True)
+
+
 def daily_casualties(daily: pd.DataFrame) -> Figure:
-    """Killed and injured per day for the regions with most casualties; a band where sources differ."""
+    """Killed and injured per day for the regions with most casualties (seaborn lines of the highest
+    figures), with a band down to the lowest where sources differ."""
     title = "Casualties per day by region (band: range where sources differ)"
     if daily.empty:
         return _empty(title, "No dated casualty figures in this corpus.")
-    frame = daily.assign(day=_days(daily["day"]))
+    frame = daily.assign(day=_days(daily["day"]), region=daily["region"].map(label))
     totals = frame.groupby("region")[["killed_high", "injured_high"]].sum().sum(axis=1).sort_values(ascending=False)
     regions = list(totals.index[:MAX_REGIONS])
+    frame = frame[frame["region"].isin(regions)]
+    palette = dict(zip(regions, SERIES_COLOURS))
     with matplotlib.rc_context(RC):
         fig = _figure(5.2)
         killed_ax, injured_ax = fig.subplots(2, 1, sharex=True)
         for ax, kind, colour in ((killed_ax, "killed", KILLED_COLOUR), (injured_ax, "injured", INJURED_COLOUR)):
-            for n, region in enumerate(regions):
-                part = frame[frame["region"] == region].sort_values("day")
-                low = part[f"{kind}_low"].astype("Float64").fillna(0).to_numpy(dtype=float)
-                high = part[f"{kind}_high"].astype("Float64").fillna(0).to_numpy(dtype=float)
-                shade = SERIES_COLOURS[n % len(SERIES_COLOURS)]
-                ax.plot(part["day"], high, marker="o", ms=3, lw=1.2, color=shade, label=label(region))
-                ax.fill_between(part["day"], low, high, color=shade, alpha=0.2, lw=0)
+            sns.lineplot(data=_series_long(frame, kind, regions), x="day", y="value", hue="region", hue_order=regions,
+                         palette=palette, estimator="max", errorbar=("pi", 100),
+                         linewidth=1.2, err_kws={"alpha": 0.2, "linewidth": 0}, ax=ax, legend=ax is killed_ax)
             ax.set_ylabel(f"{kind} per day")
+            ax.set_xlabel("")
             ax.set_ylim(bottom=0)
+            ax.yaxis.get_major_locator().set_params(integer=True)
             ax.spines["left"].set_color(colour)
         killed_ax.set_title(title)
-        killed_ax.legend(fontsize=7, frameon=False, ncols=2)
+        killed_ax.legend(fontsize=7, frameon=False, ncols=2, title=None)
         _date_axis(injured_ax)
+    return fig
+
+
+def weekly_heatmap(weekly: pd.DataFrame) -> Figure:
+    """People killed or injured per region and week (highest figures), as a seaborn heat map with the
+    numbers written in."""
+    title = "Killed and injured by region and week (highest figures)"
+    if weekly.empty:
+        return _empty(title, "No dated casualty figures in this corpus.")
+    frame = weekly.assign(region=weekly["region"].map(label), people=weekly["people"].astype(int))
+    order = frame.groupby("region")["people"].sum().sort_values(ascending=False, kind="stable").index
+    grid = frame.pivot_table(index="region", columns="week", values="people", aggfunc="sum", fill_value=0)
+    grid = grid.loc[list(order[:MAX_HEAT_REGIONS])]
+    grid.columns = [f"week of {w}" for w in grid.columns]
+    with matplotlib.rc_context(RC):
+        fig = _figure(1.4 + 0.32 * len(grid))
+        ax = fig.subplots()
+        sns.heatmap(grid, annot=True, fmt="d", cmap="Reds", linewidths=0.5, linecolor="white", ax=ax,
+                    cbar_kws={"label": "people killed or injured"}, annot_kws={"fontsize": 7})
+        ax.set_xlabel("")
+        ax.set_ylabel("")
+        ax.tick_params(axis="x", labelrotation=30, labelsize=7)
+        ax.tick_params(axis="y", labelsize=7)
+        ax.set_title(title)
+    return fig
+
+
+def interception_by_reporter(shares: pd.DataFrame) -> Figure:
+    """Share of launched weapons destroyed, per reporter and weapon class: the median as a bar, the range
+    as its line, every report a dot."""
+    title = "Share intercepted, by reporter"
+    if shares.empty:
+        return _empty(title, "No report in this corpus gives both launched and destroyed counts.")
+    frame = shares.assign(reporter=shares["reporter"].map(lambda r: label(r, 36)),
+                          percent=shares["share"].astype(float) * 100)
+    reporters = list(frame["reporter"].value_counts().index[:MAX_REPORTERS])
+    frame = frame[frame["reporter"].isin(reporters)]
+    classes = [c for c in ("drone", "missile") if c in set(frame["weapon_class"])]
+    palette = {c: WEAPON_CLASS_COLOURS.get(c, "#555555") for c in classes}
+    with matplotlib.rc_context(RC):
+        fig = _figure(1.4 + 0.45 * len(reporters))
+        ax = fig.subplots()
+        sns.barplot(data=frame, x="percent", y="reporter", hue="weapon_class", order=reporters, hue_order=classes,
+                    palette=palette, estimator="median", errorbar=("pi", 100), alpha=0.45, ax=ax,
+                    err_kws={"linewidth": 1.2})
+        sns.stripplot(data=frame, x="percent", y="reporter", hue="weapon_class", order=reporters,
+                      hue_order=classes, palette=palette, dodge=True, jitter=False, size=4, ax=ax, legend=False)
+        ax.set_xlim(0, 105)
+        ax.set_xlabel("% of launched drones or missiles destroyed (bar: median, line: range, dot: one report)")
+        ax.set_ylabel("")
+        sns.move_legend(ax, "upper left", bbox_to_anchor=(1.0, 1.0), title="weapon class", fontsize=7, frameon=False)
+        ax.set_title(title)
     return fig
 
 

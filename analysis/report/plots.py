@@ -20,7 +20,8 @@ from matplotlib.patches import Patch
 
 from analysis.report.figures import dated_rows, format_count, incident_points, undated_count
 from analysis.report.palette import (INJURED_COLOUR, KILLED_COLOUR, MODE_COLOURS, TABLE_COLOURS, TABLE_EDGES, TABLE_TITLES)
-from analysis.language.places import places_table
+from analysis.language.places import lookup
+from analysis.report import basemap
 from analysis.tables.schema import MODES, TABLES, Tables
 
 DPI = 100
@@ -32,10 +33,7 @@ MAX_TIMELINE_ROWS = 40
 RC = {"text.usetex": False, "svg.hashsalt": "war-news-report", "font.family": "DejaVu Sans",
       "font.size": 9, "axes.titlesize": 11, "axes.titleweight": "bold", "axes.spines.top": False,
       "axes.spines.right": False, "figure.dpi": DPI, "savefig.dpi": DPI}
-# Background dots of the map, by country.
-MAP_COUNTRY_COLOURS = {"Ukraine": "#c9d9ea", "Russia": "#e3d7cf"}
-MAP_OTHER_COLOUR = "#e4e4e4"
-MAP_MIN_EXTENT = (22.0, 41.0, 44.0, 53.0)  # lon0, lon1, lat0, lat1: mainland Ukraine at least
+MAP_MIN_EXTENT = (22.0, 41.0, 43.8, 53.0)  # lon0, lon1, lat0, lat1: Ukraine with Crimea at least
 
 
 def label(text: object, limit: int = MAX_LABEL) -> str:
@@ -211,9 +209,22 @@ def timeline(tables: Tables) -> Figure:
         return fig
 
 
+def _region_labels(casualties: pd.DataFrame, points: pd.DataFrame) -> dict[str, tuple[float, float]]:
+    """The regions of incidents placed by town or city, at their seat (a region-level point is labelled already)."""
+    out: dict[str, tuple[float, float]] = {}
+    named = set(points["label"])
+    for region, located in zip(casualties["region"], points["located"]):
+        if isinstance(region, str) and located == "place" and region not in out and region not in named:
+            found = lookup(region)
+            if found is not None and found.lat is not None and found.lon is not None:
+                out[region] = (found.lon, found.lat)
+    return out
+
+
 def incident_map(casualties: pd.DataFrame) -> Figure:
-    """Incidents on the packaged gazetteer's coordinates (no tiles), sized by people killed and injured."""
-    title = "Incidents on the map (gazetteer coordinates, no base map)"
+    """Incidents on the packaged gazetteer's coordinates over Natural Earth country outlines (no tiles),
+    sized by people killed and injured, with the names of their regions."""
+    title = "Incidents on the map (gazetteer coordinates, Natural Earth borders)"
     with _style():
         points = incident_points(casualties)
         located = points.dropna(subset=["lat", "lon"])
@@ -223,13 +234,10 @@ def incident_map(casualties: pd.DataFrame) -> Figure:
         if not located.empty:
             lon0, lon1 = min(lon0, float(located["lon"].min()) - 1), max(lon1, float(located["lon"].max()) + 1)
             lat0, lat1 = min(lat0, float(located["lat"].min()) - 1), max(lat1, float(located["lat"].max()) + 1)
-        background = [p for p in places_table() if p.lat is not None and p.lon is not None
-                      and lon0 <= p.lon <= lon1 and lat0 <= p.lat <= lat1]
-        for country in sorted({p.country for p in background}):
-            mine = [p for p in background if p.country == country]
-            ax.scatter([p.lon for p in mine], [p.lat for p in mine], s=9, marker="s",
-                       color=MAP_COUNTRY_COLOURS.get(country, MAP_OTHER_COLOUR), zorder=1,
-                       label=f"gazetteer places in {country}" if country in MAP_COUNTRY_COLOURS else None)
+        basemap.draw(ax, (lon0, lon1, lat0, lat1))
+        for region, (lon, lat) in _region_labels(casualties, points).items():
+            ax.annotate(label(region, 30), (lon, lat), xytext=(0, -11), textcoords="offset points", ha="center",
+                        fontsize=6.5, style="italic", color="#555555", zorder=4)
         for (lat, lon), group in located.groupby(["lat", "lon"], sort=True):
             people = sum(_int(k) + _int(i) for k, i in zip(group["killed"], group["injured"]))
             ax.scatter([lon], [lat], s=40 + 25 * math.sqrt(people), color=TABLE_COLOURS["casualties"],
@@ -237,19 +245,17 @@ def incident_map(casualties: pd.DataFrame) -> Figure:
             ids = ", ".join(str(i) for i in group["incident_id"])
             names = " / ".join(dict.fromkeys(str(n) for n in group["label"]))
             ax.annotate(f"{label(ids, 20)} {label(names, 30)}\n{people:,} killed or injured", (lon, lat),
-                        xytext=(7, 5), textcoords="offset points", fontsize=7, zorder=4)
+                        xytext=(7, 5), textcoords="offset points", fontsize=7, zorder=5)
         missing = points[points["lat"].isna()]
         if not missing.empty:
             ax.text(0.01, 0.01, label("not on the map: " + ", ".join(str(i) for i in missing["incident_id"]), 80),
-                    transform=ax.transAxes, fontsize=7, color="#555555")
+                    transform=ax.transAxes, fontsize=7, color="#555555", zorder=5)
         ax.set_xlim(lon0, lon1)
         ax.set_ylim(lat0, lat1)
         ax.set_aspect(1 / math.cos(math.radians((lat0 + lat1) / 2)))
-        ax.grid(color="#f0f0f0", zorder=0)
-        ax.set_xlabel("longitude (°E)")
+        ax.set_xlabel("longitude (°E); dot size: people killed or injured; Crimea counted in Ukraine")
         ax.set_ylabel("latitude (°N)")
         ax.set_title(title)
-        ax.legend(loc="upper left", frameon=False, fontsize=7, markerscale=1.5)
         return fig
 
 
