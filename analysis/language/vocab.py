@@ -223,4 +223,20 @@ def alternation(terms: Sequence[str], group: bool = True) -> str:
         return r"\s+".join(r"\d+".join(parts).split(r"\ ")) + tail
     unique = sorted(dict.fromkeys(t for t in terms if t), key=lambda t: (-len(t), t))
     body = "|".join(piece(t) for t in unique)
-    return f"(?:{body})" if group else body
+    return f"{lookahead(unique)}(?:{body})" if group else body
+
+
+def lookahead(terms: Sequence[str], also: str = "") -> str:
+    """A look-ahead for the characters the terms (and the words in `also`) can start with: a cheap
+    test that lets the regex engine pass over most positions of a text without trying every
+    alternative."""
+    firsts: set[str] = set()
+    terms = [*terms, *also.split()]
+    for term in terms:
+        first = term.strip()[:1]
+        if first == "#":
+            return ""  # a number first: not worth a class
+        firsts.update({first.lower(), first.upper()})
+    if not firsts:
+        return ""
+    return "(?=[" + "".join(re.escape(c) for c in sorted(firsts)) + "])"

@@ -265,6 +265,7 @@ _SPLIT = re.compile(r"(?<=[.!?…])(['\"”’»)]*)(\s+)(?=['\"“‘«(]?[A-Z0
 # Labels of a relayed post that open a new part even where the page ran the lines together
 # ("... on the national newscast Quote from Kyrylenko: ...", "Source: ...", "Details: ...").
 ATTRIBUTION_LINE = re.compile(r"^(?:Sources?|Quote\s+from\s+[A-Z][^:]{1,60}):\s+\S")
+_LAST_WORD = re.compile(r"([\w.'-]+)[.!?…]$")
 POST_LABEL = re.compile(r"(?<=[a-z0-9,)])(\s+)(?=(?:Source|Quote(?:\s+from\s+[A-Z][\w'’-]+)?|Details|Background):\s)")
 
 
@@ -274,8 +275,7 @@ def split_sentences(text: str, start: int, end: int, paragraph: int) -> list[Sen
     chunk = text[start:end]
     cuts = [0]
     for match in _SPLIT.finditer(chunk):
-        before = chunk[:match.start()]
-        word = re.search(r"([\w.'-]+)[.!?…]$", before)
+        word = _LAST_WORD.search(chunk, max(0, match.start() - 60), match.start())  # a bounded look: linear
         token = word.group(1).lower() if word else ""
         if chunk[match.start() - 1] == "." and (token in abbreviations or re.fullmatch(r"[a-z]", token)
                                                or re.fullmatch(r"(?:[a-z]\.)+[a-z]", token)):

@@ -39,14 +39,19 @@ def words(v: vocab.Vocabulary) -> Words:
         """Alternation of the casualty words of one role, without its group."""
         return vocab.alternation(v.terms("casualty_words", role=role), group=False)
     kill, hurt = alt("killed"), alt("injured")
+    kill_first = vocab.lookahead(v.terms("casualty_words", role="killed"))
+    hurt_first = vocab.lookahead(v.terms("casualty_words", role="injured"))
+    both_first = vocab.lookahead([*v.terms("casualty_words", role="killed"), *v.terms("casualty_words", role="injured")])
+    any_first = vocab.lookahead([*v.terms("casualty_words", role="killed"), *v.terms("casualty_words", role="injured")],
+                                also="no nobody none among")
     by_weapon: dict[str, list[str]] = {}
     for row in v.rows("weapons"):
         if row["weapon"]:
             by_weapon.setdefault(row["weapon"], []).append(row["term"])
     return Words(kill, hurt, alt("person"), alt("group"), alt("child"), alt("military"), alt("police"),
-                 re.compile(rf"\b(?:{kill}|{hurt}|no\s+one|nobody|none|among)\b", re.I),
-                 re.compile(rf"\b(?:{kill})\b", re.I), re.compile(rf"\b(?:{hurt})\b", re.I),
-                 re.compile(rf"\b(?:{kill}|{hurt})\b", re.I),
+                 re.compile(rf"\b{any_first}(?:{kill}|{hurt}|no\s+one|nobody|none|among)\b", re.I),
+                 re.compile(rf"\b{kill_first}(?:{kill})\b", re.I), re.compile(rf"\b{hurt_first}(?:{hurt})\b", re.I),
+                 re.compile(rf"\b{both_first}(?:{kill}|{hurt})\b", re.I),
                  tuple((name, re.compile(rf"\b{vocab.alternation(terms)}\b", re.I)) for name, terms in by_weapon.items()),
                  frozenset(v.terms("not_settlements")))
 

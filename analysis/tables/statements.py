@@ -66,7 +66,8 @@ def cues(v: vocab.Vocabulary) -> Cues:
     by_channel: dict[str, list[str]] = {}
     for row in v.rows("channels"):
         by_channel.setdefault(row["channel"], []).append(row["term"])
-    return Cues(re.compile(rf"\b({vocab.alternation(v.terms('reporting_verbs'), group=False)})\b", re.I),
+    verbs = v.terms("reporting_verbs")
+    return Cues(re.compile(rf"\b{vocab.lookahead(verbs)}({vocab.alternation(verbs, group=False)})\b", re.I),
                 tuple((re.compile(rf"\b{vocab.alternation(t)}\b", re.I), name) for name, t in by_channel.items()),
                 re.compile(rf"\b{vocab.alternation(v.terms('channels'))}\b", re.I),
                 frozenset(v.terms("transcript_labels", role="asker")), frozenset(v.terms("transcript_labels", role="answer")))
@@ -112,7 +113,7 @@ def cues_in(masked: str) -> list[re.Match]:
     found = []
     for match in cues().cue.finditer(masked):
         cue = match.group(1).lower()
-        if CUE_BLOCKERS.search(masked[: match.start()]) and cue not in ("according to", "as per"):
+        if CUE_BLOCKERS.search(masked, max(0, match.start() - 40), match.start()) and cue not in ("according to", "as per"):
             continue
         need = _NEEDS.get(cue)
         if need and not need.search(masked[match.end():]):
