@@ -4,7 +4,8 @@ Reusable pieces (a batch runner builds on them):
 - `start_kernel()` / `stop_kernel()`: one Jupyter kernel, started once;
 - `execute_notebook(parameters, km=...)`: the report notebook run by papermill in a given kernel
   (the `analysis-kernel` engine; any other registered papermill engine can be named instead);
-- `export_html(nb, title)`: nbconvert's HTMLExporter, in-process, code cells hidden, nothing loaded from a host;
+- `export_html(nb, title)`: nbconvert's HTMLExporter, in-process, code cells hidden, nothing loaded from a host,
+  a Content-Security-Policy that lets only the page's own scripts run (`analysis.report.csp`);
 - `external_resources(html)`: every http(s) or protocol-relative resource a page would load (empty for ours);
 - `render_report(...)`: all of it for one article, timed, written atomically.
 """
@@ -146,8 +147,10 @@ def html_exporter() -> Any:
 
 def export_html(nb: Any, title: str = "Article report") -> str:
     """An executed notebook as one self-contained HTML page (in-process; nothing to fetch when opened)."""
+    from analysis.report.csp import with_csp
+
     body, _ = html_exporter().from_notebook_node(nb, resources={"metadata": {"name": title}})
-    return body
+    return with_csp(body)
 
 
 _REMOTE = re.compile(r"^\s*(?:[a-z][a-z0-9+.-]*:)?//", re.I)  # http://, https://, ftp://, ws://, //host
