@@ -10,7 +10,7 @@ import sys
 import time
 from pathlib import Path
 
-from analysis.files import write_atomic
+from analysis.files import InputError, csv_text, write_set
 from analysis.language.vocab import VocabError, using
 from analysis.reading.articles import (DEFAULT_MAX_BYTES, Article, ArticleError, article_title, publication_date,
                        read_articles)
@@ -37,12 +37,13 @@ def write_tables(articles: list[Article], out: Path, published: str | None,
                          "origin": article.origin,
                          "sections": [{"kind": s.kind, "start": s.start, "end": s.end, "title": s.title}
                                       for s in layout(article.text).sections]})
-    counts = {}
+    counts, files = {}, {}
     for name, parts in frames.items():
         frame = pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0]
-        write_atomic(out / f"{name}.csv", frame.to_csv(index=False))
+        files[f"{name}.csv"] = csv_text(frame)
         counts[name] = len(frame)
-    write_atomic(out / "article.json", json.dumps(meta[0] if len(meta) == 1 else meta, indent=2, ensure_ascii=False))
+    files["article.json"] = json.dumps(meta[0] if len(meta) == 1 else meta, indent=2, ensure_ascii=False)
+    write_set(out, files)  # the five files appear together or not at all
     return counts
 
 
@@ -182,7 +183,7 @@ def add_report(subparsers: argparse._SubParsersAction) -> None:
 
 def cmd_batch(args: argparse.Namespace) -> int:
     """`batch INPUT... --out DIR`: reports, tables, store, index and corpus report for many articles."""
-    from analysis.corpus.batch import FAILURES_NAME, STORE_NAME, one_line, run_batch
+    from analysis.corpus.batch import FAILURES_NAME, run_batch
 
     try:
         summary = run_batch(args.inputs, Path(args.out), workers=args.workers, timeout=args.timeout,
@@ -192,11 +193,6 @@ def cmd_batch(args: argparse.Namespace) -> int:
                             vocab=tuple(args.vocab))
     except RuntimeError as err:
         print(f"error: {err}", file=sys.stderr)
-        return 2
-    except Exception as err:  # the store's own errors: another batch holds it, a damaged file ...
-        if type(err).__module__.split(".")[0] not in ("duckdb", "_duckdb"):
-            raise
-        print(f"error: {Path(args.out) / STORE_NAME}: {one_line(err)}", file=sys.stderr)
         return 2
     print(f"{args.out}: {summary.articles} articles, {summary.processed} reported, {summary.failed} failed, "
           f"{summary.skipped} unchanged (skipped), {summary.input_failures} unreadable inputs; corpus report "
@@ -235,19 +231,20 @@ def cmd_store(args: argparse.Namespace) -> int:
     if args.action == "export":
         con = store.connect(args.source, read_only=True)
         try:
-            written = store.export_store(con, args.to, args.format)
+            written = store.export_store(con, args.to, args.format, path=args.source)
         finally:
             con.close()
         print(f"{args.to}: " + ", ".join(p.name for p in written))
         return 0
-    tables = store.load_tables(args.source)
+    tables = store.load_tables(args.source)  # checked before the store is opened: a refusal writes nothing
     if not tables:
         print(f"error: {args.source}: no tables found", file=sys.stderr)
         return 2
     con = store.connect(args.to)
     try:
-        count = store.import_tables(con, tables)
-        counts = store.row_counts(con)
+        count = store.import_tables(con, tables, path=args.to)
+        with store.store_errors(args.to):
+            counts = store.row_counts(con)
     finally:
         con.close()
     print(f"{args.to}: {count} articles imported; " + ", ".join(f"{n} {t}" for t, n in counts.items()))
@@ -303,7 +300,7 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         return args.func(args)
-    except (ArticleError, VocabError) as err:
+    except (ArticleError, VocabError, InputError) as err:
         print(f"error: {err}", file=sys.stderr)
         return 2
     except OSError as err:  # unwritable --out, an existing file where a folder is wanted, a lost scheduler

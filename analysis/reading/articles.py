@@ -8,6 +8,8 @@ import sys
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from analysis.files import InputError
+
 DEFAULT_MAX_BYTES = 5_000_000  # 5 MB; `--max-bytes` raises it
 TEXT_SUFFIXES = {".txt", ".md", ".text", ".markdown", ""}
 HTML_SUFFIXES = {".html", ".htm", ".xhtml"}
@@ -15,7 +17,7 @@ JSONL_SUFFIXES = {".jsonl", ".ndjson"}
 ARTICLE_SUFFIXES = TEXT_SUFFIXES | HTML_SUFFIXES | JSONL_SUFFIXES
 
 
-class ArticleError(ValueError):
+class ArticleError(InputError):
     """An input that holds no readable article; the message is one line for the user."""
 
 
