@@ -195,8 +195,8 @@ def cmd_batch(args: argparse.Namespace) -> int:
         print(f"error: {err}", file=sys.stderr)
         return 2
     print(f"{args.out}: {summary.articles} articles, {summary.processed} reported, {summary.failed} failed, "
-          f"{summary.skipped} unchanged (skipped), {summary.input_failures} unreadable inputs; corpus report "
-          f"{summary.corpus}; {summary.seconds:.1f} s")
+          f"{summary.skipped} unchanged (skipped), {summary.removed} removed (no longer in the inputs), "
+          f"{summary.input_failures} unreadable inputs; corpus report {summary.corpus}; {summary.seconds:.1f} s")
     if summary.phases():
         print(summary.phases(), file=sys.stderr)
     for error in summary.errors:
@@ -204,8 +204,14 @@ def cmd_batch(args: argparse.Namespace) -> int:
     if summary.failed or summary.input_failures:
         print(f"failures listed in {Path(args.out) / FAILURES_NAME}", file=sys.stderr)
     if not summary.articles:
-        print("error: no article could be read from the inputs", file=sys.stderr)
+        print("error: no article could be read from the inputs; the store was left as it was", file=sys.stderr)
         return 2
+    if not summary.complete():
+        what = [f"{summary.incomplete} articles or inputs failed for a reason that can pass (disk, I/O, a dead "
+                "or hung kernel)"] if summary.incomplete else []
+        what += [] if summary.corpus in ("ok", "unchanged") else ["the corpus report could not be written"]
+        print(f"error: incomplete: {'; '.join(what)}; run the batch again to finish", file=sys.stderr)
+        return 1
     return 0
 
 
@@ -270,7 +276,7 @@ def add_corpus(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--notebook", type=Path, help="article notebook (default notebooks/article_report.ipynb)")
     p.add_argument("--corpus-notebook", type=Path, help="corpus notebook (default notebooks/corpus_report.ipynb)")
     p.add_argument("--max-bytes", type=int, default=DEFAULT_MAX_BYTES, help="refuse inputs larger than this")
-    p.add_argument("--retry-failed", action="store_true", help="run failed articles again even if unchanged")
+    p.add_argument("--retry-failed", action="store_true", help="also run again articles that failed for their content (those that failed for a reason that can pass are always retried)")
     p.add_argument("--from", dest="date_from", help="corpus report: first day (YYYY-MM-DD)")
     p.add_argument("--to", dest="date_to", help="corpus report: last day (YYYY-MM-DD)")
     p.add_argument("--region", action="append", help="corpus report: only this region (repeatable)")
