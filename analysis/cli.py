@@ -225,6 +225,8 @@ def cmd_extract_corpus(args: argparse.Namespace) -> int:
     print(f"{result['out']}: {result['articles']} articles from {result['files']} files, "
           f"{result['failures']} failures")
     if not result["articles"]:
+        for reason in result["reasons"][:5]:
+            print(f"warning: {reason}", file=sys.stderr)
         print("error: no article could be read from the inputs; the dataset was left as it was", file=sys.stderr)
         return 2
     return 0
@@ -257,6 +259,21 @@ def cmd_store(args: argparse.Namespace) -> int:
     return 0
 
 
+def scheduler_address(value: str) -> str:
+    """An argparse type: a Dask scheduler address, tcp://host:port (or host:port, tls://, ws://...)."""
+    from distributed.comm import parse_address, parse_host_port
+
+    try:
+        scheme, location = parse_address(value)
+        if scheme in ("tcp", "tls", "ws", "wss"):
+            host, port = parse_host_port(location)
+            if not host or not 0 < int(port) < 65536:
+                raise ValueError("no host or no port between 1 and 65535")
+    except (ValueError, TypeError) as err:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a scheduler address like tcp://host:8786 ({err})") from None
+    return value
+
+
 def positive(value: str) -> int:
     """An argparse type: a whole number of at least 1."""
     if not value.isdigit() or int(value) < 1:
@@ -287,7 +304,8 @@ def add_corpus(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("extract-corpus", help="extract a corpus on Dask into month-partitioned Parquet datasets")
     p.add_argument("inputs", nargs="+", metavar="INPUT", help="article files, folders and .jsonl corpora")
     p.add_argument("--out", required=True, help="dataset folder")
-    p.add_argument("--scheduler", help="address of a Dask scheduler (default: a local cluster)")
+    p.add_argument("--scheduler", type=scheduler_address,
+                   help="address of a Dask scheduler, tcp://host:port (default: a local cluster)")
     p.add_argument("--workers", type=positive, default=2, help="worker processes of the local cluster")
     p.add_argument("--max-bytes", type=int, default=DEFAULT_MAX_BYTES, help="refuse inputs larger than this")
     add_vocab_option(p)

@@ -7,6 +7,8 @@ will not run.
   the set is written into a staging folder beside it, which one rename puts in its place. In a
   folder shared with other files, the set is staged inside it and renamed in file by file once
   every file is complete, so a full disk or a failed write leaves the old set as it was.
+- `staging_folder(folder)` / `swap_in(staging, folder)`: the same swap for a folder filled by others
+  (extract-corpus's Parquet datasets).
 - `clean_temporaries(folder)`: what a killed run left (temporary files, staging folders), never
   what a live process is still writing: every temporary name carries its writer's pid.
 - `InputError`: the one-line error any stage raises for a file it cannot use (the CLI prints it
@@ -88,26 +90,49 @@ def _entries(folder: Path) -> list[str]:
     return [p.name for p in folder.iterdir() if not _TEMP_NAME.match(p.name)]
 
 
+def staging_folder(folder: Path) -> Path:
+    """A new, empty staging folder beside folder, for `swap_in` (the caller fills it)."""
+    folder = Path(folder).resolve()
+    folder.parent.mkdir(parents=True, exist_ok=True)
+    clean_temporaries(folder.parent, prefix=f".{folder.name}")
+    staging = folder.with_name(f".{folder.name}{TMP_MARK}{_tag()}")
+    os.mkdir(staging)
+    return staging
+
+
+def swap_in(staging: Path, folder: Path) -> None:
+    """Put a filled staging folder in folder's place: the old folder is moved aside, the staging
+    folder renamed to folder (one rename), the old one removed."""
+    folder = Path(folder).resolve()
+    old = folder.with_name(f".{folder.name}{OLD_MARK}{_tag()}")
+    if folder.exists():
+        os.rename(folder, old)
+    try:
+        os.rename(staging, folder)
+    except BaseException:
+        if old.exists() and not folder.exists():
+            os.rename(old, folder)
+        raise
+    _remove(old)
+
+
+def _remove(path: Path) -> None:
+    """Remove a file or a folder tree, if it is there."""
+    if path.is_dir() and not path.is_symlink():
+        shutil.rmtree(path, ignore_errors=True)
+    else:
+        path.unlink(missing_ok=True)
+
+
 def _swap_folder(folder: Path, files: Mapping[str, str | bytes]) -> None:
     """Write the set into a staging folder beside folder, then rename it into folder's place."""
-    folder.parent.mkdir(parents=True, exist_ok=True)
-    staging = folder.with_name(f".{folder.name}{TMP_MARK}{_tag()}")
-    old = folder.with_name(f".{folder.name}{OLD_MARK}{_tag()}")
+    staging = staging_folder(folder)
     try:
-        os.mkdir(staging)
         for name, data in files.items():
             _write(staging / name, data)
-        if folder.exists():
-            os.rename(folder, old)
-        try:
-            os.rename(staging, folder)
-        except BaseException:
-            if old.exists() and not folder.exists():
-                os.rename(old, folder)
-            raise
+        swap_in(staging, folder)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
-    shutil.rmtree(old, ignore_errors=True)
 
 
 def _rename_in(folder: Path, files: Mapping[str, str | bytes]) -> None:
@@ -153,10 +178,7 @@ def clean_temporaries(folder: Path, prefix: str = ".") -> None:
             if not original.exists():
                 os.rename(path, original)  # the replacement never arrived: the old set stays
                 continue
-        if path.is_dir() and not path.is_symlink():
-            shutil.rmtree(path, ignore_errors=True)
-        else:
-            path.unlink(missing_ok=True)
+        _remove(path)
 
 
 def csv_value(text: str) -> str:
