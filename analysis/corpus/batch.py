@@ -444,7 +444,9 @@ def run_batch(inputs: list[str], out: Path, workers: int = 2, timeout: int = DEF
         raise InputError(f"{missing[0]}: no such file or folder; nothing was changed")
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
-    with batch_lock(out):
+    from analysis.corpus.store import store_errors
+
+    with batch_lock(out), store_errors(out / STORE_NAME):  # a full disk under the store: one line
         return _run_batch(inputs, out, workers, timeout, notebook, corpus_notebook, max_bytes, retry_failed,
                           date_from, date_to, regions, progress, vocab)
 

@@ -65,7 +65,7 @@ def start_client(scheduler: str | None, n_workers: int = 2):
 
     if scheduler:
         try:
-            return Client(scheduler, timeout="15s"), None
+            return Client(scheduler, timeout="10s"), None
         except ValueError as err:
             raise InputError(f"--scheduler {scheduler}: {err}") from None
     cluster = LocalCluster(n_workers=n_workers, processes=True, threads_per_worker=1,

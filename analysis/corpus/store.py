@@ -301,6 +301,13 @@ def checked(table: str, raw: pd.DataFrame, where: str, partial: bool = False) ->
             row = int(bad.idxmax())
             raise StoreError(f"{where}: row {row + 1}: {col} {raw[col][row]!r} is not a whole number")
     frame = conform(table, raw)
+    keys = ["article_id"] if table == "articles" else ["article_id", ID_COLUMN[table]]
+    repeated = frame.duplicated(keys) & frame[keys].notna().all(axis=1)
+    if repeated.any():
+        row = int(repeated.to_numpy().argmax())
+        first = int((frame[keys] == frame.loc[row, keys]).all(axis=1).to_numpy().argmax())
+        value = "/".join(str(frame.loc[row, k]) for k in keys)
+        raise StoreError(f"{where}: row {row + 1}: {'/'.join(keys)} {value!r} is a duplicate (of row {first + 1})")
     _validate(table, frame, where)
     return frame
 
