@@ -122,3 +122,23 @@ def fill(disk: Path, leave: int = 0) -> Path:
         handle.truncate(max(0, filler.stat().st_size - leave))
     os.sync()
     return filler
+
+
+def flaky_notebook(path: Path, marker: Path) -> Path:
+    """The light report notebook with a first cell that kills its kernel while `marker` exists: a
+    failure that passes once the marker is removed (like a full disk freed)."""
+    import nbformat
+
+    nb = nbformat.read(str(LIGHT_NOTEBOOK), as_version=4)
+    cell = nbformat.v4.new_code_cell(f"import os\nif os.path.exists({str(marker)!r}):\n    os._exit(1)")
+    cell["id"] = "flaky"
+    nb.cells.insert(2, cell)
+    nbformat.write(nb, str(path))
+    return path
+
+
+def batch(out: Path, *inputs: Path, notebook: Path = LIGHT_NOTEBOOK, extra: tuple[str, ...] = (),
+          timeout: float = 600) -> subprocess.CompletedProcess:
+    """`batch INPUTS --out OUT` with one worker and the given (light) notebook."""
+    return run("batch", *inputs, "--out", out, "--workers", "1", "--quiet", "--notebook", notebook, *extra,
+               timeout=timeout)
