@@ -210,6 +210,8 @@ def cmd_batch(args: argparse.Namespace) -> int:
         what = [f"{summary.incomplete} articles or inputs failed for a reason that can pass (disk, I/O, a dead "
                 "or hung kernel)"] if summary.incomplete else []
         what += [] if summary.corpus in ("ok", "unchanged") else ["the corpus report could not be written"]
+        what += [f"{summary.pages_failed} of failures.csv and index.html could not be written"] \
+            if summary.pages_failed else []
         print(f"error: incomplete: {'; '.join(what)}; run the batch again to finish", file=sys.stderr)
         return 1
     return 0

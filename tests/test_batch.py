@@ -262,5 +262,7 @@ def test_a_changed_publication_date_makes_a_rerun_redo_the_article():
         code_version = "v"
         out = Path("/nonexistent")
 
-    assert needs_work(job, ("s", "v", "ok", ("T", "2024-11-02", None, None)), Settings, False)
-    assert not needs_work(job, ("s", "v", "failed", ("T", "2024-12-01", None, None)), Settings, False)
+    assert needs_work(job, ("s", "v", "ok", ("T", "2024-11-02", None, None, "o")), Settings, False)
+    assert not needs_work(job, ("s", "v", "failed", ("T", "2024-12-01", None, None, "o")), Settings, False)
+    assert needs_work(job, ("s", "v", "retry", ("T", "2024-12-01", None, None, "o")), Settings, False)
+    assert needs_work(job, ("s", "v", "failed", ("T", "2024-12-01", None, None, "o")), Settings, True)

@@ -347,13 +347,14 @@ class Pool:
 
 def needs_work(job: Job, state: tuple | None, settings: Settings, retry_failed: bool) -> bool:
     """Whether an article must be (re)processed: new, changed text, metadata (a new publication date
-    moves every resolved date) or code, or its report missing."""
+    moves every resolved date; a moved file is a new origin) or code, failed for a reason that can
+    pass, or its report missing."""
     if state is None:
         return True
     sha, version, status, meta = state
     if sha != job.text_sha or version != settings.code_version:
         return True
-    if tuple(meta) != (job.title, job.published, job.source, job.url):
+    if tuple(meta) != (job.title, job.published, job.source, job.url, job.origin):
         return True
     if status == "retry":
         return True
@@ -415,6 +416,7 @@ class Summary:
     input_failures: int = 0
     removed: int = 0  # articles the inputs no longer hold, taken out of the store
     incomplete: int = 0  # articles (and inputs) that failed for a reason that can pass: a re-run retries them
+    pages_failed: int = 0  # failures.csv or index.html not written
     corpus: str = "unchanged"
     seconds: float = 0.0
     errors: list[str] = field(default_factory=list)
@@ -429,7 +431,7 @@ class Summary:
 
     def complete(self) -> bool:
         """Whether the store and the pages hold everything the inputs can give (nothing left to retry)."""
-        return not self.incomplete and self.corpus in ("ok", "unchanged")
+        return not self.incomplete and not self.pages_failed and self.corpus in ("ok", "unchanged")
 
 
 def run_batch(inputs: list[str], out: Path, workers: int = 2, timeout: int = DEFAULT_TIMEOUT,
@@ -512,12 +514,12 @@ def _run_batch(inputs, out: Path, workers, timeout, notebook, corpus_notebook, m
     try:
         if todo:
             _run_articles(pool, todo, settings, store_path, summary, progress)
-        write_if_changed(out / FAILURES_NAME, failures_frame(input_failures, store_path).to_csv(index=False))
-        _write_index(out, store_path, summary)
+        _write_page(out / FAILURES_NAME, lambda: csv_text(failures_frame(input_failures, store_path)), summary)
+        _write_page(out / INDEX_NAME, lambda: _index_page(store_path, summary), summary)
         if corpus_due and store_path.is_file():
             summary.corpus = _render_corpus(pool, params, timeout)
             if summary.corpus == "ok":
-                write_if_changed(params_file, params_text)
+                _write_page(params_file, lambda: params_text, summary)
             else:
                 params_file.unlink(missing_ok=True)  # the next run renders it again
                 summary.errors.append(f"corpus report: {summary.corpus}")
@@ -529,7 +531,17 @@ def _run_batch(inputs, out: Path, workers, timeout, notebook, corpus_notebook, m
     return summary
 
 
-def _write_index(out: Path, store_path: Path, summary: Summary) -> None:
+def _write_page(path: Path, make, summary: Summary) -> None:
+    """Write failures.csv, index.html or the corpus parameters; a write that fails (a full disk) is an error
+    of the run, which then exits as incomplete, not an end of the batch."""
+    try:
+        write_if_changed(path, make())
+    except OSError as err:
+        summary.errors.append(f"{path.name} could not be written: {err.strerror or err}")
+        summary.pages_failed += 1
+
+
+def _index_page(store_path: Path, summary: Summary) -> str:
     """index.html from the store."""
     from analysis.corpus import store
     from analysis.corpus.index_page import empty_rows, index_html, index_rows
@@ -542,7 +554,7 @@ def _write_index(out: Path, store_path: Path, summary: Summary) -> None:
                 rows = index_rows(con)
         finally:
             con.close()
-    write_if_changed(out / INDEX_NAME, index_html(rows, summary_line(summary)))
+    return index_html(rows, summary_line(summary))
 
 
 def _left_to_retry(store_path: Path) -> int:

@@ -201,10 +201,10 @@ def read_store(path: str | Path) -> dict[str, pd.DataFrame]:
 
 
 def article_states(con) -> dict[str, tuple]:
-    """article_id -> (text_sha, code_version, status, (title, published, source, url)) of every article."""
-    rows = con.execute("SELECT article_id, text_sha, code_version, status, title, published, source, url "
+    """article_id -> (text_sha, code_version, status, (title, published, source, url, origin)) of every article."""
+    rows = con.execute("SELECT article_id, text_sha, code_version, status, title, published, source, url, origin "
                        "FROM articles").fetchall()
-    return {r[0]: (r[1], r[2], r[3], tuple(r[4:8])) for r in rows}
+    return {r[0]: (r[1], r[2], r[3], tuple(r[4:9])) for r in rows}
 
 
 def row_counts(con) -> dict[str, int]:
