@@ -142,3 +142,55 @@ def batch(out: Path, *inputs: Path, notebook: Path = LIGHT_NOTEBOOK, extra: tupl
     """`batch INPUTS --out OUT` with one worker and the given (light) notebook."""
     return run("batch", *inputs, "--out", out, "--workers", "1", "--quiet", "--notebook", notebook, *extra,
                timeout=timeout)
+
+
+def slow_notebook(path: Path, seconds: float) -> Path:
+    """The light report notebook taking `seconds` more per article (a batch that stays busy)."""
+    import nbformat
+
+    nb = nbformat.read(str(LIGHT_NOTEBOOK), as_version=4)
+    cell = nbformat.v4.new_code_cell(f"import time\ntime.sleep({seconds})")
+    cell["id"] = "slow"
+    nb.cells.insert(2, cell)
+    nbformat.write(nb, str(path))
+    return path
+
+
+def batch_process(out: Path, *inputs: Path, notebook: Path = LIGHT_NOTEBOOK) -> subprocess.Popen:
+    """A batch started in its own process group (so the whole tree can be killed at once)."""
+    cmd = [sys.executable, "-m", "analysis", "batch", *map(str, inputs), "--out", str(out), "--workers", "1",
+           "--quiet", "--notebook", str(notebook)]
+    return subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            start_new_session=True)
+
+
+def kill_group(proc: subprocess.Popen) -> None:
+    """SIGKILL a process and everything it started (its process group), and reap it."""
+    import signal
+
+    try:
+        os.killpg(proc.pid, signal.SIGKILL)
+    except ProcessLookupError:
+        pass
+    proc.communicate(timeout=30)
+
+
+def assert_store_matches_its_files(out: Path) -> None:
+    """Every article the store holds as ok has its whole set of files, whose CSVs hold exactly the
+    store's rows of that article (the parent writes the store only after the files)."""
+    from analysis.corpus import store
+    from analysis.tables.schema import TABLES
+
+    if not (out / "corpus.duckdb").is_file():
+        return
+    rows = store_rows(out / "corpus.duckdb")
+    for article in rows["articles"].itertuples():
+        folder = out / "articles" / article.article_id
+        if article.status != "ok":
+            continue
+        assert (folder / "report.html").is_file(), folder
+        for table in TABLES:
+            mine = rows[table][rows[table]["article_id"] == article.article_id]
+            on_disk = store.read_csv(table, folder / f"{table}.csv")
+            pd.testing.assert_frame_equal(on_disk.sort_values(store.sort_keys(table)).reset_index(drop=True),
+                                          mine.reset_index(drop=True), obj=f"{folder.name}/{table}")
