@@ -124,17 +124,22 @@ def fill(disk: Path, leave: int = 0) -> Path:
     return filler
 
 
-def flaky_notebook(path: Path, marker: Path) -> Path:
-    """The light report notebook with a first cell that kills its kernel while `marker` exists: a
-    failure that passes once the marker is removed (like a full disk freed)."""
+def _notebook_with(path: Path, code: str) -> Path:
+    """The light report notebook with one more code cell before its own (written to path)."""
     import nbformat
 
     nb = nbformat.read(str(LIGHT_NOTEBOOK), as_version=4)
-    cell = nbformat.v4.new_code_cell(f"import os\nif os.path.exists({str(marker)!r}):\n    os._exit(1)")
-    cell["id"] = "flaky"
+    cell = nbformat.v4.new_code_cell(code)
+    cell["id"] = "added"
     nb.cells.insert(2, cell)
     nbformat.write(nb, str(path))
     return path
+
+
+def flaky_notebook(path: Path, marker: Path) -> Path:
+    """The light report notebook killing its kernel while `marker` exists: a failure that passes once
+    the marker is removed (like a full disk freed)."""
+    return _notebook_with(path, f"import os\nif os.path.exists({str(marker)!r}):\n    os._exit(1)")
 
 
 def batch(out: Path, *inputs: Path, notebook: Path = LIGHT_NOTEBOOK, extra: tuple[str, ...] = (),
@@ -146,14 +151,7 @@ def batch(out: Path, *inputs: Path, notebook: Path = LIGHT_NOTEBOOK, extra: tupl
 
 def slow_notebook(path: Path, seconds: float) -> Path:
     """The light report notebook taking `seconds` more per article (a batch that stays busy)."""
-    import nbformat
-
-    nb = nbformat.read(str(LIGHT_NOTEBOOK), as_version=4)
-    cell = nbformat.v4.new_code_cell(f"import time\ntime.sleep({seconds})")
-    cell["id"] = "slow"
-    nb.cells.insert(2, cell)
-    nbformat.write(nb, str(path))
-    return path
+    return _notebook_with(path, f"import time\ntime.sleep({seconds})")
 
 
 def batch_process(out: Path, *inputs: Path, notebook: Path = LIGHT_NOTEBOOK) -> subprocess.Popen:

@@ -455,25 +455,19 @@ def run_batch(inputs: list[str], out: Path, workers: int = 2, timeout: int = DEF
 
 @contextmanager
 def batch_lock(out: Path) -> Iterator[None]:
-    """Hold the output folder's lock for a batch; InputError where another batch holds it."""
+    """Hold the output folder's lock (flock on .batch/lock, released when the process ends, however it
+    ends) for a batch; InputError where another batch holds it. The file itself is never written, so a
+    run that does nothing changes nothing."""
     path = out / STATE_DIR / LOCK_NAME
     path.parent.mkdir(parents=True, exist_ok=True)
-    with open(path, "a+", encoding="utf-8") as handle:
+    with open(path, "a", encoding="utf-8") as handle:
         try:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
-            handle.seek(0)
-            holder = handle.read().strip() or "another process"
-            raise InputError(f"{out}: another batch ({holder}) is writing this folder; "
-                             "run again when it has finished") from None
-        handle.seek(0)
-        handle.truncate()
-        handle.write(f"pid {os.getpid()}")
-        handle.flush()
+            raise InputError(f"{out}: another batch is writing this folder; run again when it has finished") from None
         try:
             yield
         finally:
-            handle.truncate(0)
             fcntl.flock(handle, fcntl.LOCK_UN)
 
 
