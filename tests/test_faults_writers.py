@@ -21,7 +21,9 @@ def _wait_for(condition, seconds: float = 120) -> None:
 
 def test_a_second_batch_and_other_store_users_are_refused_while_a_batch_writes(tmp_path):
     inputs = write_articles(tmp_path / "in")
-    notebook = slow_notebook(tmp_path / "slow.ipynb", 2.0)
+    for n in range(3):  # more articles: the batch stays busy while the other writers knock
+        (inputs / f"more{n}.txt").write_text(f"Russian shelling killed {n + 2} people in Nikopol, officials said.")
+    notebook = slow_notebook(tmp_path / "slow.ipynb", 3.0)
     out = tmp_path / "out"
     tables = tmp_path / "tables"
     con = store.connect(tmp_path / "other.duckdb")
@@ -30,11 +32,12 @@ def test_a_second_batch_and_other_store_users_are_refused_while_a_batch_writes(t
     first = batch_process(out, inputs, notebook=notebook)
     try:
         _wait_for(lambda: (out / "corpus.duckdb").is_file() and any(out.glob("articles/*/report.html")))
-        second = run("batch", inputs, "--out", out, "--quiet", "--notebook", notebook)
-        assert_one_line_error(second, "another batch", "is writing this folder")
-        assert_one_line_error(run("store", "import", tables, "--to", out / "corpus.duckdb"), "corpus.duckdb", "lock")
         assert_one_line_error(run("store", "export", out / "corpus.duckdb", "--to", tmp_path / "tables" / "x"),
                               "corpus.duckdb", "lock")
+        assert_one_line_error(run("store", "import", tables, "--to", out / "corpus.duckdb"), "corpus.duckdb", "lock")
+        second = run("batch", inputs, "--out", out, "--quiet", "--notebook", notebook)
+        assert_one_line_error(second, "another batch", "is writing this folder")
+        assert first.poll() is None, "the checks ran while the first batch was still writing"
         stdout, stderr = first.communicate(timeout=300)
     finally:
         if first.poll() is None:
