@@ -168,3 +168,20 @@ def test_an_impossible_publication_date_in_json_lines_is_said(tmp_path):
     done, meta = _extract(tmp_path, "c.jsonl", (line + "\n").encode())
     assert done.returncode == 0
     assert "published '2024-02-30' is not a date" in done.stderr and meta["published"] is None
+
+
+def test_an_input_that_cannot_be_read_for_a_passing_reason_keeps_its_rows(tmp_path):
+    """(As root the tests cannot make a file unreadable, so the rule is pinned on remove_stale itself.)"""
+    from analysis.corpus import store
+    from analysis.corpus.batch import remove_stale
+
+    path = tmp_path / "out" / STORE
+    con = store.connect(path)
+    for n, origin in enumerate(["in/flaky.txt", "in/gone.txt", "in/corpus.jsonl:2"]):
+        store.write_article(con, {"article_id": f"{n:012d}", "origin": origin, "status": "ok"}, {})
+    con.close()
+    (tmp_path / "out" / "articles" / "000000000001").mkdir(parents=True)
+    removed = remove_stale(path, tmp_path / "out", current=set(), unreadable={"in/flaky.txt", "in/corpus.jsonl"})
+    assert removed == 1
+    assert list(store_rows(path)["articles"]["origin"]) == ["in/flaky.txt", "in/corpus.jsonl:2"]
+    assert not (tmp_path / "out" / "articles" / "000000000001").exists()
