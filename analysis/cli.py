@@ -10,7 +10,7 @@ import sys
 import time
 from pathlib import Path
 
-from analysis.files import write_atomic
+from analysis.files import InputError, csv_text, write_set
 from analysis.language.vocab import VocabError, using
 from analysis.reading.articles import (DEFAULT_MAX_BYTES, Article, ArticleError, article_title, publication_date,
                        read_articles)
@@ -37,12 +37,13 @@ def write_tables(articles: list[Article], out: Path, published: str | None,
                          "origin": article.origin,
                          "sections": [{"kind": s.kind, "start": s.start, "end": s.end, "title": s.title}
                                       for s in layout(article.text).sections]})
-    counts = {}
+    counts, files = {}, {}
     for name, parts in frames.items():
         frame = pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0]
-        write_atomic(out / f"{name}.csv", frame.to_csv(index=False))
+        files[f"{name}.csv"] = csv_text(frame)
         counts[name] = len(frame)
-    write_atomic(out / "article.json", json.dumps(meta[0] if len(meta) == 1 else meta, indent=2, ensure_ascii=False))
+    files["article.json"] = json.dumps(meta[0] if len(meta) == 1 else meta, indent=2, ensure_ascii=False)
+    write_set(out, files)  # the five files appear together or not at all
     return counts
 
 
@@ -182,7 +183,7 @@ def add_report(subparsers: argparse._SubParsersAction) -> None:
 
 def cmd_batch(args: argparse.Namespace) -> int:
     """`batch INPUT... --out DIR`: reports, tables, store, index and corpus report for many articles."""
-    from analysis.corpus.batch import FAILURES_NAME, STORE_NAME, one_line, run_batch
+    from analysis.corpus.batch import FAILURES_NAME, run_batch
 
     try:
         summary = run_batch(args.inputs, Path(args.out), workers=args.workers, timeout=args.timeout,
@@ -193,14 +194,9 @@ def cmd_batch(args: argparse.Namespace) -> int:
     except RuntimeError as err:
         print(f"error: {err}", file=sys.stderr)
         return 2
-    except Exception as err:  # the store's own errors: another batch holds it, a damaged file ...
-        if type(err).__module__.split(".")[0] not in ("duckdb", "_duckdb"):
-            raise
-        print(f"error: {Path(args.out) / STORE_NAME}: {one_line(err)}", file=sys.stderr)
-        return 2
     print(f"{args.out}: {summary.articles} articles, {summary.processed} reported, {summary.failed} failed, "
-          f"{summary.skipped} unchanged (skipped), {summary.input_failures} unreadable inputs; corpus report "
-          f"{summary.corpus}; {summary.seconds:.1f} s")
+          f"{summary.skipped} unchanged (skipped), {summary.removed} removed (no longer in the inputs), "
+          f"{summary.input_failures} unreadable inputs; corpus report {summary.corpus}; {summary.seconds:.1f} s")
     if summary.phases():
         print(summary.phases(), file=sys.stderr)
     for error in summary.errors:
@@ -208,8 +204,16 @@ def cmd_batch(args: argparse.Namespace) -> int:
     if summary.failed or summary.input_failures:
         print(f"failures listed in {Path(args.out) / FAILURES_NAME}", file=sys.stderr)
     if not summary.articles:
-        print("error: no article could be read from the inputs", file=sys.stderr)
+        print("error: no article could be read from the inputs; the store was left as it was", file=sys.stderr)
         return 2
+    if not summary.complete():
+        what = [f"{summary.incomplete} articles or inputs failed for a reason that can pass (disk, I/O, a dead "
+                "or hung kernel)"] if summary.incomplete else []
+        what += [] if summary.corpus in ("ok", "unchanged") else ["the corpus report could not be written"]
+        what += [f"{summary.pages_failed} of failures.csv and index.html could not be written"] \
+            if summary.pages_failed else []
+        print(f"error: incomplete: {'; '.join(what)}; run the batch again to finish", file=sys.stderr)
+        return 1
     return 0
 
 
@@ -223,6 +227,8 @@ def cmd_extract_corpus(args: argparse.Namespace) -> int:
     print(f"{result['out']}: {result['articles']} articles from {result['files']} files, "
           f"{result['failures']} failures")
     if not result["articles"]:
+        for reason in result["reasons"][:5]:
+            print(f"warning: {reason}", file=sys.stderr)
         print("error: no article could be read from the inputs; the dataset was left as it was", file=sys.stderr)
         return 2
     return 0
@@ -235,23 +241,39 @@ def cmd_store(args: argparse.Namespace) -> int:
     if args.action == "export":
         con = store.connect(args.source, read_only=True)
         try:
-            written = store.export_store(con, args.to, args.format)
+            written = store.export_store(con, args.to, args.format, path=args.source)
         finally:
             con.close()
         print(f"{args.to}: " + ", ".join(p.name for p in written))
         return 0
-    tables = store.load_tables(args.source)
+    tables = store.load_tables(args.source)  # checked before the store is opened: a refusal writes nothing
     if not tables:
         print(f"error: {args.source}: no tables found", file=sys.stderr)
         return 2
     con = store.connect(args.to)
     try:
-        count = store.import_tables(con, tables)
-        counts = store.row_counts(con)
+        count = store.import_tables(con, tables, path=args.to)
+        with store.store_errors(args.to):
+            counts = store.row_counts(con)
     finally:
         con.close()
     print(f"{args.to}: {count} articles imported; " + ", ".join(f"{n} {t}" for t, n in counts.items()))
     return 0
+
+
+def scheduler_address(value: str) -> str:
+    """An argparse type: a Dask scheduler address, tcp://host:port (or host:port, tls://, ws://...)."""
+    from distributed.comm import parse_address, parse_host_port
+
+    try:
+        scheme, location = parse_address(value)
+        if scheme in ("tcp", "tls", "ws", "wss"):
+            host, port = parse_host_port(location)
+            if not host or not 0 < int(port) < 65536:
+                raise ValueError("no host or no port between 1 and 65535")
+    except (ValueError, TypeError) as err:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a scheduler address like tcp://host:8786 ({err})") from None
+    return value
 
 
 def positive(value: str) -> int:
@@ -273,7 +295,7 @@ def add_corpus(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--notebook", type=Path, help="article notebook (default notebooks/article_report.ipynb)")
     p.add_argument("--corpus-notebook", type=Path, help="corpus notebook (default notebooks/corpus_report.ipynb)")
     p.add_argument("--max-bytes", type=int, default=DEFAULT_MAX_BYTES, help="refuse inputs larger than this")
-    p.add_argument("--retry-failed", action="store_true", help="run failed articles again even if unchanged")
+    p.add_argument("--retry-failed", action="store_true", help="also run again articles that failed for their content (those that failed for a reason that can pass are always retried)")
     p.add_argument("--from", dest="date_from", help="corpus report: first day (YYYY-MM-DD)")
     p.add_argument("--to", dest="date_to", help="corpus report: last day (YYYY-MM-DD)")
     p.add_argument("--region", action="append", help="corpus report: only this region (repeatable)")
@@ -284,7 +306,8 @@ def add_corpus(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("extract-corpus", help="extract a corpus on Dask into month-partitioned Parquet datasets")
     p.add_argument("inputs", nargs="+", metavar="INPUT", help="article files, folders and .jsonl corpora")
     p.add_argument("--out", required=True, help="dataset folder")
-    p.add_argument("--scheduler", help="address of a Dask scheduler (default: a local cluster)")
+    p.add_argument("--scheduler", type=scheduler_address,
+                   help="address of a Dask scheduler, tcp://host:port (default: a local cluster)")
     p.add_argument("--workers", type=positive, default=2, help="worker processes of the local cluster")
     p.add_argument("--max-bytes", type=int, default=DEFAULT_MAX_BYTES, help="refuse inputs larger than this")
     add_vocab_option(p)
@@ -303,7 +326,7 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         return args.func(args)
-    except (ArticleError, VocabError) as err:
+    except (ArticleError, VocabError, InputError) as err:
         print(f"error: {err}", file=sys.stderr)
         return 2
     except OSError as err:  # unwritable --out, an existing file where a folder is wanted, a lost scheduler

@@ -8,6 +8,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from analysis.files import InputError
 from analysis.language.places import region_key
 from analysis.language.speakers import fold, _possessive_to_demonym
 
@@ -230,8 +231,38 @@ def load_article(path: Path, gold: dict):
     if gold.get("jsonl_line"):
         articles, _ = read_articles(str(path))
         wanted = f"{path}:{gold['jsonl_line']}"
-        return next(a for a in articles if a.origin == wanted)
+        found = next((a for a in articles if a.origin == wanted), None)
+        if found is None:
+            raise InputError(f"{path}: no article on line {gold['jsonl_line']} (named by its gold file)")
+        return found
     return read_article(str(path))
+
+
+def load_gold(gold_file: Path) -> dict:
+    """A gold file's contents, checked for shape: an object whose tables are lists of rows."""
+    try:
+        gold = json.loads(gold_file.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as err:
+        raise InputError(f"{gold_file}: not a readable gold JSON file ({' '.join(str(err).split())})") from None
+    if not isinstance(gold, dict):
+        raise InputError(f"{gold_file}: a gold file holds one JSON object")
+    for table in TABLE_ORDER:
+        rows = gold.get(table, [])
+        if not isinstance(rows, list) or not all(isinstance(r, dict) for r in rows):
+            raise InputError(f"{gold_file}: '{table}' must be a list of rows (objects)")
+    if gold.get("published") is not None and not _is_date(gold["published"]):
+        raise InputError(f"{gold_file}: 'published' {gold['published']!r} is not a date written YYYY-MM-DD")
+    return gold
+
+
+def _is_date(value: object) -> bool:
+    """Whether a value is a real calendar date written YYYY-MM-DD."""
+    from datetime import date
+
+    try:
+        return isinstance(value, str) and date.fromisoformat(value).isoformat() == value
+    except ValueError:
+        return False
 
 
 def evaluate(gold_dir: str, articles_dir: str | None = None, root: Path | None = None) -> dict[str, Score]:
@@ -241,7 +272,7 @@ def evaluate(gold_dir: str, articles_dir: str | None = None, root: Path | None =
     root = root or Path(__file__).resolve().parents[1]
     totals = {t: Score() for t in (*TABLE_ORDER, "casualties_lenient")}
     for gold_file in gold_files(gold_dir):
-        gold = json.loads(gold_file.read_text(encoding="utf-8"))
+        gold = load_gold(gold_file)
         article = load_article(article_path(gold_file, gold, articles_dir, root), gold)
         rows = extract_rows(article.text, gold.get("published") or article.published)
         for table in TABLE_ORDER:

@@ -200,7 +200,8 @@ def bad_batch(tmp_path_factory) -> Path:
     for n, path in enumerate(good[:2]):
         (inputs / f"z_good{n}.txt").write_text(path.read_text(encoding="utf-8"), encoding="utf-8")
     out = tmp / "reports"
-    done = batch(out, "--notebook", str(TEST_NOTEBOOK), "--timeout", "6", inputs=[str(inputs)])
+    done = batch(out, "--notebook", str(TEST_NOTEBOOK), "--timeout", "6", inputs=[str(inputs)], check=False)
+    assert done.returncode == 1, "the dead and the hung kernel's articles are left to retry: incomplete"
     assert "failures listed" in done.stderr
     return out
 
@@ -216,6 +217,9 @@ def test_bad_inputs_and_broken_kernels_are_listed_with_reasons(bad_batch):
     assert "Kernel died" in reasons["a_kill.txt"] or "died" in reasons["a_kill.txt"]
     assert "timed out" in reasons["b_hang.txt"].lower() or "Timeout" in reasons["b_hang.txt"]
     assert "ValueError" in reasons["c_raise.txt"]
+    retried = {Path(o).name: r for o, r in zip(failures["origin"], failures["retried"])}
+    assert retried["a_kill.txt"] == retried["b_hang.txt"] == "yes", "a kernel's death or hang can pass"
+    assert retried["c_raise.txt"] == retried["empty.txt"] == "no", "the article's own failures stay"
     assert len(failures) == 8
 
 
@@ -262,5 +266,7 @@ def test_a_changed_publication_date_makes_a_rerun_redo_the_article():
         code_version = "v"
         out = Path("/nonexistent")
 
-    assert needs_work(job, ("s", "v", "ok", ("T", "2024-11-02", None, None)), Settings, False)
-    assert not needs_work(job, ("s", "v", "failed", ("T", "2024-12-01", None, None)), Settings, False)
+    assert needs_work(job, ("s", "v", "ok", ("T", "2024-11-02", None, None, "o")), Settings, False)
+    assert not needs_work(job, ("s", "v", "failed", ("T", "2024-12-01", None, None, "o")), Settings, False)
+    assert needs_work(job, ("s", "v", "retry", ("T", "2024-12-01", None, None, "o")), Settings, False)
+    assert needs_work(job, ("s", "v", "failed", ("T", "2024-12-01", None, None, "o")), Settings, True)

@@ -268,6 +268,28 @@ def test_hostile_article_renders_as_text_in_a_real_browser(hostile_page, seed_pa
     assert "$x^2$ Ministry" in cells
 
 
+def test_the_policy_lets_only_the_report_own_scripts_run_and_refuses_an_injected_one(browser, hostile_html, tmp_path):
+    from analysis.report.csp import inline_scripts, script_hash
+
+    page = hostile_html.read_text(encoding="utf-8")
+    policy = re.search(r'http-equiv="Content-Security-Policy" content="([^"]+)"', page).group(1)
+    script_src = next(d for d in policy.split(";") if d.strip().startswith("script-src"))
+    assert "'unsafe-inline'" not in script_src and "'unsafe-eval'" not in policy and "default-src 'none'" in policy
+    assert sorted(set(script_src.split()[1:]) - {"blob:"}) == sorted({script_hash(s) for s in inline_scripts(page)})
+    # A missed escape, simulated: markup that would run if the article's text reached the page raw.
+    injected = tmp_path / "injected.html"
+    injected.write_text(page.replace("<main>", "<main><script>window.__pwned=1</script>"
+                                     "<img src=x onerror=\"window.__pwned=2\">", 1), encoding="utf-8")
+    opened = Opened(browser, injected)
+    try:
+        assert opened.js("typeof window.__pwned") == "undefined"
+        refused = [e for e in opened.errors if "Content Security Policy" in e]
+        assert any("inline script" in e for e in refused) and any("event handler" in e for e in refused), opened.errors
+        assert opened.table_total("wn_statements") >= 1, "the report's own scripts still run"
+    finally:
+        opened.page.close()
+
+
 def test_seed_report_screenshot_for_the_readme(seed_page, tmp_path):
     """The README's picture of the seed's report at 1,400 px: the top of the page down to the compact
     casualty table, then the map, cut from one rendering (kept as reports/seed.png when UPDATE_SCREENSHOT=1)."""

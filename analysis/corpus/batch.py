@@ -2,24 +2,33 @@
 
 `batch` runs N worker processes, each with one warm kernel (analysis.kernels) that executes the
 article notebook for article after article; the parent alone writes the DuckDB store, one
-transaction per article, after the article's files are in place. Every file is written under a
-temporary name and renamed, so a batch killed at any moment leaves whole files and whole
-articles, and a re-run skips what is done: articles whose text and code version are unchanged.
+transaction per article, after the article's files are in place. An article's files are written
+as one set (a staging folder renamed into place), so a batch killed at any moment leaves whole
+articles. A re-run converges: it skips articles whose text and code version are unchanged and
+stored, retries those that failed for a reason that can pass (status `retry`: disk, I/O, a dead
+or hung kernel), keeps those that failed for their content (status `failed`) until they change, and
+removes from the store and from `articles/` every article its inputs no longer hold, so the store
+mirrors the inputs. One batch at a time writes an output folder (a lock file).
 """
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import json
 import os
+import re
+import shutil
 import signal
 import sys
 import time
 import traceback
 from collections import deque
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Iterator
 
-from analysis.files import TMP_MARK, write_atomic
+from analysis.files import InputError, clean_temporaries, csv_text, write_atomic, write_set
 from analysis.language.vocab import resolve
 from analysis.corpus.jobs import Failure, Job, extract_job, job_paths, read_all
 from analysis.tables.schema import TABLES
@@ -34,7 +43,12 @@ STATE_DIR = ".batch"  # the corpus report's parameters
 REPORT_NAME = "report.html"
 ARTICLE_TEXT = "article.txt"
 CORPUS_TITLE = "Corpus overview"
-FAILURE_COLUMNS = ["origin", "article_id", "reason"]
+FAILURE_COLUMNS = ["origin", "article_id", "reason", "retried"]
+LOCK_NAME = "lock"  # under STATE_DIR: held by the batch that writes the folder
+META_NAME = "article.meta.json"
+# Errors a notebook may raise that say nothing about the article: its run is retried.
+TRANSIENT_NAMES = {"OSError", "IOError", "FileNotFoundError", "PermissionError", "TimeoutError", "MemoryError",
+                   "BlockingIOError", "ConnectionError", "BrokenPipeError", "InterruptedError"}
 CORPUS_NOTEBOOK = Path(__file__).resolve().parents[2] / "notebooks" / "corpus_report.ipynb"
 
 
@@ -47,13 +61,6 @@ def write_if_changed(path: Path, data: str) -> bool:
         return False
     write_atomic(path, data)
     return True
-
-
-def clean_temporaries(folder: Path) -> None:
-    """Remove temporary files a killed run left in a folder."""
-    if folder.is_dir():
-        for tmp in folder.glob(f".*{TMP_MARK}*"):
-            tmp.unlink(missing_ok=True)
 
 
 def code_version(notebooks: list[Path], vocab: tuple[str, ...] = ()) -> str:
@@ -70,6 +77,18 @@ def code_version(notebooks: list[Path], vocab: tuple[str, ...] = ()) -> str:
         if path.is_file():
             digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
     return f"{__version__}+{digest.hexdigest()[:12]}"
+
+
+def failure_status(err: BaseException) -> str:
+    """'retry' where an article failed for a reason that can pass (I/O, a full disk, memory, a dead
+    or hung kernel), else 'failed' (its content or the code: retried when either changes)."""
+    from nbclient.exceptions import CellTimeoutError, DeadKernelError
+
+    from analysis.corpus.kernels import KernelCodeError
+
+    if isinstance(err, (OSError, MemoryError, CellTimeoutError, DeadKernelError, KernelCodeError)):
+        return "retry"
+    return "retry" if getattr(err, "ename", None) in TRANSIENT_NAMES else "failed"
 
 
 def one_line(err: BaseException) -> str:
@@ -99,14 +118,15 @@ class Settings:
 
 
 def process_job(job: Job, settings: Settings, kernel) -> dict:
-    """Write one article's files (text, tables, report) under its folder; the result for the parent."""
+    """Write one article's files (text, tables, report) as one set in its folder; the result for the parent."""
     from analysis.corpus import kernels
     from analysis.report import render as report
 
     folder = job_paths(settings.out, job.article_id)
     started = time.perf_counter()
-    clean_temporaries(folder)
     meta = job.meta(code_version=settings.code_version)
+    side = json.dumps({"title": job.title, "published": job.published, "source": job.source, "url": job.url},
+                      indent=2, ensure_ascii=False)
     timings: dict[str, float] = {}
     mark = time.perf_counter()
 
@@ -117,32 +137,45 @@ def process_job(job: Job, settings: Settings, kernel) -> dict:
         timings[name] = timings.get(name, 0.0) + now - mark
         mark = now
 
+    outputs: dict[str, str] = {}
     try:
-        write_atomic(folder / ARTICLE_TEXT, job.text)
-        side = {"title": job.title, "published": job.published, "source": job.source, "url": job.url}
-        write_atomic(folder / "article.meta.json", json.dumps(side, indent=2, ensure_ascii=False))
+        write_set(folder, {ARTICLE_TEXT: job.text, META_NAME: side}, whole=True)  # the notebook reads them
         tables = extract_job(job, settings.vocab)
         params = report.report_parameters(str(folder / ARTICLE_TEXT), job.published, job.title, job.source,
                                           vocab=settings.vocab)
         lap("extract")
         nb = kernels.execute(kernel, settings.notebook, params, settings.timeout)
         lap("execute")
-        html = report.export_html(nb, params["title"] or job.article_id)
+        outputs = {f"{table}.csv": csv_text(frame) for table, frame in tables.items()}
+        outputs[REPORT_NAME] = report.export_html(nb, params["title"] or job.article_id)
         lap("export")
-        for table, frame in tables.items():
-            write_atomic(folder / f"{table}.csv", frame.to_csv(index=False))
-        write_atomic(folder / REPORT_NAME, html)
-        lap("write")
         status = {"status": "ok", "error": None}
     except Exception as err:  # noqa: BLE001 - any failure of one article is recorded, the batch goes on
-        tables = {}
-        status = {"status": "failed", "error": one_line(err)}
-        for name in (REPORT_NAME, *[f"{t}.csv" for t in TABLES]):
-            (folder / name).unlink(missing_ok=True)
-    record = {k: v for k, v in {**meta, **status}.items() if k != "text"}
-    write_atomic(folder / "article.json", json.dumps(record, indent=2, ensure_ascii=False))
+        tables, outputs = {}, {}
+        status = {"status": failure_status(err), "error": one_line(err)}
+    try:
+        write_set(folder, {ARTICLE_TEXT: job.text, META_NAME: side, **outputs,
+                           "article.json": _record(meta, status)}, whole=True)
+        lap("write")
+    except OSError as err:  # the set could not be written (a full disk): nothing of it is stored
+        tables, status = {}, {"status": "retry", "error": one_line(err)}
+        _drop_outputs(folder)
     return {"article_id": job.article_id, "meta": {**meta, **status}, "tables": tables,
             "seconds": time.perf_counter() - started, "timings": timings}
+
+
+def _record(meta: dict, status: dict) -> str:
+    """article.json: the article's row of the store without its text."""
+    return json.dumps({k: v for k, v in {**meta, **status}.items() if k != "text"}, indent=2, ensure_ascii=False)
+
+
+def _drop_outputs(folder: Path) -> None:
+    """Remove an article's report and tables (best effort: removing needs no disk space)."""
+    for name in (REPORT_NAME, *[f"{t}.csv" for t in TABLES]):
+        try:
+            (folder / name).unlink(missing_ok=True)
+        except OSError:
+            pass
 
 
 def render_corpus(params: dict, settings: Settings, kernel) -> dict:
@@ -314,13 +347,16 @@ class Pool:
 
 def needs_work(job: Job, state: tuple | None, settings: Settings, retry_failed: bool) -> bool:
     """Whether an article must be (re)processed: new, changed text, metadata (a new publication date
-    moves every resolved date) or code, or its report missing."""
+    moves every resolved date; a moved file is a new origin) or code, failed for a reason that can
+    pass, or its report missing."""
     if state is None:
         return True
     sha, version, status, meta = state
     if sha != job.text_sha or version != settings.code_version:
         return True
-    if tuple(meta) != (job.title, job.published, job.source, job.url):
+    if tuple(meta) != (job.title, job.published, job.source, job.url, job.origin):
+        return True
+    if status == "retry":
         return True
     if status == "failed":
         return retry_failed
@@ -344,24 +380,27 @@ def failures_frame(input_failures: list[Failure], store_path: Path):
     """failures.csv's rows: inputs that could not be read, and articles that failed (from the store)."""
     import pandas as pd
 
-    rows = [{"origin": f.origin, "article_id": f.article_id, "reason": f.reason} for f in input_failures]
+    rows = [{"origin": f.origin, "article_id": f.article_id, "reason": f.reason,
+             "retried": "yes" if f.transient else "no"} for f in input_failures]
     if store_path.is_file():
         from analysis.corpus import store
 
         con = store.connect(store_path, read_only=True)
         try:
-            failed = con.execute("SELECT origin, article_id, error FROM articles WHERE status = 'failed' "
-                                 "ORDER BY origin, article_id").fetchall()
+            with store.store_errors(store_path):
+                failed = con.execute("SELECT origin, article_id, error, status FROM articles WHERE status <> 'ok' "
+                                     "ORDER BY origin, article_id").fetchall()
         finally:
             con.close()
-        rows += [{"origin": o, "article_id": a, "reason": e} for o, a, e in failed]
+        rows += [{"origin": o, "article_id": a, "reason": e, "retried": "yes" if s == "retry" else "no"}
+                 for o, a, e, s in failed]
     frame = pd.DataFrame(rows, columns=FAILURE_COLUMNS)
     return frame.sort_values(["origin", "article_id"], kind="stable", na_position="first").reset_index(drop=True)
 
 
 def corpus_parameters(store_path: Path, date_from: str | None, date_to: str | None,
                       regions: list[str] | None) -> dict:
-    """The corpus notebook's parameters."""
+    """The corpus notebook's parameters (the store's absolute path: the kernel runs elsewhere)."""
     return {"store": str(store_path.resolve()), "date_from": date_from, "date_to": date_to,
             "regions": list(regions) if regions else None}
 
@@ -375,6 +414,9 @@ class Summary:
     failed: int = 0
     skipped: int = 0
     input_failures: int = 0
+    removed: int = 0  # articles the inputs no longer hold, taken out of the store
+    incomplete: int = 0  # articles (and inputs) that failed for a reason that can pass: a re-run retries them
+    pages_failed: int = 0  # failures.csv or index.html not written
     corpus: str = "unchanged"
     seconds: float = 0.0
     errors: list[str] = field(default_factory=list)
@@ -387,21 +429,58 @@ class Summary:
         parts = [f"{name} {total / self.processed:.2f}" for name, total in self.worker_seconds.items()]
         return "per article in a worker (s): " + ", ".join(parts)
 
+    def complete(self) -> bool:
+        """Whether the store and the pages hold everything the inputs can give (nothing left to retry)."""
+        return not self.incomplete and not self.pages_failed and self.corpus in ("ok", "unchanged")
+
 
 def run_batch(inputs: list[str], out: Path, workers: int = 2, timeout: int = DEFAULT_TIMEOUT,
               notebook: Path | None = None, corpus_notebook: Path | None = None, max_bytes: int | None = None,
               retry_failed: bool = False, date_from: str | None = None, date_to: str | None = None,
               regions: list[str] | None = None, progress: bool = True, vocab: tuple[str, ...] = ()) -> Summary:
-    """Process every article of the inputs that needs it; write store, failures.csv, index and corpus
-    report; vocab names a user's vocabulary folders (checked here, before any worker starts)."""
+    """Process every article of the inputs that needs it, drop the articles they no longer hold;
+    write store, failures.csv, index and corpus report; vocab names a user's vocabulary folders
+    (checked here, before any worker starts)."""
+    missing = [name for name in inputs if not Path(name).exists()]
+    if missing:
+        raise InputError(f"{missing[0]}: no such file or folder; nothing was changed")
+    out = Path(out)
+    out.mkdir(parents=True, exist_ok=True)
+    from analysis.corpus.store import store_errors
+
+    with batch_lock(out), store_errors(out / STORE_NAME):  # a full disk under the store: one line
+        return _run_batch(inputs, out, workers, timeout, notebook, corpus_notebook, max_bytes, retry_failed,
+                          date_from, date_to, regions, progress, vocab)
+
+
+@contextmanager
+def batch_lock(out: Path) -> Iterator[None]:
+    """Hold the output folder's lock (flock on .batch/lock, released when the process ends, however it
+    ends) for a batch; InputError where another batch holds it. The file itself is never written, so a
+    run that does nothing changes nothing."""
+    path = out / STATE_DIR / LOCK_NAME
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "a", encoding="utf-8") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise InputError(f"{out}: another batch is writing this folder; run again when it has finished") from None
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def _run_batch(inputs, out: Path, workers, timeout, notebook, corpus_notebook, max_bytes, retry_failed,
+               date_from, date_to, regions, progress, vocab) -> Summary:
+    """run_batch under the folder's lock."""
     from analysis.report import render as report
     from analysis.corpus import store
     from analysis.reading.articles import DEFAULT_MAX_BYTES
 
     began = time.perf_counter()
-    out = Path(out)
-    out.mkdir(parents=True, exist_ok=True)
     clean_temporaries(out)
+    clean_temporaries(out / "articles")
     notebook = Path(notebook or report.NOTEBOOK).resolve()
     corpus_notebook = Path(corpus_notebook or CORPUS_NOTEBOOK).resolve()
     vocab = tuple(str(Path(v).resolve()) for v in vocab)
@@ -410,41 +489,112 @@ def run_batch(inputs: list[str], out: Path, workers: int = 2, timeout: int = DEF
                         code_version=code_version([notebook, corpus_notebook], vocab), vocab=vocab)
     jobs, input_failures = read_all(inputs, max_bytes or DEFAULT_MAX_BYTES)
     store_path = out / STORE_NAME
+    summary = Summary(articles=len(jobs), input_failures=len(input_failures))
+    if jobs:  # nothing read at all (every input unreadable): the store stays as it was
+        summary.removed = remove_stale(store_path, out, {j.article_id for j in jobs},
+                                       {f.origin for f in input_failures if f.transient})
     states = _store_states(store_path)
     todo = [j for j in jobs if needs_work(j, states.get(j.article_id), settings, retry_failed)]
-    summary = Summary(articles=len(jobs), skipped=len(jobs) - len(todo), input_failures=len(input_failures))
+    summary.skipped = len(jobs) - len(todo)
     params = corpus_parameters(store_path, date_from, date_to, regions)
     params_file = out / STATE_DIR / "corpus-parameters.json"
-    params_text = json.dumps({**params, "code_version": settings.code_version}, indent=2, sort_keys=True)
-    corpus_due = bool(todo) or (store_path.is_file() and (
+    # Compared without the store's absolute path: a moved output folder is the same corpus.
+    params_text = json.dumps({**params, "store": STORE_NAME, "code_version": settings.code_version},
+                             indent=2, sort_keys=True)
+    corpus_due = bool(todo) or bool(summary.removed) or (store_path.is_file() and (
         not (out / CORPUS_NAME).is_file() or not params_file.is_file()
         or params_file.read_text(encoding="utf-8") != params_text))
     pool = Pool(settings, max(1, min(workers, len(todo)))) if corpus_due else None
     try:
         if todo:
             _run_articles(pool, todo, settings, store_path, summary, progress)
-        write_if_changed(out / FAILURES_NAME, failures_frame(input_failures, store_path).to_csv(index=False))
-        from analysis.corpus.index_page import empty_rows, index_html, index_rows
-
-        rows = empty_rows()
-        if store_path.is_file():
-            con = store.connect(store_path, read_only=True)
-            try:
-                rows = index_rows(con)
-            finally:
-                con.close()
-        write_if_changed(out / INDEX_NAME, index_html(rows, summary_line(summary)))
+        _write_page(out / FAILURES_NAME, lambda: csv_text(failures_frame(input_failures, store_path)), summary)
+        _write_page(out / INDEX_NAME, lambda: _index_page(store_path, summary), summary)
         if corpus_due and store_path.is_file():
             summary.corpus = _render_corpus(pool, params, timeout)
             if summary.corpus == "ok":
-                write_if_changed(params_file, params_text)
+                _write_page(params_file, lambda: params_text, summary)
             else:
+                params_file.unlink(missing_ok=True)  # the next run renders it again
                 summary.errors.append(f"corpus report: {summary.corpus}")
     finally:
         if pool is not None:
             pool.close()
+    summary.incomplete = _left_to_retry(store_path) + sum(f.transient for f in input_failures)
     summary.seconds = time.perf_counter() - began
     return summary
+
+
+def _write_page(path: Path, make, summary: Summary) -> None:
+    """Write failures.csv, index.html or the corpus parameters; a write that fails (a full disk) is an error
+    of the run, which then exits as incomplete, not an end of the batch."""
+    try:
+        write_if_changed(path, make())
+    except OSError as err:
+        summary.errors.append(f"{path.name} could not be written: {err.strerror or err}")
+        summary.pages_failed += 1
+
+
+def _index_page(store_path: Path, summary: Summary) -> str:
+    """index.html from the store."""
+    from analysis.corpus import store
+    from analysis.corpus.index_page import empty_rows, index_html, index_rows
+
+    rows = empty_rows()
+    if store_path.is_file():
+        con = store.connect(store_path, read_only=True)
+        try:
+            with store.store_errors(store_path):
+                rows = index_rows(con)
+        finally:
+            con.close()
+    return index_html(rows, summary_line(summary))
+
+
+def _left_to_retry(store_path: Path) -> int:
+    """Articles of the store that failed for a reason that can pass."""
+    from analysis.corpus import store
+
+    if not store_path.is_file():
+        return 0
+    con = store.connect(store_path, read_only=True)
+    try:
+        with store.store_errors(store_path):
+            return con.execute("SELECT count(*) FROM articles WHERE status = 'retry'").fetchone()[0]
+    finally:
+        con.close()
+
+
+def _origin_file(origin: str | None) -> str:
+    """The input file of an article's origin ('corpus.jsonl:3' -> 'corpus.jsonl')."""
+    return re.sub(r":\d+$", "", origin or "")
+
+
+def remove_stale(store_path: Path, out: Path, current: set[str], unreadable: set[str]) -> int:
+    """Delete from the store (one transaction each) and from articles/ every article that the
+    inputs no longer hold: edited (a new text is a new article) or removed. Articles whose input
+    could not be read this time for a passing reason (unreadable) are kept. The number removed."""
+    from analysis.corpus import store
+
+    removed = 0
+    known: set[str] = set(current)
+    if store_path.is_file():
+        con = store.connect(store_path)
+        try:
+            with store.store_errors(store_path):
+                for article_id, origin in con.execute("SELECT article_id, origin FROM articles").fetchall():
+                    if article_id in current or _origin_file(origin) in unreadable:
+                        known.add(article_id)
+                        continue
+                    store.delete_article(con, article_id)
+                    removed += 1
+        finally:
+            con.close()
+    articles = out / "articles"
+    for folder in sorted(articles.iterdir()) if articles.is_dir() else []:
+        if folder.is_dir() and not folder.name.startswith(".") and folder.name not in known:
+            shutil.rmtree(folder, ignore_errors=True)  # removed, or left by a run killed before its store write
+    return removed
 
 
 def summary_line(summary: Summary) -> str:
@@ -468,14 +618,14 @@ def _run_articles(pool: Pool, todo: list[Job], settings: Settings, store_path: P
         _, job = task
         if "crash" in result:
             reason = result["crash"].strip().splitlines()[-1] if result["crash"].strip() else "worker crashed"
-            meta = job.meta(code_version=settings.code_version, status="failed", error=reason)
-            store.write_article(con, meta, {})
+            meta = job.meta(code_version=settings.code_version, status="retry", error=reason)
             _mark_failed(settings, job, reason)
+            store.write_article(con, meta, {})
         else:
             store.write_article(con, result["meta"], result["tables"])
             for name, value in result.get("timings", {}).items():
                 summary.worker_seconds[name] = summary.worker_seconds.get(name, 0.0) + value
-        if "crash" in result or result["meta"].get("status") == "failed":
+        if "crash" in result or result["meta"].get("status") != "ok":
             summary.failed += 1
         else:
             summary.processed += 1
@@ -490,13 +640,15 @@ def _run_articles(pool: Pool, todo: list[Job], settings: Settings, store_path: P
 
 
 def _mark_failed(settings: Settings, job: Job, reason: str) -> None:
-    """Record in the article's folder that it failed (its worker died or hung), dropping stale outputs."""
+    """Record in the article's folder that it failed (its worker died or hung), dropping its outputs;
+    best effort: the store holds the truth, and the next run retries the article."""
     folder = job_paths(settings.out, job.article_id)
-    for name in (REPORT_NAME, *[f"{t}.csv" for t in TABLES]):
-        (folder / name).unlink(missing_ok=True)
-    record = {k: v for k, v in job.meta(code_version=settings.code_version, status="failed",
-                                         error=reason).items() if k != "text"}
-    write_atomic(folder / "article.json", json.dumps(record, indent=2, ensure_ascii=False))
+    _drop_outputs(folder)
+    try:
+        write_atomic(folder / "article.json", _record(job.meta(code_version=settings.code_version), {
+            "status": "retry", "error": reason}))
+    except OSError:
+        pass
 
 
 def _render_corpus(pool: Pool, params: dict, timeout: int) -> str:

@@ -2,17 +2,18 @@
 
 Input files become a Dask bag of article jobs; each partition is extracted on a worker; the
 articles table and the four tables are written under DATASET/TABLE/published_month=YYYY-MM/.
-The datasets are first written to a temporary folder beside the target and swapped in only
-when every table is complete, so a failed run leaves the previous dataset as it was.
+The datasets and failures.csv are first written to a staging folder beside the target, which one
+rename swaps in when every table is complete, so a failed or killed run leaves the previous dataset
+as it was; the staging folders of killed runs are removed by the next run.
 """
 from __future__ import annotations
 
 import shutil
-import uuid
 from pathlib import Path
 
 import pandas as pd
 
+from analysis.files import InputError, csv_text, staging_folder, swap_in, write_atomic
 from analysis.language.vocab import VocabLike, Vocabulary, resolve
 from analysis.corpus.jobs import Failure, Job, extract_job, published_month, read_jobs
 from analysis.tables.schema import TABLES
@@ -63,7 +64,10 @@ def start_client(scheduler: str | None, n_workers: int = 2):
     from distributed import Client, LocalCluster
 
     if scheduler:
-        return Client(scheduler), None
+        try:
+            return Client(scheduler, timeout="10s"), None
+        except ValueError as err:
+            raise InputError(f"--scheduler {scheduler}: {err}") from None
     cluster = LocalCluster(n_workers=n_workers, processes=True, threads_per_worker=1,
                            dashboard_address=None)
     return Client(cluster), cluster
@@ -94,48 +98,50 @@ def extract_corpus(paths: list[str], out: str | Path, scheduler: str | None = No
         count = jobs.count().compute()
         jobs = jobs.repartition(npartitions=max(1, -(-count // partition_size)))
         frames = [dask.delayed(_partition_frames)(part, words) for part in jobs.to_delayed()]
-        staging = out.parent / f".{out.name}.tmp-{uuid.uuid4().hex[:8]}"
+        staging = staging_folder(out)
         writes = []
         for table in DATASET_TABLES:
             parts = [dask.delayed(lambda f, t=table: f[t])(f) for f in frames]
             ddf = dd.from_delayed(parts, meta=_meta_frame(table), verify_meta=False)
             writes.append(ddf.to_parquet(str(staging / table), partition_on=[PARTITION], write_index=False,
                                          compute=False))
-        dask.compute(*writes)
-        if count:
-            _swap_in(staging, out)  # nothing read (a mistyped input): the existing dataset stays as it was
-        else:
+        try:
+            dask.compute(*writes)
+            for table in DATASET_TABLES:
+                (staging / table).mkdir(exist_ok=True)  # an empty table is an empty dataset
+            write_failures(staging / "failures.csv", failures)
+            if count:  # nothing read (a mistyped input): the existing dataset stays as it was
+                _swap_in(staging, out)
+        finally:
             shutil.rmtree(staging, ignore_errors=True)
     finally:
         client.close()
         if cluster is not None:
             cluster.close()
-    write_failures(out / "failures.csv", failures)
-    return {"files": len(files), "articles": count, "failures": len(failures), "out": str(out)}
+    return {"files": len(files), "articles": count, "failures": len(failures), "out": str(out),
+            "reasons": [f"{f.origin}: {f.reason}" for f in failures]}
 
 
 def _swap_in(staging: Path, out: Path) -> None:
-    """Replace each table folder of out by the freshly written one, then drop the staging folder."""
-    out.mkdir(parents=True, exist_ok=True)
-    for table in DATASET_TABLES:
-        new, old = staging / table, out / table
-        if not new.exists():
-            new.mkdir(parents=True)
-        trash = out / f".{table}.old-{uuid.uuid4().hex[:8]}"
-        if old.exists():
-            old.rename(trash)
-        new.rename(old)
-        shutil.rmtree(trash, ignore_errors=True)
-    shutil.rmtree(staging, ignore_errors=True)
+    """Put the staged dataset in out's place: the whole folder in one rename where out holds nothing
+    but a dataset, else table by table (out holds other files of the user's)."""
+    own = set(DATASET_TABLES) | {"failures.csv"}
+    if not out.exists() or (out.is_dir() and {p.name for p in out.iterdir() if not p.name.startswith(".")} <= own):
+        swap_in(staging, out)
+        return
+    for name in sorted(own):
+        swap_in(staging / name, out / name)
+
+
+def failures_frame(failures: list[Failure]) -> pd.DataFrame:
+    """failures.csv's rows: one per input or article that failed, with its reason."""
+    return pd.DataFrame([{"origin": f.origin, "article_id": f.article_id, "reason": f.reason} for f in failures],
+                        columns=["origin", "article_id", "reason"])
 
 
 def write_failures(path: Path, failures: list[Failure]) -> None:
-    """failures.csv: one row per input or article that failed, with its reason."""
-    frame = pd.DataFrame([{"origin": f.origin, "article_id": f.article_id, "reason": f.reason} for f in failures],
-                         columns=["origin", "article_id", "reason"])
-    tmp = path.with_name(f".{path.name}.tmp")
-    frame.to_csv(tmp, index=False)
-    tmp.replace(path)
+    """failures.csv (cells a spreadsheet would run neutralised)."""
+    write_atomic(path, csv_text(failures_frame(failures)))
 
 
 def read_corpus_dataset(folder: str | Path) -> dict[str, pd.DataFrame]:

@@ -5,6 +5,8 @@ import html
 
 import pandas as pd
 
+from analysis.report.csp import with_csp
+
 # Headline figures per article: column -> (heading, SQL over the article's rows).
 HEADLINES: dict[str, tuple[str, str]] = {
     "killed": ("Killed", "SELECT article_id, sum(killed) AS v FROM casualties GROUP BY 1"),
@@ -51,10 +53,6 @@ document.querySelectorAll("table.sortable th").forEach(function (th, col) {
 });
 """
 
-
-# Same rule as the reports: nothing may load from a host; the page's own inline script and style run.
-CSP = ("default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; img-src data:; "
-       "base-uri 'none'; form-action 'none'")
 
 
 def index_rows(con) -> pd.DataFrame:
@@ -104,9 +102,9 @@ def index_html(rows: pd.DataFrame, note: str = "") -> str:
                      + "".join(_cell(c, r) for c in COLUMNS) + "</tr>" for _, r in rows.iterrows())
     ok = int((rows["status"] == "ok").sum()) if len(rows) else 0
     summary = f"{ok} reports, {len(rows) - ok} failed articles. {note}".strip()
-    return ("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
+    # Same rule as the reports (analysis.report.csp): nothing from a host, only this page's own script runs.
+    return with_csp("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
             "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
-            f"<meta http-equiv=\"Content-Security-Policy\" content=\"{CSP}\">"
             f"<title>Article reports</title><style>{STYLE}</style></head><body>"
             f"<h1>Article reports</h1><p class=\"note\">{html.escape(summary)} "
             "<a href=\"corpus.html\">Corpus overview</a> · <a href=\"failures.csv\">failures.csv</a> · "

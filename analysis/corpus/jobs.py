@@ -39,6 +39,7 @@ class Failure:
     origin: str
     reason: str
     article_id: str | None = None
+    transient: bool = False  # failed for a reason that can pass (I/O, disk): its stored rows are kept
 
 
 def text_sha(text: str) -> str:
@@ -52,7 +53,9 @@ def read_jobs(path: str, max_bytes: int = DEFAULT_MAX_BYTES) -> tuple[list[Job],
         articles, problems = read_articles(path, max_bytes)
     except ArticleError as err:
         return [], [Failure(path, _reason(str(err), path))]
-    except (OSError, ValueError) as err:  # unreadable file, broken sidecar metadata ...
+    except OSError as err:  # the file could not be read now: a disk or permission problem
+        return [], [Failure(path, f"{type(err).__name__}: {err}", transient=True)]
+    except ValueError as err:  # broken sidecar metadata ...
         return [], [Failure(path, f"{type(err).__name__}: {err}")]
     jobs = []
     for article in articles:

@@ -9,6 +9,7 @@ that dies or hangs past the timeout is replaced, and the error goes back to the 
 """
 from __future__ import annotations
 
+import queue
 import time
 from pathlib import Path
 from typing import Any
@@ -35,6 +36,9 @@ _fresh_namespace(get_ipython())
 """
 
 
+POLL_SECONDS = 0.5  # how often a wait for the kernel checks that it still runs
+
+
 class KernelCodeError(RuntimeError):
     """Code run silently in a kernel failed or got no answer."""
 
@@ -59,21 +63,24 @@ class WarmKernel:
         return self
 
     def run_silently(self, code: str, timeout: float = 60) -> None:
-        """Run code in the kernel with no output and no history; raises KernelCodeError if it fails."""
+        """Run code in the kernel with no output and no history; raises KernelCodeError if it fails,
+        gets no answer in timeout seconds, or the kernel dies meanwhile (noticed within a second)."""
         msg_id = self._shell_client().execute(code, silent=True, store_history=False)
         deadline = time.monotonic() + timeout
-        try:
-            while True:
-                remaining = deadline - time.monotonic()
-                if remaining <= 0:
-                    raise KernelCodeError(f"no answer from the kernel in {timeout:.0f} s")
-                reply = self._shell.get_shell_msg(timeout=remaining)
-                if reply["parent_header"].get("msg_id") == msg_id:
-                    break
-        except KernelCodeError:
-            raise
-        except Exception as err:  # noqa: BLE001 - a queue timeout or a dead kernel
-            raise KernelCodeError(f"kernel did not answer: {type(err).__name__}: {err}") from err
+        while True:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                raise KernelCodeError(f"no answer from the kernel in {timeout:.0f} s")
+            try:
+                reply = self._shell.get_shell_msg(timeout=min(POLL_SECONDS, remaining))
+            except queue.Empty:
+                if not self.alive():
+                    raise KernelCodeError("the kernel died") from None
+                continue
+            except Exception as err:  # noqa: BLE001 - a closed channel or a dead kernel
+                raise KernelCodeError(f"kernel did not answer: {type(err).__name__}: {err}") from err
+            if reply["parent_header"].get("msg_id") == msg_id:
+                break
         if reply["content"].get("status") != "ok":
             content = reply["content"]
             raise KernelCodeError(f"kernel code failed: {content.get('ename')}: {content.get('evalue')}")

@@ -374,7 +374,7 @@ def corpus_summary(tables: dict[str, pd.DataFrame], incidents: pd.DataFrame) -> 
     """One-row overview: articles, reports per table, merged incidents and those with disagreement."""
     articles = tables["articles"]
     ok = articles[articles["status"] == "ok"] if "status" in articles else articles
-    row = {"articles": len(ok), "failed articles": int((articles.get("status") == "failed").sum())
+    row = {"articles": len(ok), "failed articles": int((articles.get("status") != "ok").sum())
            if "status" in articles else 0}
     for table in TABLES:
         row[f"{table} rows"] = len(tables[table])

@@ -8,6 +8,8 @@ import sys
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from analysis.files import InputError
+
 DEFAULT_MAX_BYTES = 5_000_000  # 5 MB; `--max-bytes` raises it
 TEXT_SUFFIXES = {".txt", ".md", ".text", ".markdown", ""}
 HTML_SUFFIXES = {".html", ".htm", ".xhtml"}
@@ -15,7 +17,7 @@ JSONL_SUFFIXES = {".jsonl", ".ndjson"}
 ARTICLE_SUFFIXES = TEXT_SUFFIXES | HTML_SUFFIXES | JSONL_SUFFIXES
 
 
-class ArticleError(ValueError):
+class ArticleError(InputError):
     """An input that holds no readable article; the message is one line for the user."""
 
 
@@ -58,18 +60,56 @@ def decode(data: bytes, origin: str) -> tuple[str, tuple[str, ...]]:
                 return data.decode(codec), (f"{origin}: decoded as {codec.upper()}",)
             except UnicodeDecodeError:
                 break
+    utf16 = _utf16_without_bom(data)
+    if utf16:
+        return data.decode(utf16), (f"{origin}: decoded as {utf16.upper()} (no byte order mark)",)
     if b"\x00" in data[:8192] or _control_share(data[:8192]) > 0.05:
         raise ArticleError(f"{origin}: looks like a binary file, not text")
     try:
         return data.decode("utf-8-sig"), ()
     except UnicodeDecodeError:
         pass
+    encoding = legacy_encoding(data)
+    if encoding is None:
+        raise ArticleError(f"{origin}: not UTF-8 and no text encoding fits")
+    return data.decode(encoding), (f"{origin}: not UTF-8; decoded as {encoding}",)
+
+
+WESTERN = "cp1252"  # Windows Western European, a superset of Latin-1's letters: English copy's usual legacy encoding
+
+
+def legacy_encoding(data: bytes) -> str | None:
+    """The encoding of text that is not UTF-8: charset-normalizer's best guess, except that Western
+    European (cp1252) wins wherever it reads the bytes as cleanly and about as coherently (short
+    Latin-1 texts otherwise come out as Baltic or Central European: 'Señor' as 'Seńor')."""
     from charset_normalizer import from_bytes
 
-    best = from_bytes(data).best()
+    matches = from_bytes(data)
+    best = matches.best()
     if best is None:
-        raise ArticleError(f"{origin}: not UTF-8 and no text encoding fits")
-    return str(best), (f"{origin}: not UTF-8; decoded as {best.encoding}",)
+        return None
+    western = next((m for m in matches if m.encoding == WESTERN), None)
+    if western is not None and western.chaos <= best.chaos and western.coherence >= best.coherence - 0.1:
+        return WESTERN
+    return best.encoding
+
+
+def _utf16_without_bom(data: bytes) -> str | None:
+    """'utf-16-le' or 'utf-16-be' where bytes without a byte order mark read as UTF-16 text (every
+    other byte zero, as in mostly-Latin text), else None."""
+    head = data[:8192]
+    if len(head) < 8 or len(data) % 2:
+        return None
+    even, odd = head[0::2], head[1::2]
+    for codec, zeros, other in (("utf-16-le", odd, even), ("utf-16-be", even, odd)):
+        if zeros.count(0) >= 0.6 * len(zeros) and other.count(0) <= 0.05 * len(other):
+            try:
+                text = data.decode(codec)
+            except UnicodeDecodeError:
+                continue
+            if _control_share(text[:4096].encode("utf-8")) <= 0.05:
+                return codec
+    return None
 
 
 def _control_share(data: bytes) -> float:
@@ -86,6 +126,8 @@ def read_bytes(path: str, max_bytes: int = DEFAULT_MAX_BYTES) -> bytes:
         data = sys.stdin.buffer.read(max_bytes + 1)
     else:
         p = Path(path)
+        if p.is_dir():
+            raise ArticleError(f"{path}: is a folder, not an article file (batch and extract-corpus read folders)")
         if not p.is_file():
             raise ArticleError(f"{path}: no such file")
         size = p.stat().st_size
@@ -138,17 +180,33 @@ def from_html(html: str, origin: str) -> Article:
     """The main text and metadata of an HTML page (menus, footers and scripts dropped)."""
     import trafilatura
 
-    text = trafilatura.extract(html, include_comments=False, include_tables=False,
-                               include_links=False, include_images=False, deduplicate=False)
+    options = dict(include_comments=False, include_tables=False, include_links=False, include_images=False,
+                   deduplicate=False)
+    text = trafilatura.extract(html, **options)
+    page = html
+    if not text or not text.strip():  # elements nested 255 deep or more stop lxml's default parser
+        page = _deep_tree(html)
+        text = trafilatura.extract(page, **options) if page is not None else None
     if not text or not text.strip():
         raise ArticleError(f"{origin}: HTML page with no article text found")
-    meta = trafilatura.extract_metadata(html)
+    meta = trafilatura.extract_metadata(page)
     title = getattr(meta, "title", None) if meta else None
     published = getattr(meta, "date", None) if meta else None
     source = getattr(meta, "sitename", None) if meta else None
     url = getattr(meta, "url", None) if meta else None
     return Article(text=text, title=title, published=_iso_or_none(published), source=source,
                    url=url, origin=origin)
+
+
+def _deep_tree(html: str):
+    """The page parsed by lxml without its nesting limit (huge_tree), or None where it cannot be."""
+    import lxml.html
+    from lxml import etree
+
+    try:
+        return lxml.html.fromstring(html, parser=lxml.html.HTMLParser(huge_tree=True))
+    except (etree.ParserError, ValueError):
+        return None
 
 
 def _from_jsonl(text: str, origin: str, warnings: tuple[str, ...]) -> tuple[list[Article], list[str]]:
@@ -167,10 +225,14 @@ def _from_jsonl(text: str, origin: str, warnings: tuple[str, ...]) -> tuple[list
         if not isinstance(body, str) or not body.strip():
             problems.append(f"{where}: no 'text' field with article text")
             continue
-        articles.append(Article(text=body, title=_str(record.get("title")),
-                                published=_iso_or_none(record.get("published")),
+        published = _iso_or_none(record.get("published"))
+        said = record.get("published")
+        notes = warnings
+        if published is None and said not in (None, ""):
+            notes += (f"{where}: published {said!r} is not a date (YYYY-MM-DD); ignored",)
+        articles.append(Article(text=body, title=_str(record.get("title")), published=published,
                                 source=_str(record.get("source")), url=_str(record.get("url")),
-                                origin=where, warnings=warnings))
+                                origin=where, warnings=notes))
     if not articles and not problems:
         problems.append(f"{origin}: no articles in JSON lines file")
     return articles, problems

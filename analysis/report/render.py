@@ -4,9 +4,10 @@ Reusable pieces (a batch runner builds on them):
 - `start_kernel()` / `stop_kernel()`: one Jupyter kernel, started once;
 - `execute_notebook(parameters, km=...)`: the report notebook run by papermill in a given kernel
   (the `analysis-kernel` engine; any other registered papermill engine can be named instead);
-- `export_html(nb, title)`: nbconvert's HTMLExporter, in-process, code cells hidden, nothing loaded from a host;
+- `export_html(nb, title)`: nbconvert's HTMLExporter, in-process, code cells hidden, nothing loaded from a host,
+  a Content-Security-Policy that lets only the page's own scripts run (`analysis.report.csp`);
 - `external_resources(html)`: every http(s) or protocol-relative resource a page would load (empty for ours);
-- `render_report(...)`: all of it for one article, timed, written atomically.
+- `render_report(...)`: all of it for one article, timed; the page and its notebook written as one set.
 """
 from __future__ import annotations
 
@@ -21,7 +22,7 @@ from pathlib import Path
 from typing import Any
 from collections.abc import Sequence
 
-from analysis.files import write_atomic
+from analysis.files import write_atomic, write_set
 
 ROOT = Path(__file__).resolve().parents[2]
 NOTEBOOK = ROOT / "notebooks" / "article_report.ipynb"
@@ -146,8 +147,10 @@ def html_exporter() -> Any:
 
 def export_html(nb: Any, title: str = "Article report") -> str:
     """An executed notebook as one self-contained HTML page (in-process; nothing to fetch when opened)."""
+    from analysis.report.csp import with_csp
+
     body, _ = html_exporter().from_notebook_node(nb, resources={"metadata": {"name": title}})
-    return body
+    return with_csp(body)
 
 
 _REMOTE = re.compile(r"^\s*(?:[a-z][a-z0-9+.-]*:)?//", re.I)  # http://, https://, ftp://, ws://, //host
@@ -287,8 +290,7 @@ def render_report(article_path: str, out_dir: Path = ROOT / "reports", published
         raise RuntimeError(f"report would load from the network: {remote[:3]}")
     t = time.perf_counter()
     html_path = out_dir / f"{slug}.html"
-    write_atomic(notebook_path, nbformat.writes(nb))
-    write_atomic(html_path, html)
+    write_set(out_dir, {notebook_path.name: nbformat.writes(nb), html_path.name: html}, whole=False)
     timings["write"] = time.perf_counter() - t
     timings["total"] = time.perf_counter() - t0
     return ReportResult(html_path, notebook_path, timings)

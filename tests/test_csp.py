@@ -1,0 +1,42 @@
+"""The Content-Security-Policy every page carries: the hashes of its own inline scripts, nothing else."""
+from __future__ import annotations
+
+import base64
+import hashlib
+import re
+
+from analysis.corpus.index_page import SCRIPT, empty_rows, index_html
+from analysis.report.csp import inline_scripts, policy, script_hash, with_csp
+
+PAGE = ('<!DOCTYPE html><html><head><meta charset="utf-8"><meta http-equiv="Content-Security-Policy" '
+        'content="script-src \'unsafe-inline\'"></head><body><script>var a = 1;\r\nvar b = 2;</script>'
+        '<script src="x.js"></script><script type="module">import("./m.js")</script><p>text</p></body></html>')
+
+
+def _policy(page: str) -> str:
+    """The page's policy."""
+    return re.search(r'http-equiv="Content-Security-Policy" content="([^"]+)"', page).group(1)
+
+
+def test_a_script_hash_is_what_browsers_compute_with_line_breaks_normalised():
+    expected = base64.b64encode(hashlib.sha256(b"var a = 1;\nvar b = 2;").digest()).decode()
+    assert script_hash("var a = 1;\r\nvar b = 2;") == f"'sha256-{expected}'"
+
+
+def test_only_inline_scripts_are_hashed_and_the_old_policy_is_replaced():
+    page = with_csp(PAGE)
+    assert page.count("Content-Security-Policy") == 1 and "'unsafe-inline'" not in _policy(page).split("style-src")[0]
+    assert inline_scripts(PAGE) == ["var a = 1;\r\nvar b = 2;", 'import("./m.js")']
+    sources = next(d for d in _policy(page).split(";") if "script-src" in d).split()[1:]
+    assert sources == [script_hash(s) for s in inline_scripts(PAGE)]
+    assert page.index("charset") < page.index("Content-Security-Policy"), "the charset stays first"
+
+
+def test_a_page_with_no_script_allows_none():
+    assert "script-src 'none'" in policy("<html><head></head><body><p>x</p></body></html>")
+
+
+def test_the_index_page_allows_exactly_its_sorting_script():
+    page = index_html(empty_rows())
+    assert f"script-src {script_hash(SCRIPT)}" in _policy(page) and "unsafe" not in _policy(page).split("style-src")[0]
+    assert "'unsafe-eval'" not in page
