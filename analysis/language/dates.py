@@ -24,15 +24,17 @@ _ORD = r"(\d{1,2})(?:st|nd|rd|th)?"
 @vocab.compiled
 def patterns(v: vocab.Vocabulary) -> tuple[tuple[str, re.Pattern[str]], ...]:
     """(kind, pattern) of every date phrase, in the order they are tried, for the active vocabulary."""
-    def phrases(kind: str) -> re.Pattern[str]:
-        """The vocabulary's date phrases of one kind."""
-        return re.compile(rf"\b{vocab.alternation(v.terms('date_phrases', kind=kind))}\b", re.I)
+    kinds = ("same_day", "yesterday", "past_day", "period", "today")
+    terms = [t for kind in kinds for t in v.terms("date_phrases", kind=kind)]
+    phrases = "|".join(f"(?P<{kind}>{vocab.alternation(v.terms('date_phrases', kind=kind))})" for kind in kinds)
+    months = vocab.lookahead(MONTHS, also="on")
+    weekdays = vocab.lookahead(WEEKDAYS, also="late early overnight on by last this before until")
     return (
-        ("absolute", re.compile(rf"\b(?:on\s+)?(?P<month>{_MONTH})\.?\s+{_ORD}(?:,?\s+(?P<year>(?:19|20)\d\d))?\b", re.I)),
-        ("absolute", re.compile(rf"\b(?:on\s+)?{_ORD}\s+(?P<month>{_MONTH})\.?(?:,?\s+(?P<year>(?:19|20)\d\d))?\b", re.I)),
-        ("weekday", re.compile(rf"\b{_MODIFIER}(?P<weekday>{_WEEKDAY}){_PART}\b", re.I)),
-        ("month", re.compile(rf"\b(?:in|during|since|throughout)\s+(?P<month>{_MONTH})\b(?!\s+\d)", re.I)),
-        *((kind, phrases(kind)) for kind in ("same_day", "yesterday", "past_day", "period", "today")),
+        ("absolute", re.compile(rf"\b{months}(?:on\s+)?(?P<month>{_MONTH})\.?\s+{_ORD}(?:,?\s+(?P<year>(?:19|20)\d\d))?\b", re.I)),
+        ("absolute", re.compile(rf"\b(?=[oO\d])(?:on\s+)?{_ORD}\s+(?P<month>{_MONTH})\.?(?:,?\s+(?P<year>(?:19|20)\d\d))?\b", re.I)),
+        ("weekday", re.compile(rf"\b{weekdays}{_MODIFIER}(?P<weekday>{_WEEKDAY}){_PART}\b", re.I)),
+        ("month", re.compile(rf"\b(?=[idstIDST])(?:in|during|since|throughout)\s+(?P<month>{_MONTH})\b(?!\s+\d)", re.I)),
+        ("phrase", re.compile(rf"\b{vocab.lookahead(terms)}(?:{phrases})\b", re.I)),  # one scan; the group names the kind
     )
 
 
@@ -112,8 +114,9 @@ def find_dates(text: str, published: date | None) -> list[DateMention]:
             if any(taken[match.start():match.end()]):
                 continue
             taken[match.start():match.end()] = b"\x01" * (match.end() - match.start())
-            found.append(DateMention(match.start(), match.end(), match.group(0), kind,
-                                     resolve(kind, match, published)))
+            named = match.lastgroup if kind == "phrase" else kind
+            found.append(DateMention(match.start(), match.end(), match.group(0), named,
+                                     resolve(named, match, published)))
     return sorted(found, key=lambda m: m.start)
 
 

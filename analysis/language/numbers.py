@@ -135,3 +135,7 @@ def _is_not_a_count(text: str, start: int, end: int) -> bool:
     if start > 0 and text[start - 1] in "-/:$€£":
         return True
     return False
+
+
+# A cheap look for a number a size could be read from (a digit or a number word; not "a" or "no").
+HAS_NUMBER = re.compile(rf"\d|\b(?:{'|'.join(sorted({*UNITS, *TENS, *SCALES, *DOZEN} - {'a', 'an', 'no'}, key=len, reverse=True))})\b", re.I)

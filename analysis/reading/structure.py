@@ -261,7 +261,7 @@ def _title(text: str, blocks: list[tuple[int, int]], kinds: list[str], lo: int, 
     return None
 
 
-_SPLIT = re.compile(r"(?<=[.!?…])(['\"”’»)]*)(\s+)(?=['\"“‘«(]?[A-Z0-9]|[\"“«]x)")
+_SPLIT = re.compile(r"[.!?…](['\"”’»)]*)(\s+)(?=['\"“‘«(]?[A-Z0-9]|[\"“«]x)")  # punctuation first: a fast scan
 # Labels of a relayed post that open a new part even where the page ran the lines together
 # ("... on the national newscast Quote from Kyrylenko: ...", "Source: ...", "Details: ...").
 ATTRIBUTION_LINE = re.compile(r"^(?:Sources?|Quote\s+from\s+[A-Z][^:]{1,60}):\s+\S")
@@ -275,13 +275,15 @@ def split_sentences(text: str, start: int, end: int, paragraph: int) -> list[Sen
     chunk = text[start:end]
     cuts = [0]
     for match in _SPLIT.finditer(chunk):
-        word = _LAST_WORD.search(chunk, max(0, match.start() - 60), match.start())  # a bounded look: linear
+        at = match.start() + 1  # just after the sentence's closing mark
+        word = _LAST_WORD.search(chunk, max(0, at - 60), at)  # a bounded look: linear
         token = word.group(1).lower() if word else ""
-        if chunk[match.start() - 1] == "." and (token in abbreviations or re.fullmatch(r"[a-z]", token)
-                                               or re.fullmatch(r"(?:[a-z]\.)+[a-z]", token)):
+        if chunk[at - 1] == "." and (token in abbreviations or re.fullmatch(r"[a-z]", token)
+                                     or re.fullmatch(r"(?:[a-z]\.)+[a-z]", token)):
             continue
         cuts.append(match.end(1))
-    cuts += [m.end(1) for m in POST_LABEL.finditer(chunk)]
+    if ": " in chunk:
+        cuts += [m.end(1) for m in POST_LABEL.finditer(chunk)]
     cuts = sorted(set(cuts))
     cuts.append(len(chunk))
     sentences = []

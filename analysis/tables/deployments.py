@@ -9,7 +9,7 @@ from analysis.language import vocab
 from analysis.examples import example
 from analysis.tables import coreference
 from analysis.tables.context import Context, Unit
-from analysis.language.numbers import COUNT, DIGITS, parse_count
+from analysis.language.numbers import COUNT, DIGITS, HAS_NUMBER, parse_count
 from analysis.tables.statements import cues_in, left_subject
 from analysis.language.speakers import parse_np
 
@@ -134,11 +134,17 @@ def _figures(unit: Unit, last_force: str | None) -> list[tuple[str, str, int]]:
     out = []
     text = unit.text
     words = force_words()
-    if not words.noun_only.search(text) and not (last_force and _PUT_OR_BARE_HINT.search(text)) \
-            and not words.number_of.search(text) and not words.strength.search(text):
+    if not HAS_NUMBER.search(text):
+        return out
+    noun = bool(words.noun_only.search(text))
+    low = text.lower()
+    sized, strength = noun or "size of" in low, "strength" in low
+    if not (noun or sized or strength or (last_force and _PUT_OR_BARE_HINT.search(text))):
         return out
     taken: list[tuple[int, int]] = []
-    for rule in (words.ranged, words.part_of, words.number_of, words.strength, words.force):
+    rules = ((words.ranged, noun), (words.part_of, noun), (words.number_of, sized), (words.strength, strength),
+             (words.force, noun))
+    for rule in (rule for rule, applies in rules if applies):
         for match in rule.finditer(text):
             if any(a <= match.start() < b for a, b in taken) or words.loss.search(_clause(text, match.start(), match.end())):
                 continue

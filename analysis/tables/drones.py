@@ -231,12 +231,13 @@ def _read_unit(ctx: Context, unit: Unit, claims: list[Claim]) -> None:
     """Read every count in one unit into claims."""
     P = patterns()
     text = unit.text
-    if not P.noun_only.search(text) and not re.search(r"\b(?:were|was)\b", text):
+    has_noun = P.noun_only.search(text) is not None
+    if not has_noun and not re.search(r"\b(?:were|was)\b", text):
         return
     reporter = _reporter(ctx, unit)
     last: Claim | None = None
     previous_slot, previous_end, previous_all = None, 0, False
-    for match in P.phrase.finditer(text):
+    for match in P.phrase.finditer(text) if has_noun else ():  # a count needs its weapon noun
         if _BOMBS.search(match.group("w")) or re.search(r"\bbombs?\b", text[match.end():match.end() + 8]):
             continue
         wclass, wtype = weapon_info(match.group("w"))
@@ -277,7 +278,7 @@ def _read_unit(ctx: Context, unit: Unit, claims: list[Claim]) -> None:
                 break
             k = parse_count(follow.groupdict().get("k") or follow.group("k2"))
             _fill(claim, _verb_slot(follow.groupdict().get("v") or follow.group("v2")), k, None)
-    for match in _OF_THEM.finditer(text):
+    for match in _OF_THEM.finditer(text) if "of them" in text.lower() else ():
         left = text[max(0, match.start() - 60):match.start()]
         verbs = list(P.verb_left.finditer(left))
         right = P.passive_right.match(text[match.end():])
