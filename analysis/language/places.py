@@ -117,22 +117,7 @@ def _region_stems(row: dict[str, str]) -> list[str]:
 
 def _trie_regex(keys: list[str]) -> str:
     """One regex alternation of keys, factored as a trie; longer spellings are tried first."""
-    trie: dict = {}
-    for key in keys:
-        node = trie
-        for char in key:
-            node = node.setdefault(char, {})
-        node[""] = {}
-
-    def emit(node: dict) -> str:
-        """Regex of one trie node."""
-        chars = sorted(char for char in node if char)
-        branches = [(_TOKEN_PATTERNS.get(char) or re.escape(char)) + emit(node[char]) for char in chars]
-        if "" in node:
-            return "(?:" + "|".join(branches) + ")?" if branches else ""
-        return branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
-
-    return emit(trie)
+    return vocab.trie([[_TOKEN_PATTERNS.get(char) or re.escape(char) for char in key] for key in keys])
 
 
 @vocab.compiled
