@@ -98,15 +98,16 @@ def _safe_date(year: int, month: int, day: int) -> str | None:
 
 
 # A cheap look for the words each pattern needs, so patterns that cannot match are not run.
-_HINTS = {"absolute": re.compile(rf"\b(?:{_MONTH})\b", re.I), "month": re.compile(rf"\b(?:{_MONTH})\b", re.I),
-          "weekday": re.compile(r"day\b", re.I)}
+_ANY_MONTH = re.compile(rf"\b{vocab.alternation(MONTHS)}\b", re.I)
+_HINTS = {"absolute": _ANY_MONTH, "month": _ANY_MONTH, "weekday": re.compile(r"day\b", re.I)}
 
 
 def find_dates(text: str, published: date | None) -> list[DateMention]:
     """Date phrases in text, in order, each resolved where it can be."""
     found: list[DateMention] = []
     taken = bytearray(len(text))  # characters already inside a found phrase
-    hints = {kind: bool(h.search(text)) for kind, h in _HINTS.items()}
+    seen = {id(h): bool(h.search(text)) for h in {id(h): h for h in _HINTS.values()}.values()}
+    hints = {kind: seen[id(h)] for kind, h in _HINTS.items()}
     for kind, pattern in patterns():
         if not hints.get(kind, True):
             continue

@@ -29,6 +29,7 @@ class Words:
     hurt_re: re.Pattern[str]
     trigger_re: re.Pattern[str]
     weapons: tuple[tuple[str, re.Pattern[str]], ...]  # (weapon word, pattern) in priority order
+    any_weapon: re.Pattern[str]  # every weapon's words in one scan, group wN for the N-th weapon
     not_settlements: frozenset[str]  # capitalised words after "in" that name no settlement
 
 
@@ -53,6 +54,7 @@ def words(v: vocab.Vocabulary) -> Words:
                  re.compile(rf"\b{kill_first}(?:{kill})\b", re.I), re.compile(rf"\b{hurt_first}(?:{hurt})\b", re.I),
                  re.compile(rf"\b{both_first}(?:{kill}|{hurt})\b", re.I),
                  tuple((name, re.compile(rf"\b{vocab.alternation(terms)}\b", re.I)) for name, terms in by_weapon.items()),
+                 re.compile("|".join(rf"\b(?P<w{n}>{vocab.alternation(terms)})\b" for n, terms in enumerate(by_weapon.values())), re.I),
                  frozenset(v.terms("not_settlements")))
 
 
@@ -61,6 +63,7 @@ UPDATE = re.compile(r"\b(?:death\s+toll|toll|number\s+of\s+(?:dead|killed|injure
                     r"(?:rose|risen|has\s+risen|climbed|increased|reached|rises|jumped|grew|stands|stood|"
                     r"remained|remains|is\s+now|was\s+now|now\s+stands)\b|"
                     r"\bbring(?:ing|s)?\s+the\s+(?:(?:death\s+)?toll|number\s+of\s+(?:dead|killed|injured|wounded|victims))\b", re.I)
+_TOTAL_WORDS = ("total", "in all", "altogether", "overall", "combined", "across")
 TOTAL = re.compile(r"\b(?:in\s+total|in\s+all|altogether|overall|a\s+total\s+of|combined|across\s+the\s+(?:region|country))\b", re.I)
 AMONG = re.compile(r"(?:^|[.;]\s*|\bwere\s+|\bwas\s+|\bare\s+|\bis\s+)among\s+(?:the\s+|those\s+)?(?:dead|killed|injured|wounded|victims|casualties)\b", re.I)
 PARTITIVE = re.compile(rf"\b(?:{COUNT})\s+of\s+(?:the\s+|those\s+)?(?:injured|wounded|dead|killed|victims|them|casualties)\b", re.I)
@@ -220,12 +223,14 @@ def mentions_in(unit: Unit) -> Mention | None:
     w = words()
     if not w.any_trigger.search(text):
         return None
-    if PARTITIVE.search(masked) and not re.search(rf"\b(?:{w.kill}|{w.hurt})\b(?![^.]*\bof\s+the\b)", masked[:PARTITIVE.search(masked).start()], re.I):
+    low = text.lower()  # cheap looks for the words each pattern needs, before the patterns run
+    partitive = PARTITIVE.search(masked) if " of " in low else None
+    if partitive and not re.search(rf"\b(?:{w.kill}|{w.hurt})\b(?![^.]*\bof\s+the\b)", masked[:partitive.start()], re.I):
         return None
     mention = Mention(unit, pos=0)
-    mention.update = bool(UPDATE.search(masked))
-    mention.total = _is_total(masked)
-    mention.among = bool(AMONG.search(masked))
+    mention.update = ("toll" in low or "number of" in low) and bool(UPDATE.search(masked))
+    mention.total = any(k in low for k in _TOTAL_WORDS) and _is_total(masked)
+    mention.among = "among" in low and bool(AMONG.search(masked))
     mention.new_incident = bool(NEW_INCIDENT.search(masked))
     denial = DENIAL.search(masked)
     if denial and re.search(r"hurt|injur|kill|wound|casualt|harm|death|victim|dead", denial.group(0) + masked[denial.end():denial.end() + 40], re.I):
@@ -482,7 +487,9 @@ def _incident_places(unit: Unit, weak: bool) -> list[PlaceMention]:
 
 def weapon_of(text: str) -> str | None:
     """The spec's weapon word for a sentence; None where several kinds of weapon are named."""
-    hits = [name for name, pattern in words().weapons if pattern.search(text)]
+    w = words()
+    found = {int(m.lastgroup[1:]) for m in w.any_weapon.finditer(text)}
+    hits = [name for n, (name, _) in enumerate(w.weapons) if n in found]
     if not hits:
         return None
     if "debris" in hits:
