@@ -5,6 +5,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
+import numpy as np
 import pandas as pd
 
 QUALIFIERS = ("exact", "at_least", "approx", "at_most", "vague")
@@ -91,6 +92,7 @@ class Tables:
 # Text columns use pandas' string dtype with Python storage: several times faster to build from
 # short lists than the Arrow-backed default, and equal to "string" for every check.
 _DTYPES = {"string": pd.StringDtype("python"), "Int64": pd.Int64Dtype()}
+_STRING_ARRAY = _DTYPES["string"].construct_array_type()
 
 
 def empty_frame(table: str) -> pd.DataFrame:
@@ -99,9 +101,21 @@ def empty_frame(table: str) -> pd.DataFrame:
 
 
 def to_frame(table: str, rows: list[dict]) -> pd.DataFrame:
-    """Rows (dicts) as a frame with exactly the table's columns and dtypes."""
+    """Rows (dicts) as a frame with exactly the table's columns and dtypes (the column arrays
+    built directly: the checks pd.array would repeat were made by check_rows)."""
     cols = COLUMNS[table]
-    return pd.DataFrame({c: pd.array([r.get(c) for r in rows], dtype=_DTYPES[t]) for c, t in cols.items()})
+    return pd.DataFrame({c: _column([r.get(c) for r in rows], kind) for c, kind in cols.items()}, copy=False)
+
+
+def _column(values: list, kind: str) -> pd.api.extensions.ExtensionArray:
+    """One column's values as a nullable string or Int64 array."""
+    if kind == "string":
+        data = np.empty(len(values), dtype=object)
+        data[:] = [pd.NA if v is None else v for v in values]
+        return _STRING_ARRAY(data, dtype=_DTYPES["string"])
+    mask = np.fromiter((v is None for v in values), dtype=bool, count=len(values))
+    return pd.arrays.IntegerArray(np.fromiter((0 if v is None else v for v in values), dtype="int64",
+                                              count=len(values)), mask)
 
 
 class SchemaViolation(ValueError):
