@@ -2,6 +2,7 @@
 as British outlets use them, single) and guillemet marks, and paragraphs whose quote runs on."""
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 OPENERS = {"“": "”", "«": "»", "„": "“", '"': '"', "‘": "’"}
@@ -24,22 +25,30 @@ def _opens(text: str, i: int) -> bool:
     return (before.isspace() or before in "([—–-:") and not after.isspace()
 
 
+_MARK = re.compile("[“«„\"‘”]")  # any mark a quote may open with
+_CLOSE = {opener: re.compile("[" + re.escape("".join(sorted({closer, "”", "»"}))) + "]")
+          for opener, closer in OPENERS.items() if opener not in ('"', "‘")}
+_CLOSE['"'] = re.compile('["”]')
+_CLOSE["”"] = re.compile("[”»]")
+_APOSTROPHE = re.compile("’")
+
+
 def find_quotes(text: str) -> list[Quote]:
     """Quoted spans of a paragraph in order; an unclosed quote runs to the end of the text."""
     quotes: list[Quote] = []
-    i, n = 0, len(text)
-    while i < n:
-        ch = text[i]
-        if ch in OPENERS or ch == "”":
-            if _opens(text, i):
-                close = _find_close(text, i + 1, ch)
-                if close is None:
-                    quotes.append(Quote(i + 1, n, False))
-                    break
-                quotes.append(Quote(i + 1, close, True))
-                i = close + 1
-                continue
-        i += 1
+    n = len(text)
+    mark = _MARK.search(text)
+    while mark is not None:
+        i = mark.start()
+        if _opens(text, i):
+            close = _find_close(text, i + 1, text[i])
+            if close is None:
+                quotes.append(Quote(i + 1, n, False))
+                break
+            quotes.append(Quote(i + 1, close, True))
+            mark = _MARK.search(text, close + 1)
+            continue
+        mark = _MARK.search(text, i + 1)
     return quotes
 
 
@@ -47,9 +56,10 @@ def _find_close(text: str, start: int, opener: str) -> int | None:
     """Index of the mark closing a quote opened just before start, or None."""
     if opener == "‘":
         return _find_single_close(text, start)
-    wanted = {OPENERS.get(opener, "”"), "”", "»"} if opener != '"' else {'"', "”"}
-    for j in range(start, len(text)):
-        if text[j] in wanted and text[j - 1] != " " and (j + 1 == len(text) or not text[j + 1].isalnum()):
+    wanted = _CLOSE[opener]
+    for match in wanted.finditer(text, start):
+        j = match.start()
+        if text[j - 1] != " " and (j + 1 == len(text) or not text[j + 1].isalnum()):
             return j
     return None
 
@@ -57,9 +67,8 @@ def _find_close(text: str, start: int, opener: str) -> int | None:
 def _find_single_close(text: str, start: int) -> int | None:
     """Index of the ’ closing a ‘ quote: one followed by punctuation or a space, not an apostrophe
     inside a word (Ukraine’s) nor, before a space, a plural possessive (soldiers’ families)."""
-    for j in range(start, len(text)):
-        if text[j] != "’":
-            continue
+    for match in _APOSTROPHE.finditer(text, start):
+        j = match.start()
         after = text[j + 1] if j + 1 < len(text) else " "
         if after.isalnum():
             continue
@@ -69,14 +78,18 @@ def _find_single_close(text: str, start: int) -> int | None:
     return None
 
 
+_WORD_CHAR = re.compile(r"\S")
+
+
 def mask(text: str, quotes: list[Quote]) -> str:
     """The text with quoted words replaced by 'x' (same length), so cues and sentence ends inside
     quotes are not seen."""
-    chars = list(text)
+    pieces, at = [], 0
     for q in quotes:
-        for k in range(q.start, q.end):
-            if not chars[k].isspace():
-                chars[k] = "x"
+        inner = _WORD_CHAR.sub("x", text[q.start:q.end])
         if q.closed and q.end > q.start and text[q.end - 1] in ".!?":
-            chars[q.end - 1] = text[q.end - 1]  # a quote that ends its sentence still ends it
-    return "".join(chars)
+            inner = inner[:-1] + text[q.end - 1]  # a quote that ends its sentence still ends it
+        pieces += [text[at:q.start], inner]
+        at = q.end
+    pieces.append(text[at:])
+    return "".join(pieces)

@@ -182,6 +182,7 @@ def active() -> Vocabulary:
     return _ACTIVE.get() or load(())
 
 
+
 @contextmanager
 def using(vocab: VocabLike) -> Iterator[Vocabulary]:
     """Make a vocabulary active for the block (None leaves the active one as it is)."""
@@ -198,12 +199,17 @@ def using(vocab: VocabLike) -> Iterator[Vocabulary]:
 def compiled(build: Callable[[Vocabulary], T]) -> Callable[[], T]:
     """A function of no arguments that returns build(active vocabulary), built once per vocabulary."""
     cache: dict[int, tuple[Vocabulary, T]] = {}
+    last: list = [(None, None)]  # (vocabulary, value) of the latest call, swapped whole (thread-safe)
 
     def get() -> T:
         vocab = active()
+        latest = last[0]  # rules ask hundreds of times an article
+        if latest[0] is vocab:
+            return latest[1]
         hit = cache.get(id(vocab))
         if hit is None or hit[0] is not vocab:
             hit = cache[id(vocab)] = (vocab, build(vocab))
+        last[0] = hit
         return hit[1]
 
     get.__doc__ = build.__doc__
