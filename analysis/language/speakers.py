@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from dataclasses import dataclass
 
 from analysis.language import vocab
@@ -50,7 +51,7 @@ class Speaker:
 
 def _clean(phrase: str) -> str:
     """The phrase without outer punctuation, quote marks and spacing."""
-    phrase = re.sub(r"\s+", " ", phrase).strip(" ,;:.\"“”'‘’«»()-—–•·▪*")
+    phrase = " ".join(phrase.split()).strip(" ,;:.\"“”'‘’«»()-—–•·▪*")
     return _SECTION_LABEL.sub("", phrase)
 
 
@@ -62,11 +63,20 @@ def _possessive_to_demonym(phrase: str) -> str:
     """'Ukraine's air force' -> 'Ukrainian air force'."""
     def swap(match: re.Match) -> str:
         return lexicon().demonyms.get(match.group(1).lower(), match.group(0))
-    return re.sub(r"\b((?:the\s+)?[A-Z][\w.]*(?:\s+Korea)?)['’]s\b", swap, phrase)
+    return _POSSESSIVE.sub(swap, phrase)
+
+
+_POSSESSIVE = re.compile(r"\b((?:the\s+)?[A-Z][\w.]*(?:\s+Korea)?)['’]s\b")
 
 
 def parse_np(phrase: str) -> Speaker | None:
     """A speaker noun phrase ("Governor Ivan Marchenko", "Russia's defense ministry", "he")."""
+    return _parse_np(phrase, vocab.active())
+
+
+@lru_cache(maxsize=8192)
+def _parse_np(phrase: str, words: vocab.Vocabulary) -> Speaker | None:
+    """parse_np under one vocabulary (memoised: one phrase is parsed many times an article)."""
     L = lexicon()
     phrase = _clean(phrase)
     if not phrase or len(phrase) > 120:
@@ -205,6 +215,7 @@ def side_of(name: str | None) -> str | None:
     return None
 
 
+@lru_cache(maxsize=8192)
 def fold(name: str) -> str:
     """A spelling-insensitive key: Syrskiy/Syrskyi, Zelensky/Zelenskyy/Zelenskiy, Viktor/Victor."""
     key = name.lower()
