@@ -269,6 +269,25 @@ _LAST_WORD = re.compile(r"([\w.'-]+)[.!?…]$")
 POST_LABEL = re.compile(r"(?<=[a-z0-9,)])(\s+)(?=(?:Source|Quote(?:\s+from\s+[A-Z][\w'’-]+)?|Details|Background):\s)")
 
 
+# The longest stretch read as one sentence: text that runs on without a sentence end (no
+# punctuation, a list pasted as one line) is cut into pieces of at most this many characters, at
+# a space, so that the work any rule does on a sentence stays bounded and the whole stays linear.
+MAX_SENTENCE = 2000
+
+
+def _bounded(chunk: str, cuts: list[int]) -> list[int]:
+    """Sentence cuts with every span longer than MAX_SENTENCE cut again at its last space."""
+    out = [cuts[0]]
+    for b in cuts[1:]:
+        a = out[-1]
+        while b - a > MAX_SENTENCE:
+            space = chunk.rfind(" ", a + MAX_SENTENCE // 2, a + MAX_SENTENCE)
+            a = space + 1 if space > a else a + MAX_SENTENCE
+            out.append(a)
+        out.append(b)
+    return out
+
+
 def split_sentences(text: str, start: int, end: int, paragraph: int) -> list[Sentence]:
     """Sentences of text[start:end] with offsets; abbreviations and initials do not end one."""
     abbreviations = furniture().abbreviations
@@ -286,6 +305,7 @@ def split_sentences(text: str, start: int, end: int, paragraph: int) -> list[Sen
         cuts += [m.end(1) for m in POST_LABEL.finditer(chunk)]
     cuts = sorted(set(cuts))
     cuts.append(len(chunk))
+    cuts = _bounded(chunk, cuts)
     sentences = []
     for a, b in zip(cuts, cuts[1:]):
         seg = chunk[a:b]

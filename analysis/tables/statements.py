@@ -270,6 +270,11 @@ def _dedupe(rows: list[dict]) -> list[dict]:
     return out
 
 
+# The most reporting verbs read in one sentence: real sentences hold two or three; a text that
+# repeats "said" thousands of times gets no more work per sentence than this.
+MAX_CUES = 8
+
+
 @example("Air defence shot down 40 drones overnight. This was reported by the Air Force of the Armed Forces of "
          "Ukraine on Telegram.", "statements", {"speaker": "Air Force of the Armed Forces of Ukraine", "cue": "reported"})
 @example("This was reported by the head of the Kherson regional administration, Oleksandr Prokudin.",
@@ -278,7 +283,7 @@ def _statements_in_unit(ctx: Context, unit: Unit, registry: Registry, before: li
     """Statements of one sentence-like unit of a report paragraph."""
     out: list[Found] = []
     speakers_here: set[str] = set()
-    for match in cues_in(unit.masked):
+    for match in cues_in(unit.masked)[:MAX_CUES]:
         cue = match.group(1).lower()
         speaker, role = _first_speaker(_subject_candidates(unit, match, cue))
         if speaker is None:
