@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from analysis.examples import example
 from analysis.language import vocab
@@ -224,6 +225,12 @@ def region_key(region: str | None) -> str:
     """Comparison key for a region name: lowercase, without oblast/region/province/krai/republic words and punctuation, transliteration variants folded (Kiev->kyiv, Kharkov->kharkiv), so "Kharkiv Oblast" == "kharkov region"."""
     if not region:
         return ""
+    return _region_key(region, vocab.active())
+
+
+@lru_cache(maxsize=4096)
+def _region_key(region: str, words: vocab.Vocabulary) -> str:
+    """region_key under one vocabulary (memoised: incidents compare their regions many times)."""
     bare = _bare_key(region)
     return _gazetteer().folds.get(bare, bare)
 
