@@ -143,3 +143,15 @@ def test_batch_runs_a_whole_export_folder_into_the_store_index_and_overview(tmp_
     assert (out / "corpus.html").is_file() and "Corpus overview" in (out / "corpus.html").read_text(encoding="utf-8")
     rerun = batch(out, folder.parent)
     assert rerun.returncode == 0 and "3 unchanged (skipped)" in rerun.stdout
+
+
+def test_a_whole_account_export_is_read_chat_by_chat(tmp_path):
+    chat = json.loads(EXPORT.read_text(encoding="utf-8"))
+    other = {"name": "Second Test Channel", "type": "public_channel", "id": 42,
+             "messages": [{"id": 7, "type": "message", "date": "2024-11-04T10:00:00",
+                           "text": "Russian shelling of Nikopol on Monday injured two people, officials said."}]}
+    export = tmp_path / "result.json"
+    export.write_text(json.dumps({"about": "account export", "chats": {"list": [chat, other]}}), encoding="utf-8")
+    articles = read_input(str(export)).articles
+    assert [(a.source, a.url) for a in articles][-2:] == [("Test Regional Administration", "https://t.me/c/1987654321/6"),
+                                                         ("Second Test Channel", "https://t.me/c/42/7")]
