@@ -247,7 +247,7 @@ def keep_page(folder: Path, page: Page) -> Path:
     meta = {"url": page.url, "final_url": page.final_url, "status": page.status, "fetched_at": page.fetched_at,
             "headers": page.headers}
     write_set(entry, {PAGE_NAME: page.body, HEADERS_NAME: json.dumps(meta, indent=2, ensure_ascii=False)},
-              whole=False)
+              whole=True)  # one folder swap: a kill leaves the old copy or the new one, never a mix
     return entry
 
 
@@ -394,8 +394,12 @@ def read_url_list(path: str, options: WebOptions) -> Reading:
 
 
 def _outcome(url: str, options: WebOptions, client) -> Article | ArticleError:
-    """The article at url, or the error that says why there is none."""
+    """The article at url, or the error that says why there is none (one bad page never ends the list)."""
     try:
         return read_url(url, options, client)
     except ArticleError as err:
         return err
+    except OSError as err:  # the kept copy could not be written or read: a reason that can pass
+        return FetchError(f"{url}: {type(err).__name__}: {err}", transient=True)
+    except Exception as err:  # noqa: BLE001 - a page that breaks the HTML reader is that page's failure
+        return ArticleError(f"{url}: {type(err).__name__}: {' '.join(str(err).split())[:300]}")
