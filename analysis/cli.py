@@ -13,7 +13,7 @@ from pathlib import Path
 from analysis.files import InputError, csv_text, write_set
 from analysis.language.vocab import VocabError, using
 from analysis.reading.articles import (DEFAULT_MAX_BYTES, Article, ArticleError, article_title, publication_date,
-                       read_articles)
+                                       read_input)
 from analysis.tables.schema import TABLES
 
 
@@ -53,13 +53,17 @@ def cmd_extract(args: argparse.Namespace) -> int:
 
     check_vocab(args.vocab)
     try:
-        articles, problems = read_articles(args.article, args.max_bytes)
+        reading = read_input(args.article, args.max_bytes, web_options(args))
     except ArticleError as err:
         print(f"error: {err}", file=sys.stderr)
         return 2
-    for problem in problems:
+    for note in reading.notes:
+        print(f"note: {note}", file=sys.stderr)
+    for problem in reading.problems:
         print(f"warning: skipped {problem}", file=sys.stderr)
+    articles = reading.articles
     if not articles:
+        print(f"error: {args.article}: no article could be read", file=sys.stderr)
         return 2
     published = args.published
     for article in articles:
@@ -99,10 +103,12 @@ def build_parser() -> argparse.ArgumentParser:
                                      description="War-news articles into evidence-backed tables, reports and a corpus store.")
     sub = parser.add_subparsers(dest="command", required=True)
     p = sub.add_parser("extract", help="write an article's four tables as CSV")
-    p.add_argument("article", help="a .txt, .md, .html or .jsonl file, or - for stdin")
+    p.add_argument("article", help="a .txt, .md, .html or .jsonl file, a Telegram export (result.json), "
+                                   "an http(s):// address, or - for stdin")
     p.add_argument("--published", type=iso_date, help="publication date YYYY-MM-DD that relative dates resolve against")
     p.add_argument("--out", required=True, help="folder for the CSV files and article.json")
     p.add_argument("--max-bytes", type=int, default=DEFAULT_MAX_BYTES, help="refuse inputs larger than this")
+    add_web_options(p, keeps=False)
     add_vocab_option(p)
     p.set_defaults(func=cmd_extract)
     p = sub.add_parser("evaluate", help="score extraction against gold tables")
@@ -120,6 +126,35 @@ def add_vocab_option(p: argparse.ArgumentParser) -> None:
     p.add_argument("--vocab", action="append", default=[], metavar="DIR",
                    help="a folder of your own vocabulary files (places.csv, weapons.csv ...) added to the "
                         "packaged ones; repeatable")
+
+
+def add_web_options(p: argparse.ArgumentParser, keeps: bool) -> None:
+    """--fetch-timeout (and, where fetched pages are kept, --refetch) for web addresses."""
+    p.add_argument("--fetch-timeout", type=positive_seconds, default=20.0, metavar="SECONDS",
+                   help="web addresses: seconds of silence from a server before a fetch gives up (default 20; "
+                        "a page may take 3 times this in all)")
+    if keeps:
+        p.add_argument("--refetch", action="store_true",
+                       help="fetch web pages again instead of reading the copies kept in OUT/fetched/")
+
+
+def web_options(args: argparse.Namespace, pages: Path | None = None):
+    """How web addresses are fetched for a command (analysis.reading.web.WebOptions); pages kept in `pages`."""
+    from analysis.reading.web import FetchPolicy, WebOptions
+
+    policy = FetchPolicy(read_timeout=args.fetch_timeout, deadline=3 * args.fetch_timeout, max_bytes=args.max_bytes)
+    return WebOptions(policy=policy, pages=pages, refetch=getattr(args, "refetch", False))
+
+
+def positive_seconds(value: str) -> float:
+    """An argparse type: a number of seconds above 0."""
+    try:
+        seconds = float(value)
+    except ValueError:
+        seconds = 0.0
+    if not seconds > 0:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a number of seconds above 0")
+    return seconds
 
 
 def check_vocab(folders: list[str]) -> None:
@@ -153,7 +188,8 @@ def cmd_report(args: argparse.Namespace) -> int:
 
     try:
         check_vocab(args.vocab)
-        result = render_report(args.article, Path(args.out), published=args.published, title=args.title,
+        article = fetched_article(args) if is_url(args.article) else args.article
+        result = render_report(article, Path(args.out), published=args.published, title=args.title,
                                source=args.source, slug=args.slug, vocab=args.vocab)
     except PapermillExecutionError as err:
         print(f"error: the report notebook failed: {err.ename}: {err.evalue}", file=sys.stderr)
@@ -168,15 +204,37 @@ def cmd_report(args: argparse.Namespace) -> int:
     return 0
 
 
+def is_url(name: str) -> bool:
+    """Whether a command's input is a web address."""
+    from analysis.reading.web import is_url as web_address
+
+    return web_address(name)
+
+
+def fetched_article(args: argparse.Namespace) -> str:
+    """`report URL`: the page fetched (or its kept copy read) into OUT/fetched/<key>/, its text and metadata
+    written beside it for the notebook; the text file's path."""
+    from analysis.reading.web import keep_article, read_url
+
+    pages = Path(args.out) / "fetched"
+    article = read_url(args.article, web_options(args, pages))
+    for warning in article.warnings:
+        print(f"warning: {warning}", file=sys.stderr)
+    return str(keep_article(article, pages))
+
+
 def add_report(subparsers: argparse._SubParsersAction) -> None:
     """Add the `report` sub-command to `python -m analysis`."""
     p = subparsers.add_parser("report", help="render an article's offline HTML report (papermill + nbconvert)")
-    p.add_argument("article", help="a .txt, .md, .html or one-article .jsonl file")
+    p.add_argument("article", help="a .txt, .md, .html or one-article .jsonl file, or an http(s):// address "
+                                   "(the page is kept in OUT/fetched/ and re-read from there)")
     p.add_argument("--published", type=iso_date, help="publication date YYYY-MM-DD (default: from the file's metadata or dateline)")
     p.add_argument("--title", help="title shown in the report (default: the article's title or first heading)")
     p.add_argument("--source", help="outlet shown in the report (default: from the file's metadata)")
     p.add_argument("--slug", help="file name stem of the report (default: from the title)")
     p.add_argument("--out", default="reports", help="folder for <slug>.html and the executed <slug>.ipynb")
+    p.add_argument("--max-bytes", type=int, default=DEFAULT_MAX_BYTES, help="web addresses: refuse pages larger than this")
+    add_web_options(p, keeps=True)
     add_vocab_option(p)
     p.set_defaults(func=cmd_report)
 
@@ -190,7 +248,7 @@ def cmd_batch(args: argparse.Namespace) -> int:
                             notebook=args.notebook, corpus_notebook=args.corpus_notebook,
                             max_bytes=args.max_bytes, retry_failed=args.retry_failed, date_from=args.date_from,
                             date_to=args.date_to, regions=args.region, progress=not args.quiet,
-                            vocab=tuple(args.vocab))
+                            vocab=tuple(args.vocab), refetch=args.refetch, fetch_policy=web_options(args).policy)
     except RuntimeError as err:
         print(f"error: {err}", file=sys.stderr)
         return 2
@@ -199,6 +257,8 @@ def cmd_batch(args: argparse.Namespace) -> int:
           f"{summary.input_failures} unreadable inputs; corpus report {summary.corpus}; {summary.seconds:.1f} s")
     if summary.phases():
         print(summary.phases(), file=sys.stderr)
+    for note in summary.notes:
+        print(f"note: {note}", file=sys.stderr)
     for error in summary.errors:
         print(f"warning: {error}", file=sys.stderr)
     if summary.failed or summary.input_failures:
@@ -288,7 +348,9 @@ def add_corpus(sub: argparse._SubParsersAction) -> None:
     from analysis.corpus.batch import DEFAULT_TIMEOUT
 
     p = sub.add_parser("batch", help="reports, tables, a store, an index and a corpus report for many articles")
-    p.add_argument("inputs", nargs="+", metavar="INPUT", help="article files, folders and .jsonl corpora")
+    p.add_argument("inputs", nargs="+", metavar="INPUT",
+                   help="article files, folders, .jsonl corpora, Telegram exports (result.json or its folder), "
+                        "http(s):// addresses and .urls lists of them")
     p.add_argument("--out", required=True, help="output folder (reports/)")
     p.add_argument("--workers", type=positive, default=2, help="worker processes, each with one warm kernel")
     p.add_argument("--timeout", type=int, default=DEFAULT_TIMEOUT, help="seconds an article's notebook may run")
@@ -300,6 +362,7 @@ def add_corpus(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--to", dest="date_to", help="corpus report: last day (YYYY-MM-DD)")
     p.add_argument("--region", action="append", help="corpus report: only this region (repeatable)")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
+    add_web_options(p, keeps=True)
     add_vocab_option(p)
     p.set_defaults(func=cmd_batch)
 

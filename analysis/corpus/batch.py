@@ -16,7 +16,6 @@ import fcntl
 import hashlib
 import json
 import os
-import re
 import shutil
 import signal
 import sys
@@ -30,6 +29,7 @@ from typing import Iterator
 
 from analysis.files import InputError, clean_temporaries, csv_text, write_atomic, write_set
 from analysis.language.vocab import resolve
+from analysis.reading.articles import origin_file
 from analysis.corpus.jobs import Failure, Job, extract_job, job_paths, read_all
 from analysis.tables.schema import TABLES
 
@@ -40,6 +40,7 @@ FAILURES_NAME = "failures.csv"
 INDEX_NAME = "index.html"
 CORPUS_NAME = "corpus.html"
 STATE_DIR = ".batch"  # the corpus report's parameters
+PAGES_DIR = "fetched"  # web pages as fetched (page.html and headers.json), re-read unless --refetch
 REPORT_NAME = "report.html"
 ARTICLE_TEXT = "article.txt"
 CORPUS_TITLE = "Corpus overview"
@@ -421,6 +422,7 @@ class Summary:
     seconds: float = 0.0
     errors: list[str] = field(default_factory=list)
     worker_seconds: dict[str, float] = field(default_factory=dict)  # summed over articles, per phase
+    notes: list[str] = field(default_factory=list)  # what inputs skipped on purpose (Telegram service messages ...)
 
     def phases(self) -> str:
         """Mean seconds per reported article in a worker, per phase ("" before any)."""
@@ -437,20 +439,27 @@ class Summary:
 def run_batch(inputs: list[str], out: Path, workers: int = 2, timeout: int = DEFAULT_TIMEOUT,
               notebook: Path | None = None, corpus_notebook: Path | None = None, max_bytes: int | None = None,
               retry_failed: bool = False, date_from: str | None = None, date_to: str | None = None,
-              regions: list[str] | None = None, progress: bool = True, vocab: tuple[str, ...] = ()) -> Summary:
+              regions: list[str] | None = None, progress: bool = True, vocab: tuple[str, ...] = (),
+              refetch: bool = False, fetch_policy=None) -> Summary:
     """Process every article of the inputs that needs it, drop the articles they no longer hold;
     write store, failures.csv, index and corpus report; vocab names a user's vocabulary folders
-    (checked here, before any worker starts)."""
-    missing = [name for name in inputs if not Path(name).exists()]
+    (checked here, before any worker starts). Web pages are kept in OUT/fetched/ and read from there
+    unless refetch; fetch_policy (analysis.reading.web.FetchPolicy) sets time-outs and limits."""
+    from analysis.reading import web as pages
+
+    missing = [name for name in inputs if not pages.is_url(name) and not Path(name).exists()]
     if missing:
         raise InputError(f"{missing[0]}: no such file or folder; nothing was changed")
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
     from analysis.corpus.store import store_errors
+    from analysis.reading.articles import DEFAULT_MAX_BYTES
 
+    policy = fetch_policy or pages.FetchPolicy(max_bytes=max_bytes or DEFAULT_MAX_BYTES)
+    web = pages.WebOptions(policy=policy, pages=out / PAGES_DIR, refetch=refetch)
     with batch_lock(out), store_errors(out / STORE_NAME):  # a full disk under the store: one line
         return _run_batch(inputs, out, workers, timeout, notebook, corpus_notebook, max_bytes, retry_failed,
-                          date_from, date_to, regions, progress, vocab)
+                          date_from, date_to, regions, progress, vocab, web)
 
 
 @contextmanager
@@ -472,7 +481,7 @@ def batch_lock(out: Path) -> Iterator[None]:
 
 
 def _run_batch(inputs, out: Path, workers, timeout, notebook, corpus_notebook, max_bytes, retry_failed,
-               date_from, date_to, regions, progress, vocab) -> Summary:
+               date_from, date_to, regions, progress, vocab, web=None) -> Summary:
     """run_batch under the folder's lock."""
     from analysis.report import render as report
     from analysis.corpus import store
@@ -487,9 +496,10 @@ def _run_batch(inputs, out: Path, workers, timeout, notebook, corpus_notebook, m
     resolve(vocab)  # a malformed file stops the batch here, with its file and line
     settings = Settings(out=out, notebook=notebook, corpus_notebook=corpus_notebook, timeout=timeout,
                         code_version=code_version([notebook, corpus_notebook], vocab), vocab=vocab)
-    jobs, input_failures = read_all(inputs, max_bytes or DEFAULT_MAX_BYTES)
+    notes: list[str] = []
+    jobs, input_failures = read_all(inputs, max_bytes or DEFAULT_MAX_BYTES, web, notes)
     store_path = out / STORE_NAME
-    summary = Summary(articles=len(jobs), input_failures=len(input_failures))
+    summary = Summary(articles=len(jobs), input_failures=len(input_failures), notes=notes)
     if jobs:  # nothing read at all (every input unreadable): the store stays as it was
         summary.removed = remove_stale(store_path, out, {j.article_id for j in jobs},
                                        {f.origin for f in input_failures if f.transient})
@@ -565,11 +575,6 @@ def _left_to_retry(store_path: Path) -> int:
         con.close()
 
 
-def _origin_file(origin: str | None) -> str:
-    """The input file of an article's origin ('corpus.jsonl:3' -> 'corpus.jsonl')."""
-    return re.sub(r":\d+$", "", origin or "")
-
-
 def remove_stale(store_path: Path, out: Path, current: set[str], unreadable: set[str]) -> int:
     """Delete from the store (one transaction each) and from articles/ every article that the
     inputs no longer hold: edited (a new text is a new article) or removed. Articles whose input
@@ -583,7 +588,7 @@ def remove_stale(store_path: Path, out: Path, current: set[str], unreadable: set
         try:
             with store.store_errors(store_path):
                 for article_id, origin in con.execute("SELECT article_id, origin FROM articles").fetchall():
-                    if article_id in current or _origin_file(origin) in unreadable:
+                    if article_id in current or origin_file(origin) in unreadable:
                         known.add(article_id)
                         continue
                     store.delete_article(con, article_id)

@@ -5,6 +5,7 @@ import html
 
 import pandas as pd
 
+from analysis.reading.web import is_link as web_address
 from analysis.report.csp import with_csp
 
 # Headline figures per article: column -> (heading, SQL over the article's rows).
@@ -57,7 +58,7 @@ document.querySelectorAll("table.sortable th").forEach(function (th, col) {
 
 def index_rows(con) -> pd.DataFrame:
     """One row per article of the store: metadata, status and headline figures."""
-    frame = con.execute("SELECT article_id, title, published, source, origin, status, error FROM articles "
+    frame = con.execute("SELECT article_id, title, published, source, url, origin, status, error FROM articles "
                         "ORDER BY published NULLS LAST, title, article_id").fetch_df()
     for name, (_, sql) in HEADLINES.items():
         values = dict(con.execute(sql).fetchall())
@@ -69,7 +70,7 @@ def index_rows(con) -> pd.DataFrame:
 
 def empty_rows() -> pd.DataFrame:
     """The index rows of an empty corpus."""
-    return pd.DataFrame(columns=["article_id", "title", "published", "source", "origin", "status", "error",
+    return pd.DataFrame(columns=["article_id", "title", "published", "source", "url", "origin", "status", "error",
                                  *HEADLINES])
 
 
@@ -90,6 +91,10 @@ def _cell(column: str, row: pd.Series) -> str:
         shown = "" if pd.isna(value) else f"{int(value):,}"
         sort = "" if pd.isna(value) else str(int(value))
         return f'<td class="n" data-sort="{sort}">{shown}</td>'
+    if column == "source" and web_address(row.get("url")):
+        shown = html.escape(value) if isinstance(value, str) and value else "link"
+        return (f'<td><a href="{html.escape(row["url"], quote=True)}" rel="noopener noreferrer nofollow">'
+                f"{shown}</a></td>")
     css = ' class="d"' if column == "published" else ""
     return f"<td{css}>{html.escape(value) if isinstance(value, str) else ''}</td>"
 

@@ -8,7 +8,8 @@ from pathlib import Path
 import pandas as pd
 
 from analysis.language.vocab import VocabLike
-from analysis.reading.articles import DEFAULT_MAX_BYTES, ArticleError, article_title, normalise, publication_date, read_articles
+from analysis.reading.articles import (DEFAULT_MAX_BYTES, ArticleError, article_title, normalise, publication_date,
+                                       read_input)
 from analysis.tables.schema import TABLES
 
 UNKNOWN_MONTH = "unknown"
@@ -47,35 +48,42 @@ def text_sha(text: str) -> str:
     return hashlib.sha256(normalise(text).encode("utf-8")).hexdigest()
 
 
-def read_jobs(path: str, max_bytes: int = DEFAULT_MAX_BYTES) -> tuple[list[Job], list[Failure]]:
-    """The articles of one input file as jobs, and failures for what could not be read."""
+def read_jobs(path: str, max_bytes: int = DEFAULT_MAX_BYTES, web=None,
+              notes: list[str] | None = None) -> tuple[list[Job], list[Failure]]:
+    """The articles of one input (a file, a web address, a .urls list) as jobs, and failures for what could
+    not be read; notes (what an input skipped on purpose) are added to `notes` where given. `web`: how pages
+    are fetched and kept (analysis.reading.web.WebOptions)."""
     try:
-        articles, problems = read_articles(path, max_bytes)
+        reading = read_input(path, max_bytes, web)
     except ArticleError as err:
-        return [], [Failure(path, _reason(str(err), path))]
+        return [], [Failure(path, _reason(str(err), path), transient=getattr(err, "transient", False))]
     except OSError as err:  # the file could not be read now: a disk or permission problem
         return [], [Failure(path, f"{type(err).__name__}: {err}", transient=True)]
     except ValueError as err:  # broken sidecar metadata ...
         return [], [Failure(path, f"{type(err).__name__}: {err}")]
+    if notes is not None:
+        notes += reading.notes
     jobs = []
-    for article in articles:
+    for article in reading.articles:
         published = publication_date(article)
         sha = text_sha(article.text)
         jobs.append(Job(article_id=sha[:12], text=article.text, title=article_title(article),
                         published=published, source=article.source, url=article.url,
                         origin=article.origin, text_sha=sha))
-    failures = [Failure(p.split(": ", 1)[0], _reason(p, p.split(": ", 1)[0])) for p in problems]
+    failures = [Failure(p.origin, p.reason, transient=p.transient) for p in reading.problems]
     return jobs, failures
 
 
-def read_all(paths: list[str], max_bytes: int = DEFAULT_MAX_BYTES) -> tuple[list[Job], list[Failure]]:
-    """Jobs of every input (files, folders, corpora), the first of each article_id only, and failures."""
+def read_all(paths: list[str], max_bytes: int = DEFAULT_MAX_BYTES, web=None,
+             notes: list[str] | None = None) -> tuple[list[Job], list[Failure]]:
+    """Jobs of every input (files, folders, corpora, web addresses, Telegram exports), the first of each
+    article_id only, and failures."""
     from analysis.reading.articles import iter_inputs
 
     jobs: dict[str, Job] = {}
     failures: list[Failure] = []
     for path in iter_inputs(paths):
-        found, failed = read_jobs(path, max_bytes)
+        found, failed = read_jobs(path, max_bytes, web, notes)
         failures += failed
         for job in found:
             jobs.setdefault(job.article_id, job)

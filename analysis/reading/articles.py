@@ -1,4 +1,5 @@
-"""Reading articles: plain text, Markdown, HTML pages and JSON lines, with their metadata."""
+"""Reading articles: plain text, Markdown, HTML pages, JSON lines, web addresses (`reading.web`) and
+Telegram channel exports (`reading.telegram`), with their metadata."""
 from __future__ import annotations
 
 import hashlib
@@ -19,6 +20,19 @@ ARTICLE_SUFFIXES = TEXT_SUFFIXES | HTML_SUFFIXES | JSONL_SUFFIXES
 
 class ArticleError(InputError):
     """An input that holds no readable article; the message is one line for the user."""
+
+
+@dataclass(frozen=True)
+class Problem:
+    """A part of an input that could not be read (a line, a message, an address), and why, in one line."""
+
+    origin: str
+    reason: str
+    transient: bool = False  # a reason that can pass (a time-out, a 503): the next run tries again
+
+    def __str__(self) -> str:
+        """'origin: reason', as the command line shows it."""
+        return f"{self.origin}: {self.reason}"
 
 
 @dataclass(frozen=True)
@@ -157,7 +171,35 @@ def sniff_kind(path: str, text: str) -> str:
     return "text"
 
 
-def read_articles(path: str, max_bytes: int = DEFAULT_MAX_BYTES) -> tuple[list[Article], list[str]]:
+@dataclass(frozen=True)
+class Reading:
+    """What one input gave: its articles, problems with the parts that failed, and notes (what was skipped)."""
+
+    articles: list[Article]
+    problems: list[Problem]
+    notes: list[str]
+
+
+def read_input(name: str, max_bytes: int = DEFAULT_MAX_BYTES, web=None) -> Reading:
+    """The articles of one input: a file (several for JSON lines and Telegram exports), a web address or a
+    `.urls` list of them (fetched as `web`, an analysis.reading.web.WebOptions, says; by default kept nowhere)."""
+    from analysis.reading import telegram
+    from analysis.reading import web as pages
+
+    options = web or pages.WebOptions(policy=pages.FetchPolicy(max_bytes=max_bytes))
+    if pages.is_url(name):
+        return Reading([pages.read_url(name, options)], [], [])
+    suffix = Path(name).suffix.lower() if name != "-" else ""
+    if suffix == pages.URL_LIST_SUFFIX:
+        return pages.read_url_list(name, options)
+    if suffix == ".json":
+        text, _ = decode(read_bytes(name, max(max_bytes, telegram.MAX_EXPORT_BYTES)), name)
+        return telegram.read_export(text, name, max_bytes)
+    articles, problems = read_articles(name, max_bytes)
+    return Reading(articles, problems, [])
+
+
+def read_articles(path: str, max_bytes: int = DEFAULT_MAX_BYTES) -> tuple[list[Article], list[Problem]]:
     """Articles in a file (several for JSON lines) and one-line problems with the ones that failed."""
     text, warnings = decode(read_bytes(path, max_bytes), path)
     kind = sniff_kind(path, text)
@@ -172,7 +214,7 @@ def read_article(path: str, max_bytes: int = DEFAULT_MAX_BYTES) -> Article:
     """The one article in a file; a JSON-lines file must hold exactly one."""
     articles, problems = read_articles(path, max_bytes)
     if len(articles) != 1:
-        raise ArticleError(problems[0] if problems else f"{path}: holds {len(articles)} articles, expected one")
+        raise ArticleError(str(problems[0]) if problems else f"{path}: holds {len(articles)} articles, expected one")
     return articles[0]
 
 
@@ -209,7 +251,7 @@ def _deep_tree(html: str):
         return None
 
 
-def _from_jsonl(text: str, origin: str, warnings: tuple[str, ...]) -> tuple[list[Article], list[str]]:
+def _from_jsonl(text: str, origin: str, warnings: tuple[str, ...]) -> tuple[list[Article], list[Problem]]:
     """Articles of a JSON-lines corpus; a bad line is a problem, not a failure of the file."""
     articles, problems = [], []
     for number, line in enumerate(text.splitlines(), start=1):
@@ -219,11 +261,11 @@ def _from_jsonl(text: str, origin: str, warnings: tuple[str, ...]) -> tuple[list
         try:
             record = json.loads(line)
         except json.JSONDecodeError as err:
-            problems.append(f"{where}: not valid JSON ({err.msg})")
+            problems.append(Problem(where, f"not valid JSON ({err.msg})"))
             continue
         body = record.get("text") if isinstance(record, dict) else None
         if not isinstance(body, str) or not body.strip():
-            problems.append(f"{where}: no 'text' field with article text")
+            problems.append(Problem(where, "no 'text' field with article text"))
             continue
         published = _iso_or_none(record.get("published"))
         said = record.get("published")
@@ -234,7 +276,7 @@ def _from_jsonl(text: str, origin: str, warnings: tuple[str, ...]) -> tuple[list
                                 source=_str(record.get("source")), url=_str(record.get("url")),
                                 origin=where, warnings=notes))
     if not articles and not problems:
-        problems.append(f"{origin}: no articles in JSON lines file")
+        problems.append(Problem(origin, "no articles in JSON lines file"))
     return articles, problems
 
 
@@ -276,18 +318,32 @@ def _iso_or_none(value: object) -> str | None:
         return None
 
 
+EXPORT_NAME = "result.json"  # a Telegram Desktop export; its folder's other files are its media
+
+
 def iter_inputs(paths: list[str]) -> list[str]:
-    """Article files named directly or found (recursively, sorted) in folders."""
+    """Inputs named directly (files, web addresses, .urls lists) and article files found (recursively,
+    sorted) in folders; in a folder holding a Telegram export (result.json) only the export is read."""
     found: list[str] = []
     for name in paths:
         p = Path(name)
         if p.is_dir():
-            found += sorted(str(f) for f in p.rglob("*") if f.is_file()
-                            and f.suffix.lower() in ARTICLE_SUFFIXES and not f.name.endswith(".meta.json")
-                            and not f.name.startswith("."))
+            files = sorted(f for f in p.rglob("*") if f.is_file() and not f.name.startswith("."))
+            exports = {f.parent for f in files if f.name == EXPORT_NAME}
+            found += [str(f) for f in files if f.parent in exports and f.name == EXPORT_NAME
+                      or (f.suffix.lower() in ARTICLE_SUFFIXES and not f.name.endswith(".meta.json")
+                          and not exports.intersection(f.parents))]
         else:
             found.append(name)
     return found
+
+
+def origin_file(origin: str | None) -> str:
+    """The input an article's origin names: 'corpus.jsonl:3' -> 'corpus.jsonl', 'result.json#42' ->
+    'result.json'; a web address is its own input."""
+    if origin and origin[:8].lower().startswith(("http://", "https://")):
+        return origin
+    return re.sub(r"(?::\d+|#\d+)$", "", origin or "")
 
 
 def article_title(article: Article) -> str | None:

@@ -7,6 +7,7 @@ from pathlib import Path
 import pandas as pd
 
 from analysis.reading.articles import Article
+from analysis.reading.web import is_link as _web_address
 from analysis.report.figures import headline
 
 SECTION_TITLES = {"casualties": "Casualties", "weapons": "Drones and missiles", "statements": "Statements",
@@ -42,7 +43,9 @@ def header_html(article: Article, tables, title: str | None = None, source: str 
     file_name = Path(article.origin).name if article.origin not in ("", "-") else "stdin"
     meta = (f"<b>Source:</b> {_text(source or article.source)} · <b>Published:</b> "
             f"{_text(published or article.published, 'unknown')} · <b>Article id:</b> "
-            f"<code>{html.escape(article.article_id)}</code> · <b>File:</b> {_text(file_name)}")
+            f"<code>{html.escape(article.article_id)}</code> · <b>File:</b> {_text(file_name)}"
+            + (f' · <b>Address:</b> <a href="{html.escape(article.url, quote=True)}" rel="noopener noreferrer '
+               f'nofollow">{html.escape(article.url)}</a>' if _web_address(article.url) else ""))
     return (f'{_HEADER_CSS}<div class="wn-header"><h1>{_text(title or article.title, "Untitled article")}</h1>'
             f'<p class="wn-meta">{meta}</p><div class="wn-figures">{"".join(cards)}</div></div>')
 
