@@ -193,7 +193,7 @@ def _clause_before(text: str, start: int) -> str:
     head = re.sub(r",\s*(?:including|among\s+them)\s[^,]*,?\s*$", " ", head, flags=re.I)
     head = re.sub(r"\s+(?:of|from|in|at|on|near)\s+(?:the\s+)?[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*)*\s*$", "", head)
     head = _person_pairs().sub(lambda m: m.group(0).replace(" and ", " & "), head)  # "a man and a woman" stays whole
-    pieces = [p for p in re.split(r"[.;:“«]|\b(?:and|when|after|while|but|as|that|which|who|where)\b|x{2,}", head, flags=re.I)]
+    pieces = [p for p in re.split(r"[.;:“«]|\s[—–-]\s|\b(?:and|when|after|while|but|as|that|which|who|where)\b|x{2,}", head, flags=re.I)]
     last = pieces[-1] if pieces else ""
     commas = [c.strip().replace(" & ", " and ") for c in re.split(r",(?!\d{3}\b)", last)]  # "4,700" is one number
     if len(commas) >= 2 and not commas[-1] and re.match(r"^(?:an?|the)\s", commas[-2], re.I):
@@ -203,6 +203,8 @@ def _clause_before(text: str, start: int) -> str:
 
 
 @vocab.compiled
+@example("Drones attacked Belgorod — three people were injured, the governor reported.", "casualties",
+         {"place": "Belgorod", "injured": 3})
 @example("In Irpin, two residents, a man and a woman, were killed by a drone, the mayor said.",
          "casualties", {"place": "Irpin", "killed": 2})
 def _person_pairs(v: vocab.Vocabulary) -> re.Pattern[str]:
