@@ -179,7 +179,7 @@ def find_places(text: str) -> list[PlaceMention]:
     gaz = _gazetteer()
     mentions = [PlaceMention(m.start(), m.end(), m.group(0), gaz.surfaces[_key(m.group(0))])
                 for m in gaz.pattern.finditer(text)]
-    mentions = [m for m in mentions if not m.place.weak or _framed(text, m)]
+    mentions = _placed(text, mentions)
     mentions = [_region_of(text, m, gaz) for m in mentions]
     for i, mention in enumerate(mentions):
         if _key(mention.surface).rsplit(" ", 1)[-1] not in PLURAL_SUFFIXES:
@@ -213,6 +213,20 @@ _FRAME_BEFORE = re.compile(r"(?:\b(?:in|near|outside|at|from|to|into|towards?|ar
                            r"hit|struck|shelled|attacked|targeted)\s+(?:the\s+)?"
                            r"(?:(?:village|town|city|settlement|hamlet|community|district|port)\s+of\s+)?)$", re.I)
 _FRAME_AFTER = re.compile(r"^\s+(?:district|community|hromada|raion|village|town|area|settlement)\b", re.I)
+
+
+_LIST_JOIN = re.compile(r"\s*,\s*(?:and\s+)?|\s+and\s+")
+
+
+def _placed(text: str, mentions: list[PlaceMention]) -> list[PlaceMention]:
+    """The mentions that stand where a place stands: hand-made places always, a GeoNames name where
+    the text frames it as a place or lists it after one ('in Bilozerka, Tiahynka and Kozatske')."""
+    kept: list[PlaceMention] = []
+    for m in mentions:
+        listed = bool(kept) and _LIST_JOIN.fullmatch(text, kept[-1].end, m.start) is not None
+        if not m.place.weak or listed or _framed(text, m):
+            kept.append(m)
+    return kept
 
 
 def _framed(text: str, mention: PlaceMention) -> bool:

@@ -590,15 +590,48 @@ def located_mentions(ctx: Context, unit: Unit) -> list[tuple[Mention, list[Place
 
 # One share of a figure told place by place: "4 - in Bakhmut", "one in the Bryansk region", "another
 # in the city of Sevastopol", "two people in Konstantinovka".
-_SHARE = re.compile(rf"(?<![\w-])(?P<k>{COUNT}|another)(?:\s+more)?(?:\s+(?:people|persons?|civilians?|residents?|men|women|of\s+them))?"
-                    rf"\s*(?:[-–—]\s*)?(?:(?:was|were)\s+\w+\s+)?(?:in|near|at|from|of)\s+(?:the\s+)?"
-                    rf"(?:(?:city|town|village|settlement|community)\s+of\s+)?", re.I)
+_SHARE = re.compile(rf"(?<![\w-])(?P<k>{COUNT}|another)(?P<each>\s+each)?(?:\s+more)?(?:\s+(?:people|persons?|civilians?|residents?|men|women|of\s+them))?"
+                    rf"\s*(?:[-–—]\s*)?(?:(?:was|were)\s+\w+\s+)?(?:in|near|at|from|of)\s+"
+                    rf"(?P<each_of>\[?each\s+of(?:\s+the)?(?:\s+(?:settlements|villages|towns|cities|communities|hromadas)\s+of)?\]?\s+)?"
+                    rf"(?:the\s+)?(?:(?:city|town|village|settlement|community)\s+of\s+)?", re.I)
+# Between places that share one figure each ("one in each of Siversk, Krasnohorivka and Chasiv Yar").
+_EACH_GAP = re.compile(r"\s*,\s*(?:and\s+)?|\s+and\s+")
 # Between two shares: separators, and the kind of place the last one was ("in Lyman hromada, one ...").
 _SHARE_GAP = re.compile(r"\s*(?:hromada|community|district|raion|region|oblast|village|town|city)?"
                         r"(?:\s+in\s+[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+)?\s+(?:hromada|community|district|raion))?"
                         r"[\s,;()]*(?:and\s+)?")  # a colon opens the list: what stands before it is the total
 
 
+_LISTED_NAME = re.compile(r"[A-Z][a-z'’-]{2,}(?:[ -][A-Z][a-z'’-]+)?")
+
+
+def _each_places(unit: Unit, first: PlaceMention, places: list[PlaceMention]) -> list[PlaceMention]:
+    """The places listed after the first of a figure told 'each' ('one in each of A, B and C'),
+    names the gazetteer lacks included (their region comes from the context)."""
+    known = {p.start - unit.start: p for p in places}
+    out, end = [], first.end - unit.start
+    while True:
+        gap = _EACH_GAP.match(unit.text, end)
+        if gap is None:
+            return out
+        at = gap.end()
+        place = known.get(at)
+        if place is None:
+            name = _LISTED_NAME.match(unit.text, at)
+            if name is None or name.group(0).split()[0].lower() in words().not_settlements:
+                return out
+            place = PlaceMention(unit.start + at, unit.start + name.end(), name.group(0),
+                                 Place(name.group(0), "city", None, None, None, None))
+        out.append(place)
+        end = place.end - unit.start
+
+
+@example("Shelling wounded 4 people in Kherson Oblast: one in [each of the villages of] Bilozerka, Tiahynka, "
+         "Antonivka and Kozatske.", "casualties", {"place": "Bilozerka", "injured": 1}, {"place": "Tiahynka", "injured": 1},
+         {"place": "Antonivka", "injured": 1}, {"place": "Kozatske", "injured": 1})
+@example("Russians killed 5 residents of the Donetsk region on Sunday: two in Pokrovsk, and one in each of "
+         "Siversk, Toretsk and Lyman.", "casualties", {"place": "Pokrovsk", "killed": 2}, {"place": "Siversk", "killed": 1},
+         {"place": "Toretsk", "killed": 1}, {"place": "Lyman", "killed": 1})
 @example("Russian shelling killed five civilians in the Donetsk region: 3 - in Pokrovsk, 2 - in Kostiantynivka.",
          "casualties", {"place": "Pokrovsk", "killed": 3}, {"place": "Kostiantynivka", "killed": 2})
 @example("Two people were injured in Ukrainian drone attacks, one in the Kursk region and another in the city "
@@ -624,6 +657,8 @@ def _shares(unit: Unit, mention: Mention, places: list[PlaceMention]) -> list[tu
                 break
             items = []
         items.append((match, place))
+        if match.group("each") or match.group("each_of"):
+            items += [(match, p) for p in _each_places(unit, place, places)]
     if len(items) < 2:
         return []
     triggers = [(m.start(), slot) for slot, rx in (("killed", words().kill_re), ("injured", words().hurt_re))
