@@ -74,7 +74,8 @@ HEDGED = re.compile(r"\bno\s+(?:immediate|initial)\b|\bnot\s+immediately\b", re.
 # Words that open an incident of its own: "another attack", "a second strike", "separately", "also hit"
 # (not "another 13 people were wounded", nor "the second man").
 NEW_INCIDENT = re.compile(r"\b(?:another|a\s+(?:second|third|separate|further|new)|separate)\s+(?:[\w-]+\s+){0,2}?"
-                          r"(?:attack|strike|shelling|bombing|barrage|raid|incident)s?\b|\bseparately\b|\balso\s+hit\b", re.I)
+                          r"(?:attack|strike|shelling|bombing|barrage|raid|incident)s?\b|\bseparately\b|\balso\s+hit\b"
+                          r"|^\W*earlier,?\s+it\s+(?:was|had\s+been)\s+reported\b", re.I)  # an earlier report: its own row
 ATTRIBUTIVE_AFTER = re.compile(r"^\s*(?:regional\s+|city\s+|oblast\s+|region['’]s\s+|district\s+)?(?:governor|mayor|"
                                r"military\s+administration|administration|officials|authorities|council|police|"
                                r"prosecutor|head|Governor|Mayor|River|river|axis|direction|front)", re.I)
@@ -1264,6 +1265,17 @@ def _weapon(ctx: Context, unit: Unit) -> str | None:
 MATCH_WINDOW = 40
 
 
+def _towns_told_since(incidents: list[Incident], summary: Incident) -> bool:
+    """True where incidents at towns of the summary's region were told after it (its details)."""
+    later = incidents[incidents.index(summary) + 1:]
+    return any(i.place is not None and i.region == summary.region for i in later)
+
+
+@example("Five people were killed and three injured in Russian attacks on Donetsk Oblast on Sunday. \"The "
+         "Russians killed five residents: two in Pokrovsk and three in Toretsk. Another 3 people were injured in "
+         "the oblast,\" the governor said.", "casualties", {"place": "Pokrovsk", "killed": 2}, {"place": "Toretsk", "killed": 3},
+         {"region": "Donetsk Oblast", "place": None, "killed": 5, "injured": 3},
+         {"region": "Donetsk Oblast", "place": None, "killed": None, "injured": 3})
 def _match(incidents: list[Incident], new: Incident) -> Incident | None:
     """An earlier incident (among the latest few) the new mention is a retelling of, if any."""
     recent = incidents[-MATCH_WINDOW:]
@@ -1282,6 +1294,8 @@ def _match(incidents: list[Incident], new: Incident) -> Incident | None:
             continue
         if (id(old.units[0]) in split or new.regional) and new.place is None and old.place is not None:
             continue  # a figure told after a list of towns, or of "the oblast", belongs to no town
+        if new.regional and old.place is None and _towns_told_since(incidents, old):
+            continue  # "... two in A, one in B. Another 3 were injured in the oblast": the oblast's own row
         if (old.place is None) != (new.place is None) and not _complementary(old, new) \
                 and _larger(old if old.place is None else new, new if old.place is None else old, new.place is None):
             continue  # a regional summary and one of the incidents it adds up
