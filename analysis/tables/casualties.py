@@ -75,7 +75,8 @@ HEDGED = re.compile(r"\bno\s+(?:immediate|initial)\b|\bnot\s+immediately\b", re.
 # (not "another 13 people were wounded", nor "the second man").
 NEW_INCIDENT = re.compile(r"\b(?:another|a\s+(?:second|third|separate|further|new)|separate)\s+(?:[\w-]+\s+){0,2}?"
                           r"(?:attack|strike|shelling|bombing|barrage|raid|incident)s?\b|\bseparately\b|\balso\s+hit\b"
-                          r"|^\W*earlier,?\s+it\s+(?:was|had\s+been)\s+reported\b", re.I)  # an earlier report: its own row
+                          r"|^\W*earlier,?\s+it\s+(?:was|had\s+been)\s+reported\b"  # an earlier report: its own row
+                          r"|^\W*meanwhile\b", re.I)  # the story turns to another place or side
 ATTRIBUTIVE_AFTER = re.compile(r"^\s*(?:regional\s+|city\s+|oblast\s+|region['’]s\s+|district\s+)?(?:governor|mayor|"
                                r"military\s+administration|administration|officials|authorities|council|police|"
                                r"prosecutor|head|Governor|Mayor|River|river|axis|direction|front)", re.I)
@@ -283,6 +284,8 @@ _COMBINED = re.compile(r"\s+(?:or|and)\s+(?:seriously\s+|severely\s+|critically\
 _COMBINED_BEFORE = re.compile(r"\b(?:killed|dead)\s+(?:or|and)\s+(?:seriously\s+|severely\s+|critically\s+)?$", re.I)
 
 
+@example("Medics hospitalized a 35-year-old man with a blast injury in Chuhuiv, the governor reported.",
+         "casualties", {"place": "Chuhuiv", "injured": 1})
 @example("Prosecutors in Poltava confirmed 14 fatalities and 52 injuries after Tuesday's missile strike.",
          "casualties", {"region": "Poltava Oblast", "killed": 14, "injured": 52})
 
@@ -334,10 +337,11 @@ def _read(mention: Mention, match: re.Match, slot: str) -> bool:
     after = _clause_after(text, match.end())
     after = re.sub(r"^(?:the\s+)?(?:lives?\s+of|li(?:fe|ves)\s+of|of|to)\s+", "", after, flags=re.I) \
         if re.match(r"^(?:the\s+)?(?:lives?|life|of|to)\b", after, re.I) else after
-    active = bool(re.match(rf"\s*(?:{COUNT})\s", text[match.end():], re.I))  # "troops killed 4 civilians"
+    active = bool(re.match(rf"\s*(?:{COUNT})\s", text[match.end():match.end() + 80], re.I)) \
+        or bool(_active_object().match(text, match.end()))  # "troops killed 4 civilians", "medics hospitalized a man"
     if not active and (_COMBINED.match(text, match.end()) or slot == "injured" and _COMBINED_BEFORE.search(text, 0, match.start())):
         return False  # "3,000 troops have been killed or wounded": one figure for both, neither's own
-    if word in ("death", "deaths", "injuries", "injury", "life", "lives") or re.match(r"(?:kill|injur|wound|hurt)(?:ed|ing|s)?$", word) \
+    if word in ("death", "deaths", "injuries", "injury", "life", "lives") or re.match(r"(?:kill|injur|wound|hurt|hospitali[sz]e?)(?:ed|ing|s|d)?$", word) \
             and (active or not _passive_before(text, match.start())):
         if word in ("death", "deaths", "injuries", "injury") and not re.match(r"^(?:of|to)\b", text[match.end():].strip(), re.I):
             count = None
@@ -356,6 +360,13 @@ def _read(mention: Mention, match: re.Match, slot: str) -> bool:
     if count is None:
         return False
     return _fill_slot(mention, match, slot, count, victims)
+
+
+@vocab.compiled
+def _active_object(v: vocab.Vocabulary) -> re.Pattern[str]:
+    """A person as the object right after a verb ('... hospitalized a 35-year-old man')."""
+    person = vocab.alternation(v.terms("casualty_words", role="person"))
+    return re.compile(rf"\s+(?:a|an|the|his|her|their)\s+(?:[\w-]+\s+){{0,3}}?{person}\b", re.I)
 
 
 # Words that make a figure a share of the hurt, not all of them ("three people were seriously injured").
