@@ -76,7 +76,8 @@ def patterns(v: vocab.Vocabulary) -> Patterns:
         re.compile(
             rf"(?:(?P<none>neither|none)\s+of\s+(?:the\s+)?(?:(?P<nn>{count})\s+)?|(?P<all>all)\s+(?:of\s+the\s+)?(?P<an>{count})\s+|(?P<both>both)\s+(?:of\s+the\s+)?|"
             rf"(?P<most>(?:the\s+)?(?:majority|bulk|most)\s+of(?:\s+the)?)\s+(?P<mn>{count})\s+|"
-            rf"(?<![\w/-])(?P<k>{count})\s+(?:(?:of|out\s+of)\s+(?:the\s+)?(?:(?P<n>{count})\s+)?)?)"
+            rf"(?<![\w/-])(?P<k>{count})\s+(?:(?:of|out\s+of)\s+(?:the\s+)?(?:(?P<n>{count})\s+)?)?|"
+            rf"\b(?P<one>an?)\s+)"
             rf"(?P<w>{modifier}{noun})(?![\w-])", re.I),
         re.compile(noun, re.I),
         re.compile(rf"\b(?P<launch>{launch})\b|\b(?P<destroy>{destroy})\b|\b(?P<divert>{divert})\b", re.I),
@@ -102,6 +103,11 @@ def patterns(v: vocab.Vocabulary) -> Patterns:
 
 _COUNT = rf"(?:{COUNT})"
 _OF_THEM = re.compile(rf"(?<![\w/-])(?P<k>{_COUNT})\s+of\s+them\b", re.I)
+# Nouns a weapon word stands before as an attribute ("a drone attack", "a missile's debris").
+_NOUN_AFTER = re.compile(r"(?:['’]s)?\s+(?:attacks?|strikes?|barrages?|raids?|debris|wreckage|fragments?|parts?|operators?|"
+                         r"units?|launch(?:es|ers?)?|sites?|factor(?:y|ies)|production|programm?e?s?|pieces?|alerts?|"
+                         r"threats?|warnings?|danger|hits?|impacts?|explosions?)\b", re.I)
+_MODAL_BEFORE = re.compile(r"\b(?:can|could|cannot|can['’]t|would|will|may|might|must|to)\s+(?:\w+\s+){0,2}$", re.I)
 _BOMBS = re.compile(r"\bbombs?\b|\bshells?\b|\bassaults?\b", re.I)
 _SIDE_ADJ = re.compile(r"\b(Russian|Ukrainian|Ukraine['’]s|Russia['’]s|enemy)\b", re.I)
 
@@ -221,6 +227,9 @@ def _has_number_weapon(text: str) -> bool:
 @example("The air force said: \"Four Kalibr cruise missiles were launched from the Black Sea and two ballistic "
          "missiles from Crimea. All of them were shot down.\"", "drone_counts",
          {"weapon": "Kalibr", "launched": 4, "destroyed": 4}, {"launched": 2, "destroyed": 2})
+@example("Ukraine's air force said it shot down a Russian Iskander-M ballistic missile over Odesa around noon.",
+         "drone_counts", {"attacker": "Russia", "weapon_class": "missile", "destroyed": 1})
+@example("Russia launched a drone attack on Kyiv overnight, the mayor said.", "drone_counts")
 @example("Russia fired 40 missiles at power plants and Ukrainian forces shot down 31, the energy minister said.",
          "drone_counts", {"attacker": "Russia", "weapon_class": "missile", "launched": 40, "destroyed": 31})
 @example("The air force said it intercepted more than 50 missiles out of a total of 64.", "drone_counts",
@@ -242,6 +251,9 @@ def _read_unit(ctx: Context, unit: Unit, claims: list[Claim]) -> None:
             continue
         wclass, wtype = weapon_info(match.group("w"))
         slot = _slot(text, match)
+        if match.group("one") and (_NOUN_AFTER.match(text, match.end()) or slot != "destroyed"
+                                   or _MODAL_BEFORE.search(text, max(0, match.start() - 40), match.start())):
+            continue  # a count of one is a downing ("shot down a missile"), not "a drone attack" nor "can shoot down a drone"
         gap = text[previous_end:match.start()]
         if previous_slot and not P.verb_left.search(gap) and len(gap) < 120 and re.search(
                 r"(?:,|\band\b|together\s+with|as\s+well\s+as|along\s+with|plus|:)\s*$", gap) and not P.passive_right.match(text[match.end():]):
@@ -443,6 +455,8 @@ def _counts(match: re.Match) -> tuple[Count | None, Count | None]:
         return Count(None, "vague"), parse_count(match.group("mn"))
     if match.group("both"):
         return Count(2, "exact"), None
+    if match.group("one"):  # "shot down a Russian Iskander-M missile"
+        return Count(1, "exact"), None
     k = parse_count(match.group("k"))
     n = parse_count(match.group("n")) if match.group("n") else None
     return k, n
