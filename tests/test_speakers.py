@@ -19,3 +19,10 @@ def test_a_name_after_a_title_that_ends_in_a_place_is_the_person(phrase, name, r
                                     "the Institute for the Study of War"])
 def test_a_body_with_its_preposition_is_an_organization_not_a_person(phrase):
     assert parse_np(phrase).kind == "organization"
+
+
+@pytest.mark.parametrize("phrase,name", [("U.S. newspaper the Washington Post", "Washington Post"),
+                                         ("British broadcaster the BBC", "BBC"),
+                                         ("the Russian daily Kommersant", "Kommersant")])
+def test_an_outlet_described_before_its_name_is_the_outlet(phrase, name):
+    assert parse_np(phrase) == parse_np(name) and parse_np(phrase).name == name

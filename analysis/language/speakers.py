@@ -20,6 +20,7 @@ class Lexicon:
     role_heads: frozenset[str]  # head words of people known by what they are ("spokesman")
     metonyms: frozenset[str]  # places and bodies that speak for a government ("moscow", "the kremlin")
     outlets: frozenset[str]  # news outlets and agencies ("suspilne", "yonhap")
+    outlet_kind: re.Pattern[str]  # "U.S. newspaper " before an outlet's name
     demonyms: dict[str, str]  # "ukraine" -> "Ukrainian", for "Ukraine's air force"
     default_bodies: dict[str, str]  # "air force" -> "Ukrainian air force"
     sides: dict[str, str]  # "kyiv" -> "Ukraine"
@@ -31,6 +32,8 @@ def lexicon(v: vocab.Vocabulary) -> Lexicon:
     return Lexicon(frozenset(v.terms("titles")), frozenset(v.terms("speaker_heads", kind="organization")),
                    frozenset(v.terms("speaker_heads", kind="role")), frozenset(v.terms("metonyms")),
                    frozenset(v.terms("outlets")),
+                   re.compile(rf"^(?:the\s+)?(?:[A-Z][\w.'’-]*\s+){{0,2}}?{vocab.alternation(v.terms('outlet_kinds'))}\s+"
+                              rf"(?=(?:the\s+)?[A-Z])", re.I),
                    {r["name"]: r["adjective"] for r in v.rows("demonyms") if r["adjective"]},
                    v.mapping("default_bodies", "term", "body"), v.mapping("sides", "term", "side"))
 
@@ -81,6 +84,7 @@ def _parse_np(phrase: str, words: vocab.Vocabulary) -> Speaker | None:
     phrase = _clean(phrase)
     if not phrase or len(phrase) > 120:
         return None
+    phrase = L.outlet_kind.sub("", phrase)  # "U.S. newspaper the Washington Post" -> "the Washington Post"
     low = phrase.lower()
     if low in PRONOUNS:
         return Speaker(low, "pronoun")

@@ -69,6 +69,7 @@ FILES: dict[str, FileSpec] = {
     "speaker_heads": _spec("term kind", "term kind", kind="organization|role"),
     "metonyms": _spec("term"),
     "outlets": _spec("term"),
+    "outlet_kinds": _spec("term"),
     "demonyms": _spec("name adjective nationality"),
     "default_bodies": _spec("term body", "term body"),
     "sides": _spec("term side", "term side", side="Russia|Ukraine"),

@@ -34,6 +34,7 @@ CUE_NEEDS = {
     "blamed": r"^\s+(?:[A-Z]|the|it|them|him|her|Russia|Ukraine)", "blames": r"^\s+(?:[A-Z]|the|it|them)",
     "confirm": r"^\s+(?:that|the|at\s+least|\d|[a-z]+\s+(?:people|deaths|fatalities))",
     "estimating": r"^\s+(?:that|the)\b",
+    "labeled": r"^[^.;]{0,60}?\bas\b", "labelled": r"^[^.;]{0,60}?\bas\b", "labels": r"^[^.;]{0,60}?\bas\b",
 }
 # Words before a cue that make it something else ("no reports of", "were reported", "did not say").
 CUE_BLOCKERS = re.compile(
