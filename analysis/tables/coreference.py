@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 from analysis.language import vocab
 from analysis.language.places import find_places, lookup
-from analysis.language.speakers import canonical_org, fold, parse_np
+from analysis.language.speakers import canonical_org, fold, lexicon, parse_np
 from analysis.examples import example
 
 if TYPE_CHECKING:
@@ -280,6 +280,8 @@ def document_target(ctx: Context, name: str, unit: Unit) -> str | None:
     words = _words(name)
     if not words or words[-1] not in DOCUMENTS or len(words) > 2:
         return None
+    if re.sub(r"^the\s+", "", name.lower()) in lexicon().outlets:
+        return None  # "the Washington Post" is a newspaper, not a post
     for row in reversed(ctx.statements):
         if row["char_start"] <= unit.start and row["speaker_type"] == "organization":
             return row["speaker"]
