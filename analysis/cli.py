@@ -283,7 +283,7 @@ def cmd_extract_corpus(args: argparse.Namespace) -> int:
 
     check_vocab(args.vocab)
     result = extract_corpus(args.inputs, args.out, scheduler=args.scheduler, n_workers=args.workers,
-                            max_bytes=args.max_bytes, vocab=args.vocab or None)
+                            max_bytes=args.max_bytes, vocab=args.vocab or None, timeout=args.timeout)
     print(f"{result['out']}: {result['articles']} articles from {result['files']} files, "
           f"{result['failures']} failures")
     if not result["articles"]:
@@ -291,6 +291,12 @@ def cmd_extract_corpus(args: argparse.Namespace) -> int:
             print(f"warning: {reason}", file=sys.stderr)
         print("error: no article could be read from the inputs; the dataset was left as it was", file=sys.stderr)
         return 2
+    if result["failures"]:
+        print(f"failures listed in {Path(args.out) / 'failures.csv'}", file=sys.stderr)
+    if result["retry"]:
+        print(f"error: incomplete: {result['retry']} articles or inputs failed for a reason that can pass (a "
+              "time-out, I/O); run again to finish", file=sys.stderr)
+        return 1
     return 0
 
 
@@ -345,7 +351,7 @@ def positive(value: str) -> int:
 
 def add_corpus(sub: argparse._SubParsersAction) -> None:
     """Add the `batch`, `extract-corpus` and `store` sub-commands to `python -m analysis`."""
-    from analysis.corpus.batch import DEFAULT_TIMEOUT
+    from analysis.corpus.jobs import DEFAULT_TIMEOUT
 
     p = sub.add_parser("batch", help="reports, tables, a store, an index and a corpus report for many articles")
     p.add_argument("inputs", nargs="+", metavar="INPUT",
@@ -353,7 +359,9 @@ def add_corpus(sub: argparse._SubParsersAction) -> None:
                         "http(s):// addresses and .urls lists of them")
     p.add_argument("--out", required=True, help="output folder (reports/)")
     p.add_argument("--workers", type=positive, default=2, help="worker processes, each with one warm kernel")
-    p.add_argument("--timeout", type=int, default=DEFAULT_TIMEOUT, help="seconds an article's notebook may run")
+    p.add_argument("--timeout", type=positive, default=DEFAULT_TIMEOUT,
+                   help="seconds an article may take in a worker, extraction, report and export together; an "
+                        "article over it is killed, listed as a failure and retried by the next run")
     p.add_argument("--notebook", type=Path, help="article notebook (default notebooks/article_report.ipynb)")
     p.add_argument("--corpus-notebook", type=Path, help="corpus notebook (default notebooks/corpus_report.ipynb)")
     p.add_argument("--max-bytes", type=int, default=DEFAULT_MAX_BYTES, help="refuse inputs larger than this")
@@ -373,6 +381,9 @@ def add_corpus(sub: argparse._SubParsersAction) -> None:
                    help="address of a Dask scheduler, tcp://host:port (default: a local cluster)")
     p.add_argument("--workers", type=positive, default=2, help="worker processes of the local cluster")
     p.add_argument("--max-bytes", type=int, default=DEFAULT_MAX_BYTES, help="refuse inputs larger than this")
+    p.add_argument("--timeout", type=positive, default=DEFAULT_TIMEOUT,
+                   help="seconds an article's extraction may take; an article over it is killed and listed "
+                        "as a failure (retried: yes), and the run goes on")
     add_vocab_option(p)
     p.set_defaults(func=cmd_extract_corpus)
 

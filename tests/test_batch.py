@@ -31,10 +31,11 @@ HOSTILE_TEXT = ("Russian drones struck Kharkiv overnight, killing two people and
                 "Syniehubov said.")
 
 
-def batch(out: Path, *extra: str, inputs: list[str] = INPUTS, check: bool = True) -> subprocess.CompletedProcess:
+def batch(out: Path, *extra: str, inputs: list[str] = INPUTS, check: bool = True,
+          env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
     """Run `python -m analysis batch` to completion."""
     cmd = [sys.executable, "-m", "analysis", "batch", *inputs, "--out", str(out), "--workers", "2", "--quiet", *extra]
-    done = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, timeout=600)
+    done = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, timeout=600, env=env)
     if check:
         assert done.returncode == 0, done.stderr[-3000:]
     return done
@@ -185,6 +186,7 @@ def bad_batch(tmp_path_factory) -> Path:
     (inputs / "a_kill.txt").write_text("KILL-KERNEL\n" + good[0].read_text(encoding="utf-8"), encoding="utf-8")
     (inputs / "b_hang.txt").write_text("HANG-KERNEL\n" + good[0].read_text(encoding="utf-8"), encoding="utf-8")
     (inputs / "c_raise.txt").write_text("RAISE-ERROR\n" + good[0].read_text(encoding="utf-8"), encoding="utf-8")
+    (inputs / "d_slow.txt").write_text("SLOW-ARTICLE\n" + good[0].read_text(encoding="utf-8"), encoding="utf-8")
     (inputs / "empty.txt").write_bytes(b"")
     (inputs / "binary.txt").write_bytes(bytes(range(256)) * 8)
     rng = random.Random(1)
@@ -200,10 +202,27 @@ def bad_batch(tmp_path_factory) -> Path:
     for n, path in enumerate(good[:2]):
         (inputs / f"z_good{n}.txt").write_text(path.read_text(encoding="utf-8"), encoding="utf-8")
     out = tmp / "reports"
-    done = batch(out, "--notebook", str(TEST_NOTEBOOK), "--timeout", "6", inputs=[str(inputs)], check=False)
+    marker = f"bad-batch-{os.getpid()}-{time.time_ns()}"  # in the environment of every process the batch starts
+    done = batch(out, "--notebook", str(TEST_NOTEBOOK), "--timeout", "6", inputs=[str(inputs)], check=False,
+                 env={**os.environ, "WN_TEST_BATCH": marker})
     assert done.returncode == 1, "the dead and the hung kernel's articles are left to retry: incomplete"
     assert "failures listed" in done.stderr
+    (tmp / "marker").write_text(marker)
     return out
+
+
+def _processes_with(marker: str) -> list[int]:
+    """Live processes whose environment holds WN_TEST_BATCH=marker."""
+    import psutil
+
+    found = []
+    for proc in psutil.process_iter():
+        try:
+            if proc.environ().get("WN_TEST_BATCH") == marker:
+                found.append(proc.pid)
+        except psutil.Error:
+            pass
+    return found
 
 
 def test_bad_inputs_and_broken_kernels_are_listed_with_reasons(bad_batch):
@@ -220,7 +239,23 @@ def test_bad_inputs_and_broken_kernels_are_listed_with_reasons(bad_batch):
     retried = {Path(o).name: r for o, r in zip(failures["origin"], failures["retried"])}
     assert retried["a_kill.txt"] == retried["b_hang.txt"] == "yes", "a kernel's death or hang can pass"
     assert retried["c_raise.txt"] == retried["empty.txt"] == "no", "the article's own failures stay"
-    assert len(failures) == 8
+    assert len(failures) == 9
+
+
+def test_timeout_limits_a_whole_article_not_one_cell(bad_batch):
+    # d_slow's notebook sleeps 4 s in each of three cells: no cell reaches the 6 s limit, the article does.
+    failures = pd.read_csv(bad_batch / "failures.csv")
+    row = failures[failures["origin"].map(lambda o: Path(o).name) == "d_slow.txt"].iloc[0]
+    assert "timed out" in row["reason"] and "whole article" in row["reason"], row["reason"]
+    assert row["retried"] == "yes", "a time-out can pass (a loaded machine, a larger --timeout): retried next run"
+    status = store_contents(bad_batch)["articles"].set_index("article_id")["status"]
+    assert status[row["article_id"]] == "retry"
+
+
+def test_killed_workers_leave_no_kernel_running(bad_batch):
+    # the hung (sleeping an hour) and the slow article's kernels run in sessions of their own: killed with their workers
+    marker = (bad_batch.parent / "marker").read_text()
+    assert _processes_with(marker) == [], "a worker's kernel outlived the batch"
 
 
 def test_good_articles_all_reported_after_broken_kernels(bad_batch):
@@ -232,7 +267,7 @@ def test_good_articles_all_reported_after_broken_kernels(bad_batch):
         html = (bad_batch / "articles" / article_id / "report.html").read_text(encoding="utf-8")
         assert "leftover=None" in html  # the namespace was reset between notebooks
     index = (bad_batch / "index.html").read_text(encoding="utf-8")
-    assert index.count('href="articles/') == len(ok) and index.count('data-sort="failed"') == 3
+    assert index.count('href="articles/') == len(ok) and index.count('data-sort="failed"') == 4
 
 
 def test_index_and_corpus_report_are_offline_and_escaped(bad_batch):

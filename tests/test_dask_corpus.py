@@ -81,3 +81,51 @@ def test_corpus_view_reads_the_dataset(dataset):
         pd.testing.assert_frame_equal(tables[table].reset_index(drop=True), frame)
     incidents, _ = corpus.merge_incidents(tables["casualties"], tables["articles"])
     assert len(incidents) >= 1
+
+
+def _processes_with(marker: str) -> list[int]:
+    """Live processes whose environment holds WN_TEST_CORPUS=marker."""
+    import psutil
+
+    found = []
+    for proc in psutil.process_iter():
+        try:
+            if proc.environ().get("WN_TEST_CORPUS") == marker:
+                found.append(proc.pid)
+        except psutil.Error:
+            pass
+    return found
+
+
+def test_an_article_over_the_time_limit_fails_alone_and_the_run_goes_on(tmp_path, monkeypatch):
+    import time
+
+    from analysis.corpus.dask_extract import extract_corpus
+
+    inputs = tmp_path / "in"
+    inputs.mkdir()
+    good = sorted((OWN[0]).glob("*.txt"))[:3]
+    for path in good:
+        (inputs / path.name).write_text(path.read_text(encoding="utf-8"), encoding="utf-8")
+    (inputs / "slow.txt").write_text("SLOW-ARTICLE\n" + good[0].read_text(encoding="utf-8"), encoding="utf-8")
+    (inputs / "raise.txt").write_text("RAISE-ERROR\n" + good[1].read_text(encoding="utf-8"), encoding="utf-8")
+    marker = f"corpus-{time.time_ns()}"
+    monkeypatch.setenv("WN_TEST_CORPUS", marker)  # inherited by the Dask workers and their helpers
+    result = extract_corpus([str(inputs)], tmp_path / "ds", n_workers=1, timeout=5, function="slow_extract:extract")
+    assert result["articles"] == 5 and result["retry"] == 1
+    failures = pd.read_csv(tmp_path / "ds" / "failures.csv")
+    by_name = {Path(o).name: (r, t) for o, r, t in zip(failures["origin"], failures["reason"], failures["retried"])}
+    assert set(by_name) == {"slow.txt", "raise.txt"}
+    assert "timed out" in by_name["slow.txt"][0] and by_name["slow.txt"][1] == "yes", "a time-out can pass"
+    assert "ValueError" in by_name["raise.txt"][0] and by_name["raise.txt"][1] == "no", "the article's own error"
+    tables = read_corpus_dataset(tmp_path / "ds")
+    status = dict(zip(tables["articles"]["origin"].map(lambda o: Path(o).name), tables["articles"]["status"]))
+    assert status == {**{p.name: "ok" for p in good}, "slow.txt": "retry", "raise.txt": "failed"}
+    jobs, _ = read_all([str(inputs / p.name) for p in good])
+    single = tables_of(jobs)
+    for table in ("casualties", "drone_counts", "statements", "deployments"):
+        pd.testing.assert_frame_equal(tables[table], _sorted(table, single[table]), obj=table)
+    deadline = time.monotonic() + 20
+    while _processes_with(marker) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert _processes_with(marker) == [], "the helper busy with the slow article outlived the run"

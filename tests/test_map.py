@@ -124,3 +124,20 @@ def test_incident_map_of_an_empty_table_still_shows_the_countries():
     fig = plots.incident_map(to_frame("casualties", []))
     assert "UKRAINE" in [t.get_text() for t in fig.axes[0].texts]
     assert len([p for p in fig.axes[0].patches if isinstance(p, PathPatch)]) >= 8
+
+
+def test_a_map_over_its_extents_shared_layer_is_the_picture_a_whole_draw_makes():
+    from analysis import extract_tables, read_article
+
+    seed = extract_tables(read_article(str(ROOT / "seeds" / "000_acd56b5fc5c58b51.txt")).text, published="2024-11-02")
+    far = [{"article_id": "a", "incident_id": "c1", "country": "Russia", "region": "Belgorod Oblast", "place": "Belgorod",
+            "killed": 1, "injured": 2, "evidence": "e", "char_start": 0, "char_end": 1},
+           {"article_id": "a", "incident_id": "c2", "country": "Ukraine", "region": "Nowhere Oblast", "place": "Nowhere",
+            "killed": 3, "injured": 0, "evidence": "e", "char_start": 0, "char_end": 1}]
+    plots._map_layer.cache_clear()
+    for casualties in (seed.casualties, to_frame("casualties", far), to_frame("casualties", [])):
+        fig = plots.incident_map(casualties)
+        assert plots.png_bytes(fig) == plots.png_bytes(fig, whole=True), "layer plus incidents = the whole figure"
+    extents = {plots.map_extent(plots.incident_points(c).dropna(subset=["lat", "lon"]))
+               for c in (seed.casualties, to_frame("casualties", far), to_frame("casualties", []))}
+    assert plots._map_layer.cache_info().currsize == len(extents), "one shared layer per extent, drawn once"

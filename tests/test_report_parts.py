@@ -259,3 +259,40 @@ def test_write_atomic_replaces_the_file_and_leaves_no_temporary(tmp_path):
     assert target.read_text() == "two"
     assert [p.name for p in target.parent.iterdir()] == ["x.html"]
     assert oct(target.stat().st_mode & 0o777) == "0o644"
+
+
+def _labels_outside(fig) -> list[str]:
+    """The visible labels (tick labels, titles, axis labels, legends) of a drawn figure that reach past its edges."""
+    renderer = fig.canvas.get_renderer()
+    width, height = fig.canvas.get_width_height()
+    texts = list(fig.texts) + [leg for leg in fig.legends]
+    for ax in fig.axes:
+        texts += [ax.title] + ([ax.get_legend()] if ax.get_legend() else [])
+        if ax.axison:  # the axis labels, and the tick labels matplotlib draws (those within the limits)
+            texts += [ax.xaxis.label, ax.yaxis.label]
+            for axis, (low, high) in ((ax.xaxis, sorted(ax.get_xlim())), (ax.yaxis, sorted(ax.get_ylim()))):
+                texts += [t for t, at in zip(axis.get_ticklabels(), axis.get_ticklocs()) if low <= at <= high]
+    out = []
+    for artist in texts:
+        if not artist.get_visible() or (hasattr(artist, "get_text") and not artist.get_text()):
+            continue
+        box = artist.get_window_extent(renderer)
+        if box.x0 < -0.5 or box.y0 < -0.5 or box.x1 > width + 0.5 or box.y1 > height + 0.5:
+            out.append(getattr(artist, "get_text", lambda: type(artist).__name__)())
+    return out
+
+
+@pytest.mark.parametrize("make", [
+    lambda t: plots.casualties_by_region(t.casualties),
+    lambda t: plots.launched_vs_destroyed(t.drone_counts),
+    lambda t: plots.statements_by_speaker(t.statements),
+    lambda t: plots.timeline(t),
+    lambda t: plots.incident_map(t.casualties),
+], ids=["casualties", "weapons", "speakers", "timeline", "map"])
+def test_plots_placed_without_a_layout_engine_keep_every_label_inside_the_figure(make, seed):
+    empty = Tables(**{name: empty_frame(name) for name in ("casualties", "drone_counts", "statements", "deployments")})
+    for tables in (seed[1], hostile_tables()[1], empty):
+        fig = make(tables)
+        assert fig.get_layout_engine() is None, "placed once from measured labels, drawn once"
+        plots.png_bytes(fig, whole=True)
+        assert _labels_outside(fig) == []

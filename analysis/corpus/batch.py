@@ -30,11 +30,10 @@ from typing import Iterator
 from analysis.files import InputError, clean_temporaries, csv_text, write_atomic, write_set
 from analysis.language.vocab import resolve
 from analysis.reading.articles import origin_file
-from analysis.corpus.jobs import Failure, Job, extract_job, job_paths, read_all
+from analysis.corpus.jobs import DEFAULT_TIMEOUT, Failure, Job, extract_job, job_paths, read_all
 from analysis.tables.schema import TABLES
 
-DEFAULT_TIMEOUT = 120  # seconds an article's notebook may run
-GRACE = 60  # seconds more before the parent kills a silent worker
+CORPUS_TIMEOUT_FACTOR = 5  # the corpus report may take this many article time-outs
 STORE_NAME = "corpus.duckdb"
 FAILURES_NAME = "failures.csv"
 INDEX_NAME = "index.html"
@@ -185,7 +184,7 @@ def render_corpus(params: dict, settings: Settings, kernel) -> dict:
     from analysis.report import render as report
 
     try:
-        nb = kernels.execute(kernel, settings.corpus_notebook, params, settings.timeout * 5)
+        nb = kernels.execute(kernel, settings.corpus_notebook, params, settings.timeout * CORPUS_TIMEOUT_FACTOR)
         write_atomic(settings.out / CORPUS_NAME, report.export_html(nb, CORPUS_TITLE))
         return {"corpus": "ok", "error": None}
     except Exception as err:  # noqa: BLE001
@@ -216,7 +215,7 @@ def worker_main(conn, settings: Settings, index: int) -> None:
     except Exception as err:  # noqa: BLE001
         conn.send(("error", f"could not start a kernel: {one_line(err)}"))
         return
-    conn.send(("ready", os.getpid()))
+    conn.send(("ready", kernel.pid()))
     try:
         while True:
             try:
@@ -233,10 +232,19 @@ def worker_main(conn, settings: Settings, index: int) -> None:
                     result = render_corpus(payload, settings, kernel)
             except Exception:  # noqa: BLE001 - never leave the parent waiting
                 result = {"article_id": getattr(payload, "article_id", None), "crash": traceback.format_exc()}
+            renewing = kernel.spoiled or not kernel.alive()
             try:
-                conn.send(("result", result))
+                conn.send(("result", result, kernel.pid(), renewing))
             except (BrokenPipeError, OSError):
                 break
+            if renewing:  # after the result: a new kernel is no part of the failed article's time
+                try:
+                    kernels.renew(kernel)
+                    kernel.send_silently(kernels.import_lines(settings.notebook))
+                except Exception as err:  # noqa: BLE001
+                    conn.send(("error", f"could not restart a kernel: {one_line(err)}"))
+                    return
+                conn.send(("ready", kernel.pid()))
     finally:
         kernel.shutdown()
 
@@ -255,6 +263,8 @@ class Worker:
     task: object = None
     deadline: float = 0.0
     started: float = field(default_factory=time.monotonic)
+    kernel_pid: int | None = None  # the worker's kernel (a process group of its own), killed with the worker
+    renewals: int = 0  # times it replaced its kernel (after a death or a time-out) and had to be ready again
 
 
 class Pool:
@@ -284,7 +294,13 @@ class Pool:
 
     @staticmethod
     def _kill(worker: Worker) -> None:
-        """Kill a worker process and wait for it."""
+        """Kill a worker process and its kernel (which would outlive it: it runs in a session of its own,
+        possibly still busy with the article), and wait for the worker."""
+        if worker.kernel_pid and _is_kernel_of(worker.kernel_pid, worker.process.pid):
+            try:
+                os.killpg(worker.kernel_pid, signal.SIGKILL)
+            except (ProcessLookupError, PermissionError):
+                pass
         if worker.process.is_alive():
             worker.process.kill()
         worker.process.join(10)
@@ -302,26 +318,38 @@ class Pool:
                     worker.deadline = time.monotonic() + timeout
                     worker.conn.send(worker.task)
             conns = {w.conn: w for w in self.workers}
-            for conn in wait(list(conns), timeout=1.0):
+            soonest = min([w.deadline for w in self.workers if w.task is not None], default=time.monotonic() + 1.0)
+            for conn in wait(list(conns), timeout=min(1.0, max(0.0, soonest - time.monotonic()))):
                 worker = conns[conn]
                 try:
-                    kind, payload = conn.recv()
+                    kind, payload, *kernel = conn.recv()
                 except (EOFError, OSError):
                     self._lost(worker, on_result, f"worker process died (exit code {worker.process.exitcode})")
                     continue
                 if kind == "ready":
-                    worker.ready = True
+                    worker.ready, worker.kernel_pid = True, payload
                 elif kind == "error":
+                    if worker.renewals:  # its first kernel worked: a new worker takes its place
+                        self._replace(worker)
+                        continue
                     self.close()
                     raise RuntimeError(payload)
                 else:
+                    worker.kernel_pid, renewing = kernel
+                    if renewing:  # the worker replaces its kernel, then says it is ready again
+                        worker.ready, worker.started, worker.renewals = False, time.monotonic(), worker.renewals + 1
                     task, worker.task = worker.task, None
                     on_result(task, payload)
             now = time.monotonic()
             for worker in list(self.workers):
                 if worker.task is not None and now > worker.deadline:
-                    self._lost(worker, on_result, f"timed out after {timeout:.0f} s (worker and kernel killed)")
+                    what = "the limit for a whole article (--timeout)" if worker.task[0] == "article" else "its limit"
+                    self._lost(worker, on_result, f"timed out: took over {timeout:g} s, {what}; its worker and "
+                                                  "kernel were killed")
                 elif not worker.ready and now - worker.started > self.startup_timeout:
+                    if worker.renewals:
+                        self._replace(worker)
+                        continue
                     self.close()
                     raise RuntimeError(f"worker {worker.index} did not start in {self.startup_timeout:.0f} s")
 
@@ -344,6 +372,20 @@ class Pool:
         for worker in self.workers:
             worker.process.join(max(0.1, deadline - time.monotonic()))
             self._kill(worker)
+
+
+def _is_kernel_of(pid: int, worker_pid: int | None) -> bool:
+    """Whether a process is a worker's kernel: a child of the worker, or (the worker dead) an orphaned
+    ipykernel. Read from /proc; where there is none, the pid the worker gave is trusted."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+        command = Path(f"/proc/{pid}/cmdline").read_bytes()
+    except FileNotFoundError:
+        return not Path("/proc/self").exists()  # no /proc at all: trust it; a process gone: nothing to kill
+    except OSError:
+        return False
+    parent = int(stat.rsplit(")", 1)[1].split()[1])  # after "pid (name)": the state, then the parent's pid
+    return parent == worker_pid or (parent == 1 and b"ipykernel" in command)
 
 
 def needs_work(job: Job, state: tuple | None, settings: Settings, retry_failed: bool) -> bool:
@@ -638,7 +680,7 @@ def _run_articles(pool: Pool, todo: list[Job], settings: Settings, store_path: P
         bar.update(1)
 
     try:
-        pool.run([("article", job) for job in todo], on_result, timeout=settings.timeout + GRACE)
+        pool.run([("article", job) for job in todo], on_result, timeout=settings.timeout)
     finally:
         bar.close()
         con.close()
@@ -663,7 +705,7 @@ def _render_corpus(pool: Pool, params: dict, timeout: int) -> str:
     def on_result(task, result: dict) -> None:
         outcome.update(result)
 
-    pool.run([("corpus", params)], on_result, timeout=timeout * 5 + GRACE)
+    pool.run([("corpus", params)], on_result, timeout=timeout * CORPUS_TIMEOUT_FACTOR)
     if outcome.get("corpus") == "ok":
         return "ok"
     return outcome.get("error") or outcome.get("crash", "failed")

@@ -13,6 +13,7 @@ from analysis.reading.articles import (DEFAULT_MAX_BYTES, ArticleError, article_
 from analysis.tables.schema import TABLES
 
 UNKNOWN_MONTH = "unknown"
+DEFAULT_TIMEOUT = 120  # seconds an article may take in a worker (batch: from hand-over to its report written)
 
 
 @dataclass(frozen=True)

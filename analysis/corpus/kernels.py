@@ -54,6 +54,7 @@ class WarmKernel:
         self.kc: Any = None  # the notebooks' client, opened by nbclient on the first run and kept
         self._shell: Any = None
         self.restarts = 0
+        self.spoiled = False  # died or left busy by a time-out: to be replaced before the next notebook
 
     def start(self) -> "WarmKernel":
         """Start the kernel (as the `report` command does)."""
@@ -104,6 +105,11 @@ class WarmKernel:
         """A fresh namespace for the next notebook (modules stay imported)."""
         self.run_silently(RESET_CODE)
 
+    def pid(self) -> int | None:
+        """The kernel's process id (its process group's too: kernels start in a session of their own)."""
+        provisioner = getattr(self.km, "provisioner", None)
+        return getattr(provisioner, "pid", None)
+
     def alive(self) -> bool:
         """Whether the kernel process is running."""
         return self.km is not None and bool(run_sync(self.km.is_alive)())
@@ -113,6 +119,7 @@ class WarmKernel:
         self.shutdown()
         self.restarts += 1
         self.start()
+        self.spoiled = False
 
     def shutdown(self) -> None:
         """Stop the kernel."""
@@ -177,14 +184,14 @@ def _register_engine() -> None:
 
 def execute(kernel: WarmKernel, notebook: Path, parameters: dict[str, Any], timeout: int) -> Any:
     """The notebook executed by papermill (through `report.execute_notebook`) in the warm kernel after
-    a namespace reset; a kernel that dies or times out is replaced before the error is raised."""
+    a namespace reset. A kernel that died or timed out is marked `spoiled` and the error raised at once
+    (its replacement is not the failed notebook's time); `renew(kernel)` or the next run replaces it."""
     from nbclient.exceptions import CellTimeoutError, DeadKernelError
 
     from analysis.report import render as report
 
     _register_engine()
-    if not kernel.alive():
-        kernel.restart()
+    renew(kernel)
     try:
         kernel.reset()
     except KernelCodeError:
@@ -194,9 +201,16 @@ def execute(kernel: WarmKernel, notebook: Path, parameters: dict[str, Any], time
         return report.execute_notebook(parameters, notebook=Path(notebook), engine_name=ENGINE_NAME,
                                        timeout=timeout, warm=kernel)
     except (DeadKernelError, CellTimeoutError, TimeoutError):
-        kernel.restart()
+        kernel.spoiled = True
         raise
     except Exception:
-        if not kernel.alive():
-            kernel.restart()
+        kernel.spoiled = not kernel.alive()
         raise
+
+
+def renew(kernel: WarmKernel) -> bool:
+    """Replace a kernel that died or was left busy by a time-out; whether it was replaced."""
+    if not kernel.spoiled and kernel.alive():
+        return False
+    kernel.restart()
+    return True

@@ -80,25 +80,28 @@ def cluster_reports(frame: pd.DataFrame, key: tuple[str, ...], tolerance_days: i
                                for row in frame[list(key)].itertuples(index=False)])
     open_clusters: dict[tuple, list[dict]] = {}
     order = keyed.sort_values(["day", "article_id"], kind="stable", na_position="last")
-    for idx, row in order.iterrows():
-        if pd.isna(row["day"]) or any(pd.isna(row[k]) for k in key):
+    places = order[place_col] if place_col else [None] * len(order)
+    missing = order[list(key)].isna().any(axis=1)
+    for idx, day, article_id, row_key, gap, place_name in zip(order.index, order["day"], order["article_id"],
+                                                             order["_key"], missing, places):
+        if pd.isna(day) or gap:
             labels[idx] = next_label
             next_label += 1
             continue
-        place = _norm(row[place_col]) if place_col else None
+        place = _norm(place_name)
         chosen = None
-        for cluster in open_clusters.setdefault(row["_key"], []):
-            if (row["day"] - cluster["first"]).days > tolerance_days or row["article_id"] in cluster["articles"]:
+        for cluster in open_clusters.setdefault(row_key, []):
+            if (day - cluster["first"]).days > tolerance_days or article_id in cluster["articles"]:
                 continue
             if place and cluster["places"] and place not in cluster["places"]:
                 continue
             chosen = cluster
             break
         if chosen is None:
-            chosen = {"label": next_label, "first": row["day"], "articles": set(), "places": set()}
-            open_clusters[row["_key"]].append(chosen)
+            chosen = {"label": next_label, "first": day, "articles": set(), "places": set()}
+            open_clusters[row_key].append(chosen)
             next_label += 1
-        chosen["articles"].add(row["article_id"])
+        chosen["articles"].add(article_id)
         if place:
             chosen["places"].add(place)
         labels[idx] = chosen["label"]
@@ -142,11 +145,13 @@ def figure_summary(numbers: pd.Series, labels: list[str]) -> dict[str, object]:
 def _per_source(group: pd.DataFrame, number: str, qualifier: str) -> list[str]:
     """One 'figure per source' label per report that states the count."""
     out = []
-    for _, row in group.iterrows():
-        text = figure_text(row[number], row[qualifier])
+    sources = group["source"] if "source" in group.columns else [None] * len(group)
+    for value, qual, outlet, title, article_id, source in zip(group[number], group[qualifier], group["outlet"],
+                                                                group["title"], group["article_id"], sources):
+        text = figure_text(value, qual)
         if text is not None:
-            who = _short(row["outlet"]) or _short(row["title"]) or row["article_id"]
-            out.append(f"{text} per {who}" + (f" ({row['source']})" if isinstance(row.get("source"), str) else ""))
+            who = _short(outlet) or _short(title) or article_id
+            out.append(f"{text} per {who}" + (f" ({source})" if isinstance(source, str) else ""))
     return out
 
 

@@ -57,21 +57,20 @@ def _date_axis(ax) -> None:
     ax.xaxis.set_major_formatter(ConciseDateFormatter(locator))
 
 
-def _series_long(frame: pd.DataFrame, kind: str, regions: list[str]) -> pd.DataFrame:
-    """One kind's daily low and high sums as two observations per day and region (the band's ends), every
-    day of the corpus's span present (0 on a day with no report there, so no line bridges a gap)."""
+def _series_wide(frame: pd.DataFrame, kind: str, regions: list[str]) -> pd.DataFrame:
+    """One kind's daily low and high sums per region, every day of the corpus's span present (0 on a day
+    with no report there, so no line bridges a gap): columns day, region, low, high."""
     days = pd.date_range(frame["day"].min(), frame["day"].max(), freq="D")
     grid = pd.MultiIndex.from_product([days, regions], names=["day", "region"])
-    parts = []
-    for end in ("low", "high"):
-        values = frame.groupby(["day", "region"])[f"{kind}_{end}"].sum(min_count=1).astype("Float64")
-        parts.append(values.reindex(grid).fillna(0).astype(float).rename("value").reset_index())
-    return pd.concat(parts, ignore_index=True)
+    sums = frame.groupby(["day", "region"])[[f"{kind}_low", f"{kind}_high"]].sum(min_count=1)
+    out = sums.astype("Float64").reindex(grid).fillna(0).astype(float).reset_index()
+    return out.rename(columns={f"{kind}_low": "low", f"{kind}_high": "high"})
 
 
 def daily_casualties(daily: pd.DataFrame) -> Figure:
     """Killed and injured per day for the regions with most casualties (seaborn lines of the highest
-    figures), with a band down to the lowest where sources differ."""
+    figures), with a band down to the lowest where sources differ. The band is drawn from the day's low
+    and high sums directly: seaborn's own interval would aggregate every day of every region again."""
     title = "Casualties per day by region (band: range where sources differ)"
     if daily.empty:
         return _empty(title, "No dated casualty figures in this corpus.")
@@ -84,9 +83,12 @@ def daily_casualties(daily: pd.DataFrame) -> Figure:
         fig = _figure(5.2)
         killed_ax, injured_ax = fig.subplots(2, 1, sharex=True)
         for ax, kind, colour in ((killed_ax, "killed", KILLED_COLOUR), (injured_ax, "injured", INJURED_COLOUR)):
-            sns.lineplot(data=_series_long(frame, kind, regions), x="day", y="value", hue="region", hue_order=regions,
-                         palette=palette, estimator="max", errorbar=("pi", 100),
-                         linewidth=1.2, err_kws={"alpha": 0.2, "linewidth": 0}, ax=ax, legend=ax is killed_ax)
+            series = _series_wide(frame, kind, regions)
+            sns.lineplot(data=series, x="day", y="high", hue="region", hue_order=regions, palette=palette,
+                         estimator=None, linewidth=1.2, ax=ax, legend=ax is killed_ax)
+            for region in regions:
+                part = series[series["region"] == region]
+                ax.fill_between(part["day"], part["low"], part["high"], color=palette[region], alpha=0.2, linewidth=0)
             ax.set_ylabel(f"{kind} per day")
             ax.set_xlabel("")
             ax.set_ylim(bottom=0)

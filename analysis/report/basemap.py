@@ -94,8 +94,9 @@ def draw(ax, extent: tuple[float, float, float, float]) -> None:
         x0, y0, x1, y1 = country.bounds
         if x1 < lon0 or x0 > lon1 or y1 < lat0 or y0 > lat1:
             continue  # off the map: not drawn at all
-        patch = ax.add_patch(PathPatch(country.path, facecolor=FILL.get(country.name, OTHER_FILL), edgecolor=EDGE,
-                                       linewidth=0.7, zorder=1))
+        # add_artist, not add_patch: the map sets its own limits, so the outline's extent need not be measured
+        patch = ax.add_artist(PathPatch(country.path, facecolor=FILL.get(country.name, OTHER_FILL), edgecolor=EDGE,
+                                        linewidth=0.7, zorder=1))
         patch.set_in_layout(False)  # clipped to the axes: the layout need not measure it
         x, y = country.label
         if _inside(x, y, extent):

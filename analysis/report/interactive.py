@@ -90,7 +90,7 @@ def interactive_table(frame: pd.DataFrame, table: str):
                              display_logo_when_loading=False, pageLength=10, lengthMenu=[5, 10, 25, 100],
                              classes="display compact cell-border", style="width:100%;margin:0",
                              autoWidth=False, columnDefs=column_defs, layout=LAYOUT,
-                             buttons=buttons)
+                             buttons=buttons, warn_on_unexpected_option_type=False)  # typeguard: a third of the call
     note = f"{len(ordered) - len(hidden)} of {len(ordered)} columns shown: the Columns button shows the others"
     toggle = (f'<label class="wn-wrap"><input type="checkbox"> full text in long cells '
               f'({html_lib.escape(note)})</label>') if long or hidden else ""

@@ -2,20 +2,31 @@
 
 Every label that comes from an article goes through `label()`, which escapes `$` so that mathtext never
 parses article text (a stray `$\\frac` would otherwise raise and `$x$` would typeset).
+
+Drawing is most of a report's time, so each figure is drawn once: its axes are placed by `_fit` from
+the measured size of its labels (no layout engine, which would lay every text out again and draw the
+figure a second time before saving), and the map's static layer (sea, outlines, names, axes) is drawn
+once per extent and process (`_map_layer`): a map's PNG is that layer with its incidents drawn over it,
+the same pixels as drawing the whole figure.
 """
 from __future__ import annotations
 
+import functools
 import io
 import math
 import warnings
+import weakref
 from contextlib import contextmanager
 from typing import Iterator
 
 import matplotlib
 import pandas as pd
 from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.collections import PolyCollection
 from matplotlib.dates import AutoDateLocator, DateFormatter
 from matplotlib.figure import Figure
+from matplotlib.font_manager import FontProperties
+from matplotlib.image import imsave
 from matplotlib.patches import Patch
 
 from analysis.report.figures import dated_rows, format_count, incident_points, undated_count
@@ -34,6 +45,10 @@ RC = {"text.usetex": False, "svg.hashsalt": "war-news-report", "font.family": "D
       "font.size": 9, "axes.titlesize": 11, "axes.titleweight": "bold", "axes.spines.top": False,
       "axes.spines.right": False, "figure.dpi": DPI, "savefig.dpi": DPI}
 MAP_MIN_EXTENT = (22.0, 41.0, 43.8, 53.0)  # lon0, lon1, lat0, lat1: Ukraine with Crimea at least
+MAP_HEIGHT = 5.6  # inches
+EDGE = 0.06  # inches of white beyond a figure's outermost label
+RIGHT = 0.3  # inches right of the axes (room for the last tick label)
+MAP_LAYER = "map-layer"  # gid of the artists a map shares with every map of its extent
 
 
 def label(text: object, limit: int = MAX_LABEL) -> str:
@@ -53,10 +68,55 @@ def _style() -> Iterator[None]:
 
 
 def _figure(height: float) -> Figure:
-    """A new Agg figure of the report's width."""
-    fig = Figure(figsize=(WIDTH, height), layout="constrained")
+    """A new Agg figure of the report's width (white; its axes are placed by `_fit`)."""
+    fig = Figure(figsize=(WIDTH, height), facecolor="white")
     FigureCanvasAgg(fig)
     return fig
+
+
+def _text_height(fig: Figure, size: object) -> float:
+    """Pixels of one line of text at a font size (digits and capitals)."""
+    renderer = fig.canvas.get_renderer()
+    _, height, _ = renderer.get_text_width_height_descent("0123456789Ag", FontProperties(size=size), ismath=False)
+    return height
+
+
+def _fit(fig: Figure, ax, below: float = 0.0, right: float = RIGHT) -> None:
+    """Place the axes so that its tick labels, axis labels and title fit in the figure, from their measured
+    sizes (`below`: pixels more at the bottom, for a figure legend)."""
+    renderer = fig.canvas.get_renderer()
+    rc = matplotlib.rcParams
+    px = fig.dpi / 72  # pixels per point
+    edge = EDGE * fig.dpi
+    left = bottom = top = edge
+    if ax.axison:
+        labels = [t for t in ax.get_yticklabels() if t.get_text()]
+        left += max([t.get_window_extent(renderer).width for t in labels], default=0.0)
+        left += (rc["ytick.major.size"] + rc["ytick.major.pad"]) * px
+        if ax.get_ylabel():
+            left += ax.yaxis.label.get_window_extent(renderer).height + rc["axes.labelpad"] * px
+        bottom += _text_height(fig, rc["xtick.labelsize"]) + (rc["xtick.major.size"] + rc["xtick.major.pad"]) * px
+        if ax.get_xlabel():
+            bottom += ax.xaxis.label.get_window_extent(renderer).height + rc["axes.labelpad"] * px
+    if ax.get_title():
+        top += ax.title.get_window_extent(renderer).height + rc["axes.titlepad"] * px
+    width, height = fig.get_size_inches() * fig.dpi
+    fig.subplots_adjust(left=left / width, right=1 - right * fig.dpi / width, bottom=(bottom + below) / height,
+                        top=1 - top / height)
+
+
+def _bars(ax, ys: list[float], widths: list[float], height: float, lefts: list[float] | None = None, **style) -> None:
+    """Horizontal bars as one collection (one artist however many bars; zero-width bars left out), no edges
+    (a hatch is drawn in the edge colour: white)."""
+    lefts = lefts or [0.0] * len(ys)
+    verts = [[(x, y - height / 2), (x + w, y - height / 2), (x + w, y + height / 2), (x, y + height / 2)]
+             for y, w, x in zip(ys, widths, lefts) if w]
+    ax.add_collection(PolyCollection(verts, linewidths=0, edgecolors="white", **style), autolim=False)
+
+
+def _rows(ax, count: int, pad: float = 0.6) -> None:
+    """The y range of `count` rows at 0 .. count - 1, with pad beyond the first and last."""
+    ax.set_ylim(-pad, count - 1 + pad)
 
 
 def _empty(fig: Figure, title: str, message: str) -> Figure:
@@ -65,6 +125,7 @@ def _empty(fig: Figure, title: str, message: str) -> Figure:
     ax.set_axis_off()
     ax.set_title(title)
     ax.text(0.5, 0.5, message, ha="center", va="center", transform=ax.transAxes, color="#555555")
+    _fit(fig, ax)
     return fig
 
 
@@ -87,23 +148,23 @@ def casualties_by_region(casualties: pd.DataFrame) -> Figure:
         ax = fig.subplots()
         ys = list(range(len(regions)))[::-1]
         high = max([1] + [max(s["killed"], s["injured"]) for s in sums.values()])
-        for y, region in zip(ys, regions):
-            s = sums[region]
-            for offset, kind, colour in ((0.2, "killed", KILLED_COLOUR), (-0.2, "injured", INJURED_COLOUR)):
-                ax.barh(y + offset, s[kind], height=0.38, color=colour)
-                children = s[f"children_{kind}"]
-                if children:
-                    ax.barh(y + offset, children, height=0.38, color=colour, hatch="////", edgecolor="white",
-                            linewidth=0)
-                note = f"{kind} {s[kind]:,}" + (f" (of them {children:,} children)" if children else "")
-                ax.text(max(s[kind], children) + high * 0.01, y + offset, note, va="center", fontsize=8)
+        for offset, kind, colour in ((0.2, "killed", KILLED_COLOUR), (-0.2, "injured", INJURED_COLOUR)):
+            at = [y + offset for y in ys]
+            _bars(ax, at, [sums[r][kind] for r in regions], 0.38, facecolors=colour)
+            children = [sums[r][f"children_{kind}"] for r in regions]
+            _bars(ax, at, children, 0.38, facecolors=colour, hatch="////")
+            for y, region, child in zip(at, regions, children):
+                note = f"{kind} {sums[region][kind]:,}" + (f" (of them {child:,} children)" if child else "")
+                ax.text(max(sums[region][kind], child) + high * 0.01, y, note, va="center", fontsize=8)
         ax.set_yticks(ys, [label(r) for r in regions])
+        _rows(ax, len(regions))
         ax.set_xlim(0, high * 1.35)
         ax.set_xlabel("people (sum of the stated figures per region)")
         ax.set_title(title)
         ax.legend(handles=[Patch(color=KILLED_COLOUR, label="killed"), Patch(color=INJURED_COLOUR, label="injured"),
                            Patch(facecolor="#777777", hatch="////", edgecolor="white", label="of them children")],
                   loc="lower right", frameon=False)
+        _fit(fig, ax)
         return fig
 
 
@@ -124,21 +185,25 @@ def launched_vs_destroyed(drone_counts: pd.DataFrame) -> Figure:
             side = row.attacker if isinstance(row.attacker, str) else "unattributed"
             reporter = row.reporter if isinstance(row.reporter, str) else "no reporter named"
             labels.append(f"{label(weapon, 20)} ({label(side, 12)})\nper {label(reporter, 30)}")
-            for offset, kind, colour in ((0.2, "launched", TABLE_EDGES["drone_counts"]),
-                                         (-0.2, "destroyed", TABLE_COLOURS["drone_counts"])):
-                value = getattr(row, kind)
-                ax.barh(y + offset, _int(value), height=0.38, color=colour)
-                ax.text(_int(value) + high * 0.01, y + offset,
-                        f"{kind} {format_count(value, getattr(row, f'{kind}_qualifier'))}", va="center", fontsize=8)
             if _int(row.launched) and not pd.isna(row.destroyed):
                 share = f"intercepted {100 * _int(row.destroyed) / _int(row.launched):.0f}%"
             else:
                 share = "interception share unknown"
             ax.text(high * 1.62, y, share, va="center", ha="right", fontsize=8, fontweight="bold")
+        for offset, kind, colour in ((0.2, "launched", TABLE_EDGES["drone_counts"]),
+                                     (-0.2, "destroyed", TABLE_COLOURS["drone_counts"])):
+            values = [_int(getattr(row, kind)) for row in rows]
+            _bars(ax, [y + offset for y in ys], values, 0.38, facecolors=colour)
+            for y, row, value in zip(ys, rows, values):
+                ax.text(value + high * 0.01, y + offset,
+                        f"{kind} {format_count(getattr(row, kind), getattr(row, f'{kind}_qualifier'))}",
+                        va="center", fontsize=8)
         ax.set_yticks(ys, labels)
+        _rows(ax, len(rows))
         ax.set_xlim(0, high * 1.65)
         ax.set_xlabel("weapons (drones or missiles)")
         ax.set_title(title)
+        _fit(fig, ax)
         return fig
 
 
@@ -163,16 +228,19 @@ def statements_by_speaker(statements: pd.DataFrame) -> Figure:
         left = [0] * len(counts)
         for mode in counts.columns:
             values = [int(v) for v in counts[mode]]
-            ax.barh(ys, values, left=left, color=MODE_COLOURS[mode], label=mode, height=0.7)
+            _bars(ax, ys, values, 0.7, lefts=left, facecolors=MODE_COLOURS[mode])
             left = [a + b for a, b in zip(left, values)]
         for y, total in zip(ys, left):
             ax.text(total + 0.1, y, str(total), va="center", fontsize=8)
         ax.set_yticks(ys, [label(s) for s in counts.index])
+        _rows(ax, len(counts))
         ax.set_xlim(0, max(left) * 1.15 + 1)
         ax.xaxis.get_major_locator().set_params(integer=True)
         ax.set_xlabel("statements")
         ax.set_title(title)
-        ax.legend(title="mode", loc="lower right", frameon=False)
+        ax.legend(handles=[Patch(color=MODE_COLOURS[m], label=m) for m in counts.columns], title="mode",
+                  loc="lower right", frameon=False)
+        _fit(fig, ax)
         return fig
 
 
@@ -205,7 +273,10 @@ def timeline(tables: Tables) -> Figure:
         ax.grid(axis="x", color="#eeeeee")
         ax.set_xlabel(f"date the thing happened or was said ({undated} undated rows not shown)")
         ax.set_title(title)
-        fig.legend(loc="outside lower center", ncols=4, frameon=False, fontsize=8)
+        legend = fig.legend(loc="lower center", ncols=4, frameon=False, fontsize=8,
+                            bbox_to_anchor=(0.5, EDGE / fig.get_figheight()))
+        top = legend.get_window_extent(fig.canvas.get_renderer()).y1  # the legend's top, in pixels
+        _fit(fig, ax, below=top - EDGE * fig.dpi, right=0.45)
         return fig
 
 
@@ -221,20 +292,50 @@ def _region_labels(casualties: pd.DataFrame, points: pd.DataFrame) -> dict[str, 
     return out
 
 
+def map_extent(located: pd.DataFrame) -> tuple[float, float, float, float]:
+    """The map's lon0, lon1, lat0, lat1: Ukraine with Crimea at least, widened to a degree beyond every point."""
+    lon0, lon1, lat0, lat1 = MAP_MIN_EXTENT
+    if not located.empty:
+        lon0, lon1 = min(lon0, float(located["lon"].min()) - 1), max(lon1, float(located["lon"].max()) + 1)
+        lat0, lat1 = min(lat0, float(located["lat"].min()) - 1), max(lat1, float(located["lat"].max()) + 1)
+    return lon0, lon1, lat0, lat1
+
+
+def _map_axes(fig: Figure, extent: tuple[float, float, float, float]):
+    """The map's axes with what every map of this extent shares: sea, outlines, names, ticks, labels, title."""
+    lon0, lon1, lat0, lat1 = extent
+    ax = fig.subplots()
+    basemap.draw(ax, extent)
+    ax.set_xlim(lon0, lon1)
+    ax.set_ylim(lat0, lat1)
+    ax.set_aspect(1 / math.cos(math.radians((lat0 + lat1) / 2)))
+    ax.set_xlabel("longitude (°E); dot size: people killed or injured; Crimea counted in Ukraine")
+    ax.set_ylabel("latitude (°N)")
+    ax.set_title("Incidents on the map (gazetteer coordinates, Natural Earth borders)")
+    _fit(fig, ax)
+    return ax
+
+
+@functools.lru_cache(maxsize=8)
+def _map_layer(extent: tuple[float, float, float, float]):
+    """The shared part of every map of an extent, drawn once per process (an Agg buffer region)."""
+    with _style():
+        fig = _figure(MAP_HEIGHT)
+        _map_axes(fig, extent)
+        fig.canvas.draw()
+        return fig.canvas.copy_from_bbox(fig.bbox)
+
+
 def incident_map(casualties: pd.DataFrame) -> Figure:
     """Incidents on the packaged gazetteer's coordinates over Natural Earth country outlines (no tiles),
     sized by people killed and injured, with the names of their regions."""
-    title = "Incidents on the map (gazetteer coordinates, Natural Earth borders)"
     with _style():
         points = incident_points(casualties)
         located = points.dropna(subset=["lat", "lon"])
-        fig = _figure(5.6)
-        ax = fig.subplots()
-        lon0, lon1, lat0, lat1 = MAP_MIN_EXTENT
-        if not located.empty:
-            lon0, lon1 = min(lon0, float(located["lon"].min()) - 1), max(lon1, float(located["lon"].max()) + 1)
-            lat0, lat1 = min(lat0, float(located["lat"].min()) - 1), max(lat1, float(located["lat"].max()) + 1)
-        basemap.draw(ax, (lon0, lon1, lat0, lat1))
+        fig = _figure(MAP_HEIGHT)
+        extent = map_extent(located)
+        ax = _map_axes(fig, extent)
+        shared = set(ax.get_children())
         for region, (lon, lat) in _region_labels(casualties, points).items():
             ax.annotate(label(region, 30), (lon, lat), xytext=(0, -11), textcoords="offset points", ha="center",
                         fontsize=6.5, style="italic", color="#555555", zorder=4)
@@ -250,19 +351,36 @@ def incident_map(casualties: pd.DataFrame) -> Figure:
         if not missing.empty:
             ax.text(0.01, 0.01, label("not on the map: " + ", ".join(str(i) for i in missing["incident_id"]), 80),
                     transform=ax.transAxes, fontsize=7, color="#555555", zorder=5)
-        ax.set_xlim(lon0, lon1)
-        ax.set_ylim(lat0, lat1)
-        ax.set_aspect(1 / math.cos(math.radians((lat0 + lat1) / 2)))
-        ax.set_xlabel("longitude (°E); dot size: people killed or injured; Crimea counted in Ukraine")
-        ax.set_ylabel("latitude (°N)")
-        ax.set_title(title)
+        _LAYERED[fig] = (extent, [a for a in ax.get_children() if a not in shared])
         return fig
 
 
-def png_bytes(fig: Figure) -> bytes:
-    """The figure as PNG at a fixed dpi with no timestamp or software tag: same input, same bytes."""
+# Maps whose shared part is `_map_layer(extent)`: the figure -> (extent, the artists drawn over it).
+_LAYERED: "weakref.WeakKeyDictionary[Figure, tuple]" = weakref.WeakKeyDictionary()
+
+
+def _over_layer(fig: Figure) -> bytes:
+    """A map's PNG: its extent's shared layer with the map's own artists drawn over it, in the order a
+    whole draw would draw them (all lie above the layer)."""
+    extent, own = _LAYERED[fig]
+    renderer = fig.canvas.get_renderer()
+    renderer.restore_region(_map_layer(extent))
+    ax = fig.axes[0]
+    ax.apply_aspect()
+    for artist in sorted(own, key=lambda a: a.get_zorder()):
+        artist.draw(renderer)
     buffer = io.BytesIO()
+    imsave(buffer, renderer.buffer_rgba(), format="png", origin="upper", dpi=DPI, metadata={"Software": None})
+    return buffer.getvalue()
+
+
+def png_bytes(fig: Figure, whole: bool = False) -> bytes:
+    """The figure as PNG at a fixed dpi with no timestamp or software tag: same input, same bytes (a map
+    over its shared layer unless `whole`, which draws every artist)."""
     with _style():
+        if fig in _LAYERED and not whole:
+            return _over_layer(fig)
+        buffer = io.BytesIO()
         fig.savefig(buffer, format="png", dpi=DPI, metadata={"Software": None}, facecolor="white")
     return buffer.getvalue()
 
