@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import time
 
-from analysis.corpus.jobs import extract_job
+from analysis.corpus.jobs import extract_job_rows
 
 
 def extract(job, vocab=None):
-    """The article's tables, or an hour's sleep, or an error, as the article asks."""
+    """The article's rows, or an hour's sleep, or an error, as the article asks."""
     if "SLOW-ARTICLE" in job.text:
         time.sleep(3600)
     if "RAISE-ERROR" in job.text:
         raise ValueError("the article asked for an error")
-    return extract_job(job, vocab)
+    return extract_job_rows(job, vocab)

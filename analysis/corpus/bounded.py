@@ -24,7 +24,7 @@ from typing import Any, Callable
 
 from analysis.corpus.jobs import Failure, Job
 
-EXTRACTOR = "analysis.corpus.jobs:extract_job"  # module:function(job, vocab) -> tables
+EXTRACTOR = "analysis.corpus.jobs:extract_job_rows"  # module:function(job, vocab) -> rows of each table
 STARTUP_TIMEOUT = 120.0  # seconds for a helper to import what it needs and say it is ready
 WARM_UP_TEXT = "Russian drones struck Kharkiv overnight, killing two people, Governor Oleh Syniehubov said."
 _HEADER = struct.Struct("!Q")
@@ -36,7 +36,7 @@ class HelperError(OSError):
 
 @dataclass(frozen=True)
 class Outcome:
-    """What became of one article: its tables, or the failure (with whether a re-run may pass)."""
+    """What became of one article: its tables (rows of each), or the failure (with whether a re-run may pass)."""
 
     tables: dict | None
     failure: Failure | None = None

@@ -22,7 +22,7 @@ from analysis.files import InputError, csv_text, staging_folder, swap_in, write_
 from analysis.language.vocab import VocabLike, Vocabulary, resolve
 from analysis.corpus import bounded
 from analysis.corpus.jobs import DEFAULT_TIMEOUT, Failure, Job, published_month, read_jobs
-from analysis.tables.schema import TABLES
+from analysis.tables.schema import TABLES, to_frame
 
 PARTITION = "published_month"
 DATASET_TABLES = ("articles", *TABLES)
@@ -41,10 +41,10 @@ class Limits:
 def _partition_frames(jobs: list[Job], vocab: Vocabulary | None = None,
                       limits: Limits = Limits()) -> dict[str, pd.DataFrame]:
     """The five tables of a list of jobs (one bag partition), with the partition column; each article
-    extracted in this worker's helper process within the time limit."""
+    extracted in this worker's helper process within the time limit, each table's frame built once."""
     from analysis.corpus.store import conform
 
-    metas, parts = [], {t: [] for t in TABLES}
+    metas, rows, months = [], {t: [] for t in TABLES}, {t: [] for t in TABLES}
     helper = bounded.extractor(vocab, limits.function, limits.key)
     for job in jobs:
         month = published_month(job.published)
@@ -54,20 +54,19 @@ def _partition_frames(jobs: list[Job], vocab: Vocabulary | None = None,
             metas.append({**job.meta(status=status, error=outcome.failure.reason), PARTITION: month})
             continue
         metas.append({**job.meta(status="ok"), PARTITION: month})
-        for table, frame in outcome.tables.items():
-            if not frame.empty:
-                parts[table].append(frame.assign(**{PARTITION: month}))
-    out = {"articles": _with_partition(conform("articles", pd.DataFrame(metas) if metas else None), metas)}
-    for table, frames in parts.items():
-        out[table] = (pd.concat(frames, ignore_index=True) if frames
-                      else conform(table, None).assign(**{PARTITION: pd.Series(dtype="string")}))
-        out[table][PARTITION] = out[table][PARTITION].astype("string")
+        for table, table_rows in outcome.tables.items():
+            rows[table].extend(table_rows)
+            months[table].extend([month] * len(table_rows))
+    articles = conform("articles", pd.DataFrame(metas) if metas else None)
+    out = {"articles": _with_partition(articles, [m[PARTITION] for m in metas])}
+    for table, table_rows in rows.items():
+        out[table] = _with_partition(conform(table, to_frame(table, table_rows)), months[table])
     return out
 
 
-def _with_partition(frame: pd.DataFrame, metas: list[dict]) -> pd.DataFrame:
-    """The articles frame with its partition column."""
-    return frame.assign(**{PARTITION: pd.array([m[PARTITION] for m in metas], dtype="string")})
+def _with_partition(frame: pd.DataFrame, months: list[str]) -> pd.DataFrame:
+    """A frame with its partition column (one month a row)."""
+    return frame.assign(**{PARTITION: pd.array(months, dtype="string")})
 
 
 def _meta_frame(table: str) -> pd.DataFrame:

@@ -104,25 +104,33 @@ def extract_job(job: Job, vocab: VocabLike = None) -> dict[str, pd.DataFrame]:
     return dict(extract_tables(job.text, job.published, vocab=vocab).items())
 
 
+def extract_job_rows(job: Job, vocab: VocabLike = None) -> dict[str, list[dict]]:
+    """The four tables of one job's article as schema-checked row dicts (frames are built per partition)."""
+    from analysis.tables.extract import extract_rows
+
+    return extract_rows(job.text, job.published, vocab=vocab)
+
+
 def published_month(published: str | None) -> str:
     """The partition of an article: 'YYYY-MM' of its publication date, or 'unknown'."""
     return published[:7] if isinstance(published, str) and len(published) >= 7 else UNKNOWN_MONTH
 
 
 def tables_of(jobs: list[Job], vocab: VocabLike = None) -> dict[str, pd.DataFrame]:
-    """Articles and the four tables of jobs, extracted one after another in this process."""
+    """Articles and the four tables of jobs, extracted one after another in this process (each table's
+    frame built once, from every article's rows)."""
     from analysis.corpus.store import conform
+    from analysis.tables.schema import to_frame
 
-    parts: dict[str, list[pd.DataFrame]] = {t: [] for t in TABLES}
+    rows: dict[str, list[dict]] = {t: [] for t in TABLES}
     metas = []
     for job in jobs:
         metas.append(job.meta(status="ok"))
-        for table, frame in extract_job(job, vocab).items():
-            parts[table].append(frame)
+        for table, table_rows in extract_job_rows(job, vocab).items():
+            rows[table].extend(table_rows)
     out = {"articles": conform("articles", pd.DataFrame(metas))}
-    for table, frames in parts.items():
-        frames = [f for f in frames if not f.empty]
-        out[table] = conform(table, pd.concat(frames, ignore_index=True) if frames else None)
+    for table, table_rows in rows.items():
+        out[table] = conform(table, to_frame(table, table_rows))
     return out
 
 
