@@ -248,6 +248,28 @@ def _official(ctx: Context, description: list[str], unit: Unit) -> Target | None
     return (last["speaker"], "person", last["speaker_role"]) if last else None
 
 
+def _has_phrase(text: str, phrase: str) -> bool:
+    """Whether phrase stands in text as whole words (as r'\bphrase\b' would find it, without a pattern
+    compiled for every name)."""
+    start = text.find(phrase)
+    while start >= 0:
+        end = start + len(phrase)
+        if _word_edge(text, start) and _word_edge(text, end):
+            return True
+        start = text.find(phrase, start + 1)
+    return False
+
+
+def _word_edge(text: str, at: int) -> bool:
+    """Whether a word boundary (r'\b') lies at position at of text."""
+    return _is_word(text[at - 1:at]) != _is_word(text[at:at + 1])
+
+
+def _is_word(char: str) -> bool:
+    """A regex word character."""
+    return bool(char) and (char.isalnum() or char == "_")
+
+
 def _head_word(role: str) -> str:
     """The word a role description is headed by ('the governor of Belgorod region' -> governor)."""
     words = _words(re.split(r"\s+of\s+", role)[0])
@@ -302,7 +324,7 @@ def qualify_org(ctx: Context, name: str, unit: Unit) -> str:
     low = name.lower()
     bare = re.sub(r"^(?:the\s+)?", "", low)
     for known in reversed(registry.orgs):
-        if len(bare.split()) >= 2 and re.search(r"\b" + re.escape(bare) + r"\b", known.lower()) and known.lower() != bare:
+        if len(bare.split()) >= 2 and known.lower() != bare and _has_phrase(known.lower(), bare):
             return registry.org(known)
     bodies = references().bodies
     if bare in bodies:
