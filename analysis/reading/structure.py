@@ -3,6 +3,7 @@ documents it holds (a news report, an interview transcript with its turns)."""
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 
 from analysis.examples import example
@@ -20,6 +21,7 @@ class Furniture:
     link_lists: re.Pattern[str]
     label_stops: frozenset[str]
     abbreviations: frozenset[str]
+    askers: frozenset[str]  # turn labels of an interviewer ("question", "q", "host"), lower case
 
 
 @vocab.compiled
@@ -30,10 +32,13 @@ def furniture(v: vocab.Vocabulary) -> Furniture:
     return Furniture(re.compile("|".join(p for p in patterns if p.startswith("^")), re.IGNORECASE),
                      re.compile("|".join(p for p in patterns if not p.startswith("^")), re.IGNORECASE),
                      re.compile(rf"^(?:{headings})\s*:?$", re.IGNORECASE),
-                     frozenset(v.terms("turn_label_stops")), frozenset(v.terms("abbreviations")))
+                     frozenset(v.terms("turn_label_stops")), frozenset(v.terms("abbreviations")),
+                     frozenset(v.terms("transcript_labels", role="asker")))
 
 
-_TURN_RE = re.compile(r"^(?:\*\*|__)?(?P<label>Q|A|[A-Z][\w.'’ ()-]{0,40}?)\s*:\s*(?:\*\*|__)?\s+(?P<body>\S.*)$", re.DOTALL)
+# A turn: "Q: ...", "**Editor:** ...", "… QUESTION: ..." (an excerpt's first turn), "[JANE ROE, SPOKESPERSON]: ...".
+_TURN_RE = re.compile(r"^(?:…|\.\.\.)?\s*(?:\*\*|__)?(?:(?P<label>Q|A|[A-Z][\w.'’ ()-]{0,40}?)|\[(?P<bracketed>[A-Z][\w.'’ ,()-]{0,60}?)\])"
+                      r"\s*:\s*(?:\*\*|__)?\s+(?P<body>\S.*)$", re.DOTALL)
 _END_PUNCT = re.compile(r"[.!?:;…]['\"”’»)]*\s*$")
 
 # A wire dateline opening a paragraph: "KYIV, Ukraine (AP) —", "MOSCOW, June 3 (Reuters) -",
@@ -146,8 +151,8 @@ def turn_label(line: str) -> tuple[str, int] | None:
     match = _TURN_RE.match(line)
     if not match:
         return None
-    label = match.group("label").strip()
-    words = re.sub(r"\([^)]*\)", "", label).split()
+    label = (match.group("label") or match.group("bracketed")).strip()
+    words = re.sub(r"\([^)]*\)", "", label).replace(",", " ").split()
     if label.lower() in furniture().label_stops or len(words) > 6 or not all(
             w[0].isupper() for w in words if w[0].isalpha() and w.lower() not in _LABEL_JOINERS):
         return None
@@ -210,14 +215,16 @@ def layout(text: str) -> Layout:
 
 def _mark_turns(kinds: list[str], labels: list) -> None:
     """Mark transcript turns: runs of labelled lines where two or more labels repeat, Q and A
-    alternate, or a label is written in capitals; in a transcript every labelled line is a turn."""
+    alternate, a label is written in capitals, or an asker's label ('Question') has another labelled
+    line after it; in a transcript every labelled line is a turn."""
     candidates = [i for i, label in enumerate(labels) if label and kinds[i] == "body"]
     names = [labels[i][0] for i in candidates]
-    repeated = {n for n in names if names.count(n) >= 2}
+    repeated = {n for n, count in Counter(names).items() if count >= 2}
     capitals = [i for i in candidates if is_caps_label(labels[i][0])]
-    if len(repeated) < 2 and not {"Q", "A"} <= set(names) and not capitals:
+    asked = _asked(candidates, names)
+    if len(repeated) < 2 and not {"Q", "A"} <= set(names) and not capitals and not asked:
         return
-    start = min([i for i in candidates if labels[i][0] in repeated or labels[i][0] in ("Q", "A")] + capitals)
+    start = min([i for i in candidates if labels[i][0] in repeated or labels[i][0] in ("Q", "A")] + capitals + asked)
     turns = [i for i in candidates if i >= start]
     for i in turns:
         kinds[i] = "turn"
@@ -232,6 +239,23 @@ def _mark_turns(kinds: list[str], labels: list) -> None:
         if kinds[i] == "body":
             kinds[i] = "turn"
             labels[i] = None
+
+
+@example("Press briefing on the border\n\nQuestion: How many drones crossed last night?\n\nJane Roe: Our "
+         "radars counted eleven.", "statements", {"speaker": "Interviewer", "mode": "question"},
+         {"speaker": "Jane Roe", "mode": "interview"})
+@example("Briefing excerpt\n\n… QUESTION: Has there been any follow-up since then?\n\n[JANE ROE, FOREIGN "
+         "MINISTRY SPOKESPERSON]: Not at a senior level.\n\nQUESTION: And at a junior one?\n\nMS ROE: We "
+         "keep channels open.", "statements", {"speaker": "Interviewer", "mode": "question"},
+         {"speaker": "Jane Roe", "speaker_type": "person", "mode": "interview"}, {"speaker": "Interviewer"},
+         {"speaker": "Jane Roe", "mode": "interview"})
+def _asked(candidates: list[int], names: list[str]) -> list[int]:
+    """The first labelled line of an asker ('Question:', 'Host:') that another labelled line follows."""
+    askers = furniture().askers
+    first = next((n for n, name in enumerate(names) if name.lower() in askers), None)
+    if first is None or not any(name.lower() not in askers for name in names[first + 1:]):
+        return []
+    return [candidates[first]]
 
 
 def _sections(text: str, blocks: list[tuple[int, int]], kinds: list[str]) -> list[Section]:

@@ -523,6 +523,11 @@ def _turn_speaker(ctx: Context, label: str, body: str) -> tuple[Speaker, str]:
         if name:
             return Speaker(name, "person", coreference.interviewee_role(ctx)), mode
         return Speaker("Interviewee", "role", "Interviewee"), mode
+    if "," in label:  # "Jane Roe, Foreign Ministry Spokesperson": the name, then the role
+        name, role = (part.strip() for part in label.split(",", 1))
+        parsed = parse_np(name)
+        if parsed and parsed.kind == "person":
+            return Speaker(ctx.registry.person(parsed.name, role), "person", role), mode
     named = coreference.person_for_label(ctx, label)
     if named:
         return Speaker(named, "person", label), mode
@@ -537,7 +542,8 @@ def _resolve(f: Found, registry: Registry, ctx: Context) -> tuple[str | None, st
     sp = f.speaker
     if f.turn_label is not None:
         if sp.kind == "person":
-            return registry.canonical(sp.name), "person", sp.role
+            name = registry.canonical(sp.name)
+            return name, "person", registry.roles.get(name) or sp.role
         return sp.name, "role", sp.role
     if sp.kind == "person":
         name = registry.canonical(sp.name)
