@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 from analysis.language import vocab
 from analysis.language.places import find_places, lookup
 from analysis.language.speakers import canonical_org, fold, lexicon, parse_np
+from analysis.reading.structure import furniture
 from analysis.examples import example
 
 if TYPE_CHECKING:
@@ -45,7 +46,7 @@ DOCUMENTS = ("statement", "report", "post", "update", "notice", "bulletin", "mes
              "assessment", "briefing", "readout", "communique", "release")
 # Abbreviations of Ukrainian administrations that a description may use ("the head of the RMA").
 ABBREVIATIONS = {"rma": "regional military administration", "ova": "regional military administration",
-                 "cma": "city military administration", "mva": "city military administration"}
+                 "cma": "city military administration", "mva": "city military administration", "gov": "governor"}
 _STOP = {"the", "a", "an", "of", "for", "and", "in", "on", "its", "his", "her", "their", "s", "'s"}
 # Levels of an administration, which a description and a holder's role must not disagree on.
 LEVELS = {"regional", "region", "oblast", "city", "district", "village", "town"}
@@ -140,18 +141,31 @@ def _named_people(ctx: Context) -> list[Named]:
     return sorted(out, key=lambda n: n.at)
 
 
+@example("Shelling killed two people in the south overnight, the region's governor reported on Monday.\n\n"
+         "According to Gov. Ivan Petrenko, a market was hit.", "statements",
+         {"speaker": "Ivan Petrenko", "cue": "reported"}, {"speaker": "Ivan Petrenko"})
 def _title_before(text: str, at: int, titles: frozenset[str]) -> str | None:
     """The role words standing just before a name, where they hold a title ('Ukraine's Defense
     Minister'), back to the clause's start."""
-    pieces = re.split(r"[,;:.()\"“”]|\b(?:said|says|told|and|by|to|with|from|that)\b", text[max(0, at - 100):at])
+    pieces = re.split(r"[,;:()\"“”]|\b(?:said|says|told|and|by|to|with|from|that)\b", text[max(0, at - 100):at])
+    pieces[-1] = _after_last_full_stop(pieces[-1])
     head = pieces[-1].strip()
     if not head and len(pieces) >= 2 and text[max(0, at - 3):at].rstrip().endswith(","):
         head = pieces[-2].strip()  # "the head of the regional administration, Serhii Lytvyn"
     head = re.sub(r"^(?:the|a|an)\s+", "", head, flags=re.I)
-    words = [part for w in head.lower().split() for part in [w, w.strip("’'s"), *w.split("-")]]
+    words = [part for w in head.lower().split() for part in [w, w.strip("’'s"), w.rstrip("."), *w.split("-")]]
     if head and any(w in titles for w in words):  # "Commander-in-Chief" holds "commander"
         return head
     return None
+
+
+def _after_last_full_stop(text: str) -> str:
+    """What follows the last full stop that ends a sentence (not that of 'Gov.' or 'Lt.')."""
+    abbreviations = furniture().abbreviations
+    for match in reversed(list(re.finditer(r"([\w-]*)\.", text))):
+        if match.group(1).lower() not in abbreviations:
+            return text[match.end():]
+    return text
 
 
 def _words(phrase: str) -> list[str]:
