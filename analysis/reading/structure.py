@@ -42,9 +42,9 @@ _TURN_RE = re.compile(r"^(?:…|\.\.\.)?\s*(?:\*\*|__)?(?:(?P<label>Q|A|[A-Z][\w
 _END_PUNCT = re.compile(r"[.!?:;…]['\"”’»)]*\s*$")
 
 # A wire dateline opening a paragraph: "KYIV, Ukraine (AP) —", "MOSCOW, June 3 (Reuters) -",
-# "KYIV/MOSCOW, May 30 (Reuters) -", "Kherson (Ukraine) (AFP) -".
+# "KYIV/MOSCOW, May 30 (Reuters) -", "Kherson (Ukraine) (AFP) -", "KYIV >>" (as some papers print it).
 DATELINE = re.compile(r"^(?:[A-Z][A-Z .'’/-]{2,40}(?:,\s*(?:[A-Z][a-z]+\.?\s+\d{1,2}|[A-Z][\w .]{1,30}))?(?:\s*\([^)]{1,30}\))*"
-                      r"|[A-Z][\w .'’/-]{2,40}(?:\s*\([^)]{1,30}\))+)\s*[—–-]{1,2}\s+")
+                      r"|[A-Z][\w .'’/-]{2,40}(?:\s*\([^)]{1,30}\))+)\s*(?:[—–-]{1,2}|>>|»)\s+")
 
 # A machine date stamp run into the first words of a line: "date 2025-04-28 One man ...".
 _STAMP = re.compile(r"((?:date\s+)?(?:19|20)\d\d-\d\d-\d\d(?:[ T]\d\d?:\d\d(?::\d\d)?)?)\s+(?=\S)", re.I)

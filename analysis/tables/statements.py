@@ -151,7 +151,8 @@ def left_subject(masked: str, original: str, cue_start: int) -> tuple[str, str |
     if stripped.endswith(","):
         # "Name, a spokesman for X, said" / "Name, who ..., said"
         parts = [p.strip() for p in orig[:-1]]
-        if len(parts) >= 2 and (_APPOSITIVE_START.match(parts[-1] or "a") or _ROLE_START.match(parts[-1])):
+        if len(parts) >= 2 and (_APPOSITIVE_START.match(parts[-1] or "a") or _ROLE_START.match(parts[-1])
+                                or _titled_appositive(parts[-1], parts[-2])):
             return _last_piece(orig[-3], mask[-3]), parts[-1]
         if len(parts) >= 2 and re.fullmatch(r"(?:[A-Z][\w.'’-]*\s+){0,3}[A-Z][\w'’-]+", parts[-1]):
             named = parse_np(parts[-1])
@@ -165,6 +166,19 @@ def left_subject(masked: str, original: str, cue_start: int) -> tuple[str, str |
         return _last_piece(orig[-1][:relative.end(1)]), None  # "A senior official who asked not to be named told"
     piece = _last_piece(orig[-1], mask[-1])
     return (piece, None) if piece else None
+
+
+@example("Ivan Petrenko, Odesa regional governor, reported no direct hits on homes.", "statements",
+         {"speaker": "Ivan Petrenko", "cue": "reported"})
+def _titled_appositive(phrase: str, before: str) -> bool:
+    """True for a role without an article after a person's name: 'Ivan Petrenko, Odesa regional
+    governor, said' (a title word in the phrase, a person before it)."""
+    titles = coreference.references().titles
+    words = [w.lower().rstrip(".").removesuffix("'s").removesuffix("’s") for w in phrase.split()]
+    if not 2 <= len(words) <= 8 or not any(w in titles for w in words):
+        return False
+    named = parse_np(_last_piece(before))
+    return named is not None and named.kind == "person"
 
 
 def _last_piece(segment: str, masked: str | None = None) -> str:
@@ -406,6 +420,23 @@ def _only_quote_gap(before: str) -> bool:
     return not re.sub(r"[x\s,.!?\"“”«»'’‘—–-]", "", before)
 
 
+@example("ODESA >> Ukraine's air defence shot down 12 drones that Russia launched overnight, it said on Friday.",
+         "statements", {"speaker": "Ukrainian air defence", "cue": "said", "char_start": 9})
+def _own_subject(ctx: Context, pronoun: str, f: Found) -> tuple[str, str, None] | None:
+    """The body a trailing 'it said' points to when no body spoke before: its own sentence's
+    subject ('Ukraine's air defence shot down 12 drones ..., it said')."""
+    if pronoun != "it" or f.cue_at <= f.unit.start:
+        return None
+    heads = lexicon().org_heads
+    words = f.unit.text[:f.cue_at - f.unit.start].split()[:8]
+    for n in range(1, len(words) + 1):  # the opening words up to a body's head word
+        if words[n - 1].lower() in heads:
+            named = parse_np(" ".join(words[:n]))
+            if named is not None and named.kind == "organization":
+                return coreference.qualify_org(ctx, named.name, f.unit), "organization", None
+    return None
+
+
 def _sentence_subject(unit: Unit) -> tuple[str, str | None] | None:
     """The subject opening a unit (after introductory phrases), for participles and 'and said'."""
     masked = unit.masked
@@ -551,7 +582,7 @@ def _resolve(f: Found, registry: Registry, ctx: Context) -> tuple[str | None, st
     if sp.kind == "organization":
         return coreference.qualify_org(ctx, sp.name, f.unit), "organization", None
     if sp.kind == "pronoun":
-        target = coreference.pronoun_target(ctx, sp.name, f.unit)
+        target = coreference.pronoun_target(ctx, sp.name, f.unit) or _own_subject(ctx, sp.name, f)
         if target is None:
             return None, "role", None
         return target
