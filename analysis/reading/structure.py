@@ -178,6 +178,10 @@ def is_caps_label(label: str) -> bool:
 @example("Russia moved more troops north, officials said.\n\nMeanwhile, the Kyiv Post, citing its own sources, "
          "estimated the size of the new group at 2,000 soldiers and warned that more were", "statements",
          {"speaker": "officials"}, {"speaker": "Kyiv Post", "cue": "estimated"})
+@example("Ivan Petrenko spoke to a broadcaster on Monday.\n\nOn air defence\n\nPetrenko noted that Russia has a "
+         "material", "statements", {"speaker": "Petrenko", "cue": "noted"})
+@example("Mayor Ivan Petrenko said a school was hit.\n\n“This hole was once my classroom where", "statements",
+         {"speaker": "Ivan Petrenko", "cue": "said"})
 def layout(text: str) -> Layout:
     """Paragraphs (with kinds and sentences) and sections of an article's text."""
     link_lists = furniture().link_lists
@@ -199,7 +203,10 @@ def layout(text: str) -> Layout:
             kinds.append("boilerplate")
         else:
             in_links = False
-            cut_off = (start, end) == blocks[-1] and len(line.split()) >= 10  # an excerpt ends mid-sentence
+            # An excerpt ends mid-sentence: a last line of some words after others is no heading (nothing follows
+            # it); but a quote cut off before its attribution is nobody's statement and stays out of the text.
+            cut_off = ((start, end) == blocks[-1] and len(blocks) > 1 and len(line.split()) >= 5
+                       and not line.startswith(('"', "“", "«", "„")))
             attribution = ATTRIBUTION_LINE.match(line)  # "Source: Pavlo Kyrylenko, Head of ..." is no heading
             kinds.append("heading" if is_heading(line) and label is None and not cut_off and not attribution else "body")
     _mark_turns(kinds, labels)
