@@ -70,6 +70,7 @@ def people_roles(ctx: Context) -> list[Named]:
     return ctx.cache["people_roles"]
 
 
+_HEAD_OF_STATE = re.compile(r"\bhead\s+of\s+(?:the\s+)?state\b", re.I)
 _OFFICE_OF = re.compile(r"\b(governor|mayor|head|chief)\s+of\s+(?:the\s+)?(?:(?:Russia|Ukraine)['’]s\s+)?(?:[\w-]+\s+){0,2}?$", re.I)
 
 
@@ -222,10 +223,13 @@ def _mentions(words: list[str], word: str, place) -> bool:
          {"speaker": "Valerii Zaluzhnyi"})
 @example("Kursk governor Alexander Khinshtein and Belgorod governor Vyacheslav Gladkov spoke.\n\nThe Belgorod "
          "governor said two drones were downed.", "statements", {"speaker": "Vyacheslav Gladkov"})
+@example("Ukrainian President Ivan Petrenko spoke in Kyiv.\n\nThe head of state stressed the need for air "
+         "defence.", "statements", {"speaker": "Ivan Petrenko", "cue": "stressed"})
 def role_target(ctx: Context, role: str, unit: Unit) -> Target | None:
     """The named person a role description ('the governor of Belgorod region', 'the Ukrainian
     leader', "the administration's head") stands for: the nearest before it whose role agrees,
     else the first after it in the article."""
+    role = _HEAD_OF_STATE.sub("leader", role)  # "the head of state" is the country's leader
     description = _words(role)
     if not description:
         return None

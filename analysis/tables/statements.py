@@ -255,10 +255,13 @@ def extract_statements(ctx: Context) -> list[dict]:
     for f in found:
         if f.speaker.kind == "person" and f.turn_label is None:
             registry.person(f.speaker.name, f.speaker.role)
+    by_unit: dict[int, list[Found]] = {}
+    for f in found:
+        by_unit.setdefault(f.unit.index, []).append(f)
     rows = []
     for f in found:
         name, kind, role = _resolve(f, registry, ctx)
-        if not name:
+        if not name or _relayed(f, name, by_unit[f.unit.index]):
             continue
         for u in ctx.units[f.unit.index:]:
             if u.start >= f.end:
@@ -272,6 +275,21 @@ def extract_statements(ctx: Context) -> list[dict]:
         rows.append(row)
         ctx.statements.append(row)
     return _dedupe(rows)
+
+
+@example("The Odesa Regional Military Administration reported this on Telegram, according to Ukrinform.\n\n"
+         "\"Two men were hurt,\" the report says.", "statements",
+         {"speaker": "Odesa Regional Military Administration", "cue": "reported"},
+         {"speaker": "Odesa Regional Military Administration", "cue": "says"})
+@example("According to Ukrinform, two men were hurt in Odesa.", "statements", {"speaker": "Ukrinform"})
+def _relayed(f: Found, name: str, in_unit: list[Found]) -> bool:
+    """True for an outlet that only relays another speaker of its sentence (in_unit: the statements
+    found there) as in 'X reported this, according to Ukrinform': the statement is X's."""
+    outlets = lexicon().outlets
+    if f.cue != "according to" or name.lower() not in outlets:
+        return False
+    return any(g is not f and g.cue != "according to" and g.speaker.name.lower() not in outlets
+               for g in in_unit[:MAX_CUES])
 
 
 def _dedupe(rows: list[dict]) -> list[dict]:
@@ -437,6 +455,9 @@ def _own_subject(ctx: Context, pronoun: str, f: Found) -> tuple[str, str, None] 
     return None
 
 
+@example("Ukrainian President Ivan Petrenko offered condolences to the families and said the strike showed the "
+         "need for aircraft. He said most missiles were shot down.", "statements",
+         {"speaker": "Ivan Petrenko", "cue": "said"}, {"speaker": "Ivan Petrenko", "cue": "said"})
 def _sentence_subject(unit: Unit) -> tuple[str, str | None] | None:
     """The subject opening a unit (after introductory phrases), for participles and 'and said'."""
     masked = unit.masked
@@ -448,7 +469,15 @@ def _sentence_subject(unit: Unit) -> tuple[str, str | None] | None:
         return None
     if len(parts) >= 2 and _APPOSITIVE_START.match(parts[-1]):
         return parts[-2], parts[-1]
+    if parse_np(parts[-1]) is None:
+        opening = _OPENING_NAME.match(unit.text)  # "Ukrainian President Ivan Petrenko offered condolences and said"
+        named = parse_np(opening.group(1)) if opening and not opening.group(1).endswith(("'s", "’s")) else None
+        if named is not None and named.kind == "person" and len(named.name.split()) >= 2:
+            return opening.group(1), None
     return parts[-1], None
+
+
+_OPENING_NAME = re.compile(r"^((?:[A-Z][\w.'’-]*\s+){0,5}[A-Z][\w.'’-]*)\s+[a-z]")
 
 
 def _clean_role(role: str | None) -> str | None:
