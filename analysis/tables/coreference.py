@@ -121,6 +121,9 @@ _APPOSITIVE = re.compile(r",\s+((?:the|a|an)\s+[^,.;:()]{2,80}?|(?:acting\s+)?[a
                          r"(?=,|\.|;|\s+(?:said|says|told|wrote|added|warned|stated)\b)")
 
 
+@example("Ukrainian President Ivan Petrenko spoke on Monday.\n\nHe said: \"President [of Poland Jan] Nowak has been "
+         "a friend.\"\n\nThe head of state stressed the need for air defence.", "statements",
+         {"speaker": "Ivan Petrenko", "cue": "said"}, {"speaker": "Ivan Petrenko", "cue": "stressed"})
 def _named_people(ctx: Context) -> list[Named]:
     """People named anywhere in the content, each with the title before the name ('Head of
     Donetsk Regional Military Administration Pavlo Kyrylenko', 'Kyiv Mayor Vitali Klitschko') or
@@ -128,7 +131,7 @@ def _named_people(ctx: Context) -> list[Named]:
     titles = references().titles
     out: list[Named] = []
     for unit in ctx.units:
-        for run in _CAP_RUN.finditer(unit.text):
+        for run in _CAP_RUN.finditer(unit.masked):  # not inside quotes: who a quote names is no antecedent
             speaker = parse_np(run.group(0))
             if speaker is None or speaker.kind != "person" or len(speaker.name.split()) < 2 \
                     or find_places(speaker.name) or not run.group(0).endswith(speaker.name):
