@@ -19,10 +19,12 @@ class Quote:
 
 
 def _opens(text: str, i: int) -> bool:
-    """True where the mark at i starts a quote (after a space or line start, before a word)."""
+    """True where the mark at i starts a quote (after a space or line start, or run into the quote
+    that closed a sentence just before it: '... "nonsense.""We ...'; before a word)."""
     before = text[i - 1] if i > 0 else " "
     after = text[i + 1] if i + 1 < len(text) else " "
-    return (before.isspace() or before in "([—–-:") and not after.isspace()
+    run_on = before in "\"”»" and i >= 2 and text[i - 2] in ".!?" and after.isupper()
+    return (before.isspace() or before in "([—–-:" or run_on) and not after.isspace()
 
 
 _MARK = re.compile("[“«„\"‘”]")  # any mark a quote may open with

@@ -296,6 +296,9 @@ _SPLIT = re.compile(r"[.!?…](['\"”’»)]*)(\s+)(?=['\"“‘«(]?[A-Z0-9]|[
 # Labels of a relayed post that open a new part even where the page ran the lines together
 # ("... on the national newscast Quote from Kyrylenko: ...", "Source: ...", "Details: ...").
 ATTRIBUTION_LINE = re.compile(r"^(?:Sources?|Quote\s+from\s+[A-Z][^:]{1,60}):\s+\S")
+# Lines a page ran together: "... he stressed.The Russian side ...", "... as \"nonsense.\"\"We have ..." (a
+# lower-case word, its full stop, at most one closing mark, and a capitalised word with no space between).
+_RUN_TOGETHER = re.compile(r"(?<=[a-z]{2})[.!?](['\"”’»)]?)(?=['\"“‘«]?[A-Z][a-z]|[\"“«]x)")
 _LAST_WORD = re.compile(r"([\w.'-]+)[.!?…]$")
 POST_LABEL = re.compile(r"(?<=[a-z0-9,)])(\s+)(?=(?:Source|Quote(?:\s+from\s+[A-Z][\w'’-]+)?|Details|Background):\s)")
 
@@ -319,12 +322,23 @@ def _bounded(chunk: str, cuts: list[int]) -> list[int]:
     return out
 
 
+def _sentence_ends(chunk: str) -> list[re.Match]:
+    """Every closing mark that may end a sentence: before a space, or run into the next sentence."""
+    ends = list(_SPLIT.finditer(chunk))
+    if _RUN_TOGETHER.search(chunk):
+        ends = sorted(ends + list(_RUN_TOGETHER.finditer(chunk)), key=lambda m: m.start())
+    return ends
+
+
+@example("Petrenko called the plan \"a fantasy.\"\"We have seen nothing concrete,\" he stressed.The city remains "
+         "open to talks, he added.", "statements", {"speaker": "Petrenko", "cue": "called"},
+         {"speaker": "Petrenko", "cue": "stressed", "mode": "direct"}, {"speaker": "Petrenko", "cue": "added"})
 def split_sentences(text: str, start: int, end: int, paragraph: int) -> list[Sentence]:
     """Sentences of text[start:end] with offsets; abbreviations and initials do not end one."""
     abbreviations = furniture().abbreviations
     chunk = text[start:end]
     cuts = [0]
-    for match in _SPLIT.finditer(chunk):
+    for match in _sentence_ends(chunk):
         at = match.start() + 1  # just after the sentence's closing mark
         word = _LAST_WORD.search(chunk, max(0, at - 60), at)  # a bounded look: linear
         token = word.group(1).lower() if word else ""
