@@ -602,7 +602,9 @@ def located_mentions(ctx: Context, unit: Unit) -> list[tuple[Mention, list[Place
 
 # One share of a figure told place by place: "4 - in Bakhmut", "one in the Bryansk region", "another
 # in the city of Sevastopol", "two people in Konstantinovka".
-_SHARE = re.compile(rf"(?<![\w-])(?P<k>{COUNT}|another)(?P<each>\s+each)?(?:\s+more)?(?:\s+(?:people|persons?|civilians?|residents?|men|women|of\s+them))?"
+_SHARE = re.compile(rf"(?<![\w-])(?P<k>{COUNT}|another|an?(?=\s+(?:\d{{1,3}}-year-old\s+)?(?:man|woman|boy|girl|child|teenager|resident)\b))"
+                    rf"(?P<each>\s+each)?(?:\s+more)?(?:\s+\d{{1,3}}-year-old)?"
+                    rf"(?:\s+(?:people|persons?|civilians?|residents?|men|women|man|woman|boy|girl|child|teenager|of\s+them))?"
                     rf"\s*(?:[-–—]\s*)?(?:(?:was|were)\s+\w+\s+)?(?:in|near|at|from|of)\s+"
                     rf"(?P<each_of>\[?each\s+of(?:\s+the)?(?:\s+(?:settlements|villages|towns|cities|communities|hromadas)\s+of)?\]?\s+)?"
                     rf"(?:the\s+)?(?:(?:city|town|village|settlement|community)\s+of\s+)?", re.I)
@@ -654,6 +656,9 @@ def _each_places(unit: Unit, first: PlaceMention, places: list[PlaceMention]) ->
 @example("Russian troops killed 4 civilians of Donetsk region on Monday: 3 - in Siversk, 1 - in Lyman. Another "
          "9 people were wounded.", "casualties", {"place": "Siversk", "killed": 3}, {"place": "Lyman", "killed": 1},
          {"region": "Donetsk Oblast", "place": None, "killed": None, "injured": 9})
+@example("In Kharkiv Oblast, separate attacks injured a 64-year-old man in the village of Zolochiv and a 56-year-old "
+         "man in Bohodukhiv, the governor said.", "casualties", {"place": "Zolochiv", "injured": 1},
+         {"place": "Bohodukhiv", "injured": 1})
 def _shares(unit: Unit, mention: Mention, places: list[PlaceMention]) -> list[tuple[Mention, list[PlaceMention], bool]]:
     """A figure split place by place ('two people were injured, one in the Bryansk region and another
     in the city of Sevastopol'; '7 killed: 4 - in Bakhmut, 1 - in Druzhba'): a mention per place,
@@ -680,7 +685,7 @@ def _shares(unit: Unit, mention: Mention, places: list[PlaceMention]) -> list[tu
     slot = max(triggers)[1]
     out = []
     for match, place in items:
-        count = Count(1, "exact") if match.group("k").lower() == "another" else parse_count(match.group("k"))
+        count = Count(1, "exact") if match.group("k").lower() in ("another", "a", "an") else parse_count(match.group("k"))
         if count is None:
             return []
         out.append((Mention(unit, pos=match.start(), total=mention.total, own_place=True, **{slot: count}), [place], False))
