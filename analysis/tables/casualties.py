@@ -76,7 +76,8 @@ HEDGED = re.compile(r"\bno\s+(?:immediate|initial)\b|\bnot\s+immediately\b", re.
 NEW_INCIDENT = re.compile(r"\b(?:another|a\s+(?:second|third|separate|further|new)|separate)\s+(?:[\w-]+\s+){0,2}?"
                           r"(?:attack|strike|shelling|bombing|barrage|raid|incident)s?\b|\bseparately\b|\balso\s+hit\b"
                           r"|^\W*earlier,?\s+it\s+(?:was|had\s+been)\s+reported\b"  # an earlier report: its own row
-                          r"|^\W*meanwhile\b", re.I)  # the story turns to another place or side
+                          r"|^\W*meanwhile\b"  # the story turns to another place or side
+                          r"|^\W*another\s+(?:[\w-]+\s+){0,2}?(?:was|were)\s+(?:attacked|hit|struck|targeted|shelled)\b", re.I)
 ATTRIBUTIVE_AFTER = re.compile(r"^\s*(?:regional\s+|city\s+|oblast\s+|region['’]s\s+|district\s+)?(?:governor|mayor|"
                                r"military\s+administration|administration|officials|authorities|council|police|"
                                r"prosecutor|head|Governor|Mayor|River|river|axis|direction|front)", re.I)
@@ -550,11 +551,25 @@ def victim_type(victims: list[str]) -> str:
 @example("Russian forces also struck Poltava, Sumy and Chernihiv oblasts, causing damage but no casualties.",
          "casualties", {"region": "Poltava Oblast", "killed": 0}, {"region": "Sumy Oblast", "killed": 0},
          {"region": "Chernihiv Oblast", "killed": 0})
+def _opened_before(ctx: Context, unit: Unit) -> bool:
+    """True where the sentence just before, in the same paragraph and with no figure of its own,
+    opens another incident ('Another car was attacked this evening. A man was injured.')."""
+    if unit.index == 0:
+        return False
+    before = ctx.units[unit.index - 1]
+    return (before.paragraph == unit.paragraph and bool(NEW_INCIDENT.search(before.masked))
+            and not words().any_trigger.search(before.text))
+
+
+@example("A drone hit a bus in the village of Zolochiv in the morning, killing two people.\n\nAnother car was "
+         "attacked by a drone in the evening. A man was injured.", "casualties",
+         {"place": "Zolochiv", "killed": 2, "injured": None}, {"killed": None, "injured": 1})
 def located_mentions(ctx: Context, unit: Unit) -> list[tuple[Mention, list[PlaceMention], bool]]:
     """The unit's casualty figures split by the place each belongs to: (mention, places, multi-region)."""
     mention = mentions_in(unit)
     if mention is None:
         return []
+    mention.new_incident = mention.new_incident or _opened_before(ctx, unit)
     places = [m for m in incident_places(unit) if m.place.kind in ("city", "region")]
     scenes = _scenes(ctx, unit, places)
     elsewhere = _elsewhere(unit)
