@@ -141,3 +141,17 @@ def test_a_map_over_its_extents_shared_layer_is_the_picture_a_whole_draw_makes()
     extents = {plots.map_extent(plots.incident_points(c).dropna(subset=["lat", "lon"]))
                for c in (seed.casualties, to_frame("casualties", far), to_frame("casualties", []))}
     assert plots._map_layer.cache_info().currsize == len(extents), "one shared layer per extent, drawn once"
+
+
+def test_a_drawn_map_is_freed_with_its_figure():
+    import gc
+    import weakref
+
+    rows = [{"article_id": "a", "incident_id": "c1", "country": "Ukraine", "region": "Kharkiv Oblast",
+             "place": "Kupiansk", "killed": 2, "injured": 3, "evidence": "e", "char_start": 0, "char_end": 1}]
+    fig = plots.incident_map(to_frame("casualties", rows))
+    plots.png_bytes(fig)
+    alive = weakref.ref(fig)
+    del fig
+    gc.collect()
+    assert alive() is None, "nothing in the plots module keeps a map (a batch kernel draws one per article)"

@@ -15,7 +15,6 @@ import functools
 import io
 import math
 import warnings
-import weakref
 from contextlib import contextmanager
 from typing import Iterator
 
@@ -351,18 +350,20 @@ def incident_map(casualties: pd.DataFrame) -> Figure:
         if not missing.empty:
             ax.text(0.01, 0.01, label("not on the map: " + ", ".join(str(i) for i in missing["incident_id"]), 80),
                     transform=ax.transAxes, fontsize=7, color="#555555", zorder=5)
-        _LAYERED[fig] = (extent, [a for a in ax.get_children() if a not in shared])
+        setattr(fig, _LAYER, (extent, [a for a in ax.get_children() if a not in shared]))
         return fig
 
 
-# Maps whose shared part is `_map_layer(extent)`: the figure -> (extent, the artists drawn over it).
-_LAYERED: "weakref.WeakKeyDictionary[Figure, tuple]" = weakref.WeakKeyDictionary()
+# A map whose shared part is `_map_layer(extent)` carries (extent, the artists drawn over it) under this
+# attribute: on the figure itself, so that it goes with the figure (a weak-keyed table would keep every
+# map alive, its artists pointing back to their figure).
+_LAYER = "_analysis_map_layer"
 
 
 def _over_layer(fig: Figure) -> bytes:
     """A map's PNG: its extent's shared layer with the map's own artists drawn over it, in the order a
     whole draw would draw them (all lie above the layer)."""
-    extent, own = _LAYERED[fig]
+    extent, own = getattr(fig, _LAYER)
     renderer = fig.canvas.get_renderer()
     renderer.restore_region(_map_layer(extent))
     ax = fig.axes[0]
@@ -378,7 +379,7 @@ def png_bytes(fig: Figure, whole: bool = False) -> bytes:
     """The figure as PNG at a fixed dpi with no timestamp or software tag: same input, same bytes (a map
     over its shared layer unless `whole`, which draws every artist)."""
     with _style():
-        if fig in _LAYERED and not whole:
+        if hasattr(fig, _LAYER) and not whole:
             return _over_layer(fig)
         buffer = io.BytesIO()
         fig.savefig(buffer, format="png", dpi=DPI, metadata={"Software": None}, facecolor="white")
