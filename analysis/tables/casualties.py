@@ -222,6 +222,8 @@ def _person_pairs(v: vocab.Vocabulary) -> re.Pattern[str]:
          {"place": "Zaporizhzhia", "killed": 1, "injured": 25, "children_injured": 2})
 @example("A drone was shot down over the Chernihiv region overnight. No damage or casualties have been "
          "reported, the governor said.", "casualties", {"region": "Chernihiv Oblast", "killed": 0, "injured": 0})
+@example("A drone hit a car in Belgorod; a member of the territorial defence was injured.", "casualties",
+         {"place": "Belgorod", "injured": 1})
 def mentions_in(unit: Unit) -> Mention | None:
     """The casualty figures of one unit, if it states any (or denies any)."""
     text = masked = unit.text
