@@ -218,12 +218,15 @@ def right_subject(original: str, cue_end: int) -> tuple[str, str | None]:
 _TITLE_ABBREVIATION = re.compile(r"\b(Gov|Gen|Col|Lt|Maj|Capt|Sgt|Adm|Sen|Rep|Dr|Mr|Mrs|Ms|St|Brig|Cmdr)\.")
 
 
-_DATA_FROM = re.compile(r"^\s*(?:the\s+)?(?:(?:latest|preliminary|initial|updated|official|new)\s+)*(?:data|information|"
-                        r"figures|estimates?|reports?|assessments?)\s+(?:from|of|by)\s+", re.I)
+_DATA_FROM = re.compile(r"^\s*(?:the\s+)?(?:(?:latest|preliminary|initial|updated|official|new)\s+)*(?:(?:data|information|"
+                        r"figures|estimates?|reports?|assessments?)\s+(?:from|of|by)"
+                        r"|(?:(?:Telegram|Facebook|X|Twitter|Instagram|official)\s+)?(?:channel|page|account|website)\s+of)\s+", re.I)
 
 
 @example("According to preliminary data from the Regional Center for Emergency Medical Assistance, four people "
          "were injured.", "statements", {"speaker": "Regional Center for Emergency Medical Assistance"})
+@example("Air defence destroyed 40 of them, according to the Telegram channel of the Odesa Regional Military "
+         "Administration.", "statements", {"speaker": "Odesa Regional Military Administration", "channel": "Telegram"})
 def according_to(original: str, cue_end: int) -> str:
     """The source named after 'according to' (the first one where several are joined)."""
     rest = _TITLE_ABBREVIATION.sub(r"\1 ", original[cue_end:])
@@ -378,6 +381,8 @@ _CREDIT = re.compile(r"\b(?:news|agency|press|media|times|post|tv|television|rad
          "statements", {"speaker": "Oleksandr Prokudin", "mode": "reported", "channel": "Telegram"},
          {"speaker": "Oleksandr Prokudin", "mode": "direct"})
 @example("Drones hit an oil depot overnight.\n\nSource: Reuters News Agency", "statements")
+@example("Shelling hit Nikopol overnight.\n\nSource: Telegram channel of Ivan Petrenko, head of the regional "
+         "administration", "statements", {"speaker": "Ivan Petrenko", "channel": "Telegram"})
 def _labelled_statement(unit: Unit) -> Found | None:
     """The statement an attribution line makes: 'Source: X, title' (not an outlet's credit) or
     'Quote from X: ...'."""
@@ -386,7 +391,7 @@ def _labelled_statement(unit: Unit) -> Found | None:
     match = quote or source
     if match is None or (source and _CREDIT.search(source.group("who"))):
         return None
-    speaker = parse_np(match.group("who").strip())
+    speaker = parse_np(_DATA_FROM.sub("", match.group("who"), count=1).strip())  # "Telegram channel of X"
     if speaker is None or speaker.kind == "pronoun" or (source and speaker.kind == "organization"
                                                         and speaker.name.lower() in lexicon().outlets):
         return None
