@@ -87,7 +87,9 @@ def patterns(v: vocab.Vocabulary) -> Patterns:
         re.compile(rf"^(?:another|a\s+further|further)\s+(?P<k>{count})\s+(?P<w>{modifier}{noun})?\s*(?:were|was|had\s+been)?\s*(?:\w+\s+)?(?P<v>{divert}|{destroy})", re.I),
         re.compile(rf"^(?:of\s+the\s+(?P<w>{modifier}{noun}),?\s+)(?P<k>{count})\s+(?:were|was)\s+(?P<v>{destroy}|{divert})", re.I),
         re.compile(rf"^(?:most|the\s+majority|many|nearly\s+all|almost\s+all)\s+(?:of\s+(?:the|them)\s*)?(?P<w>{modifier}{noun})?\s*(?:were|was)\s+(?:\w+\s+)?(?P<v>{destroy})", re.I),
-        re.compile(rf"^[^.;,]{{0,25}}?\b(?:were|was|had\s+been|have\s+been)\s+(?:\w+\s+(?:and|or)\s+)?(?:\w+\s+)?[\"“”']?(?P<v>{destroy}|{divert})", re.I),
+        # "... were shot down", also past a by-phrase: "five drones released by the occupiers were destroyed".
+        re.compile(rf"^(?:\s+\w+ed\s+by\s+(?:the\s+)?[\w'’-]+(?:\s+[\w'’-]+)?)?[^.;,]{{0,25}}?\b(?:were|was|had\s+been|have\s+been)\s+"
+                   rf"(?:\w+\s+(?:and|or)\s+)?(?:\w+\s+)?[\"“”']?(?P<v>{destroy}|{divert})", re.I),
         # "Three of the Iskander-Ms and both Kh-59s were destroyed": the verb after a coordinated weapon.
         re.compile(rf"^\s+(?:and|as\s+well\s+as)\s+[^.;,]{{0,60}}?{noun}\s+(?:were|was|had\s+been|have\s+been)\s+(?:\w+\s+)?(?P<v>{destroy}|{divert})", re.I),
         # "Russia fired 69 missiles and Ukrainian forces shot down 54": the verb before a bare number.
@@ -324,7 +326,8 @@ def _read_unit(ctx: Context, unit: Unit, claims: list[Claim]) -> None:
     del last
 
 
-_BY_SIDE = re.compile(r"\s+(?:\w+\s+)?(?:fired|launched|sent|used)\s+by\s+(?:the\s+)?(Russia|Ukraine|Russian|Ukrainian|Moscow|Kyiv)\b")
+# A weapon's side from a by-phrase after it: "fired by Russia", "released by the occupiers" (a side word, sides.csv).
+_BY_SIDE = re.compile(r"\s+(?:\w+\s+)?(?:fired|launched|sent|used|released)\s+by\s+(?:the\s+)?([\w-]+)")
 # The defenders as the subject of the interception: "Ukraine's air defences shot down ..." (not the
 # attacker named in "missiles fired by the Russian army").
 _DEFENDER = re.compile(r"\b(Russian|Ukrainian|Russia|Ukraine|Kyiv|Moscow)(?:['’]s)?\s+(?:[\w-]+\s+){0,2}?(?:air\s+defen[cs]es?|"
@@ -348,6 +351,8 @@ _OTHER_VERB_RIGHT = re.compile(r"^\s+(?:\w+\s+)?(?:returned|hit|struck|reached|f
          {"weapon_class": "missile", "launched": None, "destroyed": 7})
 @example("\"Three unmanned aerial vehicles were detected and destroyed over the Belgorod region,\" Russia's "
          "defence ministry said.", "drone_counts", {"attacker": "Ukraine", "launched": None, "destroyed": 3})
+@example("In addition, five Lancet drones released by the occupiers were destroyed in the south.", "drone_counts",
+         {"attacker": "Russia", "weapon": "Lancet", "launched": None, "destroyed": 5})
 def _slot(text: str, match: re.Match) -> str | None:
     """'launched', 'destroyed' or 'diverted' for a weapon phrase, from the verb that governs it."""
     P = patterns()
@@ -561,8 +566,8 @@ def _attacker(ctx: Context, unit: Unit, match: re.Match, reporter: str | None, s
     if adj and adj.group(1).lower() != "enemy":
         return _side(adj.group(1))
     by = _BY_SIDE.match(unit.text, match.end())
-    if by:  # "20 cruise missiles fired by Russia"
-        return _side(by.group(1).replace("Moscow", "Russia").replace("Kyiv", "Ukraine"))
+    if by and side_of(by.group(1)):  # "20 cruise missiles fired by Russia"
+        return side_of(by.group(1))
     left = re.split(r"[.;]\s", unit.text[max(0, match.start() - 200):match.start()])[-1]
     subjects = list(re.finditer(r"\b(Russia|Ukraine|Russians|Ukrainians|Moscow|Kyiv|Russian|Ukrainian)\b(?:\s+[a-z]+)?"
                                 r"\s+(?:has\s+|had\s+|have\s+|also\s+|again\s+)*(?:" + P.launch + r")\b", left))
