@@ -327,6 +327,9 @@ def _statements_in_unit(ctx: Context, unit: Unit, registry: Registry, before: li
         if speaker.kind == "person":
             speaker = Speaker(speaker.name, "person", speaker.role or _clean_role(role))
         key = speaker.name.lower()
+        if speaker.kind == "pronoun" and out and _closing_attribution(unit.masked, match):
+            out = [f for f in out if f.speaker.kind == "person"]  # "..., intelligence suggests ..., he added."
+            speakers_here = {f.speaker.name.lower() for f in out}
         if key in speakers_here or (speaker.kind == "pronoun" and out):
             continue
         speakers_here.add(key)
@@ -362,6 +365,18 @@ def _statements_in_unit(ctx: Context, unit: Unit, registry: Registry, before: li
             text = _quoted(unit)
             out.append(Found(unit, speaker, None, unit.start, "direct", text, unit.start, unit.end))
     return out
+
+
+_CLOSING = re.compile(r"[^.,;:!?]{0,40}[.!?]?['\"”’»]?\s*$")  # used with match(text, pos): anchored there
+
+
+@example("Ivan Petrenko spoke on television.\n\nWhile Russia has massed troops nearby, intelligence suggests that "
+         "an offensive is unlikely, he added.", "statements", {"speaker": "Ivan Petrenko", "cue": "added"})
+def _closing_attribution(masked: str, match: re.Match) -> bool:
+    """True for a pronoun's cue that closes its sentence after a comma ('..., he added.'): the sentence
+    is that speaker's, and a body or role cued inside it ('intelligence suggests') is what they reported."""
+    return bool(re.search(r",\s*(?:he|she|they|it)\s+(?:also\s+)?$", masked[:match.start()], re.I)) \
+        and bool(_CLOSING.match(masked, match.end()))
 
 
 # A passive attribution: "This was reported by the Air Force ...", "The information was confirmed by ...".
