@@ -232,6 +232,9 @@ def _mark_turns(kinds: list[str], labels: list) -> None:
     if len(repeated) < 2 and not {"Q", "A"} <= set(names) and not capitals and not asked:
         return
     start = min([i for i in candidates if labels[i][0] in repeated or labels[i][0] in ("Q", "A")] + capitals + asked)
+    later = {labels[i][0] for i in candidates if i >= start}
+    # A speaker named in full once before the short label the transcript then uses ("Senior Defense Official SDO1:").
+    start = min([i for i in candidates if i < start and labels[i][0].split()[-1] in later] + [start])
     turns = [i for i in candidates if i >= start]
     for i in turns:
         kinds[i] = "turn"

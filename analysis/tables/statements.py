@@ -586,6 +586,7 @@ def _turn_statements(ctx: Context, registry: Registry) -> list[Found]:
          {"speaker": "Jane Doe", "mode": "question"}, {"speaker": "Volodymyr Zelenskyy", "mode": "interview"})
 def _turn_speaker(ctx: Context, label: str, body: str) -> tuple[Speaker, str]:
     """The speaker a turn label stands for, and the turn's mode (question or interview)."""
+    label = _codes(ctx).get(label.lower(), label)
     if label.isupper() and len(label) > 2:  # "PRESIDENT VOLODYMYR ZELENSKYY" as it would be written in a sentence
         label = " ".join(w if w.lower() in ("q", "a") else w.capitalize() for w in label.split())
     low = label.lower()
@@ -615,6 +616,26 @@ def _turn_speaker(ctx: Context, label: str, body: str) -> tuple[Speaker, str]:
     if parsed and parsed.kind == "person" and len(label.split()) <= 3 and low not in labels.askers:
         return parsed, mode
     return Speaker(label, "role", coreference.role_phrase_for(ctx, label)), mode
+
+
+_CODE = re.compile(r"[A-Z]{1,5}\d{1,2}")
+
+
+@example("Briefing by a Senior Defense Official\n\nSenior Defense Official SDO1: Good morning.\n\nQ: How many "
+         "troops crossed?\n\nSDO1: About 30 battalions.", "statements",
+         {"speaker": "Senior Defense Official", "mode": "interview"}, {"speaker": "Interviewer"},
+         {"speaker": "Senior Defense Official", "mode": "interview"})
+def _codes(ctx: Context) -> dict[str, str]:
+    """Transcript labels that a code stands for (lower case -> speaker words): a briefing names its speaker
+    once as 'Senior Defense Official SDO1:' and then writes 'SDO1:'."""
+    if "turn_codes" not in ctx.cache:
+        codes: dict[str, str] = {}
+        for para in ctx.layout.paragraphs:
+            words = (para.label or "").split() if para.kind == "turn" else []
+            if len(words) >= 2 and _CODE.fullmatch(words[-1]):
+                codes[para.label.lower()] = codes[words[-1].lower()] = " ".join(words[:-1])
+        ctx.cache["turn_codes"] = codes
+    return ctx.cache["turn_codes"]
 
 
 def _resolve(f: Found, registry: Registry, ctx: Context) -> tuple[str | None, str, str | None]:
