@@ -253,6 +253,7 @@ def extract_statements(ctx: Context) -> list[dict]:
         if unit.kind == "turn":
             continue
         found.extend(_statements_in_unit(ctx, unit, registry, found))
+    found.extend(_list_statements(ctx, found))
     found.extend(_turn_statements(ctx, registry))
     found.sort(key=lambda f: (f.start, f.cue_at))
     for f in found:
@@ -293,6 +294,44 @@ def _relayed(f: Found, name: str, in_unit: list[Found]) -> bool:
         return False
     return any(g is not f and g.cue != "according to" and g.speaker.name.lower() not in outlets
                for g in in_unit[:MAX_CUES])
+
+
+# A list of someone's statements: "Statements by Dmitry Ivanov, the spokesman:" or "The minister said the
+# following:", then one line a statement, each opening with a dash or a bullet.
+_LIST_INTRO = re.compile(r"(?:\b(?:[Ss]tatements?|[Rr]emarks|[Cc]omments|[Tt]heses|[Kk]ey\s+points)\s+(?:by|of|from)\s+"
+                         r"(?P<by>[A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*){0,4})"
+                         r"|(?P<who>[A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*){0,4})\s+(?:said|says|stated|noted)(?:\s+the\s+following)?)"
+                         r"(?:,[^:\n]{0,120})?:\s*$")
+_LIST_ITEM = re.compile(r"^\s*[–—•*-]\s+\S")
+
+
+@example("Statements by Ivan Petrenko, the city's mayor:\n– The city is ready for winter;\n– Repairs will end "
+         "in May.\n\nThe weather stayed mild.", "statements",
+         {"speaker": "Ivan Petrenko", "mode": "reported", "cue": None, "evidence": "– The city is ready for winter;"},
+         {"speaker": "Ivan Petrenko", "evidence": "– Repairs will end in May."})
+def _list_statements(ctx: Context, found: list[Found]) -> list[Found]:
+    """A statement for each line of a list that a line naming its speaker introduces, where the line
+    has none of its own."""
+    spoken = {f.unit.paragraph for f in found}
+    first_unit: dict[int, Unit] = {}
+    for u in ctx.units:
+        first_unit.setdefault(u.paragraph, u)
+    out, speaker = [], None
+    for para in ctx.layout.paragraphs:
+        intro = _LIST_INTRO.search(para.text) if para.text.rstrip().endswith(":") else None
+        if intro is not None:
+            named = parse_np(intro.group("by") or intro.group("who"))
+            speaker = named if named is not None and named.kind != "pronoun" else None
+            continue
+        if not _LIST_ITEM.match(para.text):
+            speaker = None  # the list has ended
+            continue
+        if speaker is None or para.kind not in ("body", "intro"):
+            continue
+        unit = first_unit.get(para.index)
+        if unit is not None and para.index not in spoken:
+            out.append(Found(unit, speaker, None, unit.start, "reported", para.text, para.start, para.end))
+    return out
 
 
 def _dedupe(rows: list[dict]) -> list[dict]:
