@@ -550,9 +550,37 @@ def victim_type(victims: list[str]) -> str:
 
 
 # ---- reading a unit into located groups ------------------------------------------------------
-@example("Russian forces also struck Poltava, Sumy and Chernihiv oblasts, causing damage but no casualties.",
-         "casualties", {"region": "Poltava Oblast", "killed": 0}, {"region": "Sumy Oblast", "killed": 0},
-         {"region": "Chernihiv Oblast", "killed": 0})
+_EARLIER_YEAR = re.compile(r"\b(?:last|previous)\s+year\b|\byears?\s+ago\b|\bin\s+(?:(?:early|late|mid-?)\s*)?(?:[A-Z][a-z]+\s+)?"
+                           r"(?:of\s+)?(?P<year>(?:19|20)\d\d)\b")
+
+
+@example("A guided bomb killed three people in Kramatorsk on Tuesday. Two earlier strikes hit the city: one "
+         "killed 13 in June last year, and the other killed more than 60 at the station in April 2022.",
+         "casualties", {"place": "Kramatorsk", "killed": 3}, published="2024-09-25")
+@example("Shelling killed two civilians in Horlivka on Wednesday, a man born in 1961 and a woman born in 1958.",
+         "casualties", {"place": "Horlivka", "killed": 2}, published="2025-01-22")
+@example("The monitors counted 230 civilian deaths in Ukraine during the month, up by half over the same period in "
+         "2024.", "casualties", {"country": "Ukraine", "killed": 230}, published="2025-07-10")
+def _in_an_earlier_year(ctx: Context, unit: Unit) -> bool:
+    """True where a sentence's figures belong to an earlier year than the article's ('in June last
+    year', 'in April 2022', 'two years ago'): background, not the news."""
+    if ctx.published is None or not _EARLIER_YEAR.search(unit.text):
+        return False
+    for match in _EARLIER_YEAR.finditer(unit.text):
+        if _NOT_WHEN.search(unit.text, max(0, match.start() - 40), match.start()):
+            continue  # "the war, which began in 2022, has killed", "over the same period in 2024"
+        if match.group("year") is None or int(match.group("year")) < ctx.published.year:
+            return True
+    return False
+
+
+_NOT_WHEN = re.compile(r"\b(?:since|born|began|begun|started|broke\s+out|launched|period|than|compared\s+(?:with|to)|from|"
+                       r"beginning|start)\b[\s,]*(?:\w+\s+){0,2}$", re.I)
+
+
+@example("A drone hit a bus in the village of Zolochiv in the morning, killing two people.\n\nAnother car was "
+         "attacked by a drone in the evening. A man was injured.", "casualties",
+         {"place": "Zolochiv", "killed": 2, "injured": None}, {"killed": None, "injured": 1})
 def _opened_before(ctx: Context, unit: Unit) -> bool:
     """True where the sentence just before, in the same paragraph and with no figure of its own,
     opens another incident ('Another car was attacked this evening. A man was injured.')."""
@@ -563,13 +591,13 @@ def _opened_before(ctx: Context, unit: Unit) -> bool:
             and not words().any_trigger.search(before.text))
 
 
-@example("A drone hit a bus in the village of Zolochiv in the morning, killing two people.\n\nAnother car was "
-         "attacked by a drone in the evening. A man was injured.", "casualties",
-         {"place": "Zolochiv", "killed": 2, "injured": None}, {"killed": None, "injured": 1})
+@example("Russian forces also struck Poltava, Sumy and Chernihiv oblasts, causing damage but no casualties.",
+         "casualties", {"region": "Poltava Oblast", "killed": 0}, {"region": "Sumy Oblast", "killed": 0},
+         {"region": "Chernihiv Oblast", "killed": 0})
 def located_mentions(ctx: Context, unit: Unit) -> list[tuple[Mention, list[PlaceMention], bool]]:
     """The unit's casualty figures split by the place each belongs to: (mention, places, multi-region)."""
     mention = mentions_in(unit)
-    if mention is None:
+    if mention is None or _in_an_earlier_year(ctx, unit):
         return []
     mention.new_incident = mention.new_incident or _opened_before(ctx, unit)
     places = [m for m in incident_places(unit) if m.place.kind in ("city", "region")]
