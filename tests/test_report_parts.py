@@ -188,13 +188,18 @@ def test_plot_labels_escape_dollar_signs_so_mathtext_never_parses_article_text()
     assert plots.label("two\nlines") == "two lines"
 
 
-@pytest.mark.parametrize("make", [
+# The report's five plots, each made from an article's tables.
+PLOT_MAKERS = [
     lambda t: plots.casualties_by_region(t.casualties),
     lambda t: plots.launched_vs_destroyed(t.drone_counts),
     lambda t: plots.statements_by_speaker(t.statements),
     lambda t: plots.timeline(t),
     lambda t: plots.incident_map(t.casualties),
-], ids=["casualties", "weapons", "speakers", "timeline", "map"])
+]
+PLOT_IDS = ["casualties", "weapons", "speakers", "timeline", "map"]
+
+
+@pytest.mark.parametrize("make", PLOT_MAKERS, ids=PLOT_IDS)
 def test_plots_render_hostile_labels_as_text_and_are_byte_identical_across_runs(make):
     _, tables = hostile_tables()
     fig = make(tables)
@@ -282,13 +287,7 @@ def _labels_outside(fig) -> list[str]:
     return out
 
 
-@pytest.mark.parametrize("make", [
-    lambda t: plots.casualties_by_region(t.casualties),
-    lambda t: plots.launched_vs_destroyed(t.drone_counts),
-    lambda t: plots.statements_by_speaker(t.statements),
-    lambda t: plots.timeline(t),
-    lambda t: plots.incident_map(t.casualties),
-], ids=["casualties", "weapons", "speakers", "timeline", "map"])
+@pytest.mark.parametrize("make", PLOT_MAKERS, ids=PLOT_IDS)
 def test_plots_placed_without_a_layout_engine_keep_every_label_inside_the_figure(make, seed):
     empty = Tables(**{name: empty_frame(name) for name in ("casualties", "drone_counts", "statements", "deployments")})
     for tables in (seed[1], hostile_tables()[1], empty):
