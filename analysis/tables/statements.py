@@ -35,6 +35,7 @@ CUE_NEEDS = {
     "confirm": r"^\s+(?:that|the|at\s+least|\d|[a-z]+\s+(?:people|deaths|fatalities))",
     "estimating": r"^\s+(?:that|the)\b",
     "labeled": r"^[^.;]{0,60}?\bas\b", "labelled": r"^[^.;]{0,60}?\bas\b", "labels": r"^[^.;]{0,60}?\bas\b",
+    "reports": r"^(?!\s+(?:of|about|on)\b)",  # "the news follows reports of ...": a noun
 }
 # Words before a cue that make it something else ("no reports of", "were reported", "did not say").
 CUE_BLOCKERS = re.compile(
@@ -109,6 +110,8 @@ class Found:
          {"speaker": "Ukrainian media", "cue": "claimed"})
 @example("Russia launched 20 drones, as per the air force's morning report.", "statements",
          {"speaker": "Ukrainian air force"})
+@example("The move follows reports of troops massing near the border.", "statements")
+@example("Suspilne reports that two drones hit the port.", "statements", {"speaker": "Suspilne", "cue": "reports"})
 def cues_in(masked: str) -> list[re.Match]:
     """Reporting-verb matches in a masked unit that are speech, not nouns or passives."""
     found = []
