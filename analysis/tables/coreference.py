@@ -367,10 +367,12 @@ def qualify_org(ctx: Context, name: str, unit: Unit) -> str:
     return registry.org(canonical_org(home_country(ctx, name), defaults=True))
 
 
+@example("Ukraine is investigating the strike in Kharkiv. The country’s top prosecutor said 12 cases were open.",
+         "statements", {"speaker": "Ukraine's top prosecutor", "speaker_type": "role"})
 def home_country(ctx: Context, phrase: str) -> str:
     """'the country's top prosecutor' -> "Ukraine's top prosecutor": the country the article's
     places lie in most often (the phrase as it is where none stands out)."""
-    if not re.search(r"\bthe\s+country['’]s\b", phrase, re.I):
+    if not _THE_COUNTRYS.search(phrase):
         return phrase
     if "home_country" not in ctx.cache:
         counts: dict[str, int] = {}
@@ -380,7 +382,10 @@ def home_country(ctx: Context, phrase: str) -> str:
         ranked = sorted(counts.items(), key=lambda kv: -kv[1])
         ctx.cache["home_country"] = ranked[0][0] if ranked and (len(ranked) == 1 or ranked[0][1] > ranked[1][1]) else None
     country = ctx.cache["home_country"]
-    return re.sub(r"\bthe\s+country['’]s\b", f"{country}'s", phrase, flags=re.I) if country else phrase
+    return _THE_COUNTRYS.sub(f"{country}'s", phrase) if country else phrase
+
+
+_THE_COUNTRYS = re.compile(r"(?:\bthe\s+|^)country['’]s\b", re.I)  # the speaker's words may have lost their "the"
 
 
 # ---- transcripts ------------------------------------------------------------------------------
