@@ -473,6 +473,9 @@ def _subject_candidates(unit: Unit, match: re.Match, cue: str) -> list[tuple[str
     if cue in ("according to", "as per"):
         return [(according_to(unit.text, match.end()), None)]
     before = unit.masked[: match.start()].rstrip()
+    absolute = _WITH_SUBJECT.search(before) if cue.endswith("ing") else None
+    if absolute:  # "..., with Russia's Defence Ministry claiming it shot down 40 drones"
+        return [(unit.text[absolute.start(1):absolute.end(1)], None)]
     if cue.endswith("ing") or re.search(r"\b(?:and|but)\s*$", before):
         earlier = [m for m in cues_in(unit.masked) if m.start() < match.start() and not m.group(1).lower().endswith("ing")]
         if earlier:
@@ -490,6 +493,11 @@ def _subject_candidates(unit: Unit, match: re.Match, cue: str) -> list[tuple[str
     return candidates
 
 
+_WITH_SUBJECT = re.compile(r"\bwith\s+((?:the\s+)?[A-Z][\w'’.-]*(?:\s+[\w'’.-]+){0,5}?)$")
+
+
+@example("Both sides reported heavy attacks overnight, with Russia's Defence Ministry claiming it shot down 40 "
+         "drones.", "statements", {"speaker": "Russian Defence Ministry", "cue": "claiming"})
 def _names_someone(words: str) -> bool:
     """True where words parse as a speaker."""
     return parse_np(words) is not None
