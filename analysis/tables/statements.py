@@ -76,7 +76,7 @@ def cues(v: vocab.Vocabulary) -> Cues:
 
 
 _SPLIT_SEGMENT = re.compile(r"\s*(?:[;—–]|\s-\s|\bthat\b|\bwhile\b|\bbut\b|\band\b|\bas\b|\bwhereas\b|"
-                            r"\bafter\b|\bbefore\b|\bwhen\b|\bbecause\b|\bthough\b|\balthough\b|"
+                            r"\bafter\b|\bbefore\b|\bwhen\b|\bsince\b|\buntil\b|\bbecause\b|\bthough\b|\balthough\b|"
                             r"\bwhich\b|\bwhere\b|\bif\b|\bx{2,}\S*)\s*", re.I)
 # '"...," - Governor Ivan Fedorov.' : a quote attributed after a dash.
 _DASH_ATTRIBUTION = re.compile(r"x[.,!?]?[\"”»']\s*[-—–]\s*(?P<who>[A-Z][^.;:!?]{2,80}?)\s*[.]?\s*$")
@@ -184,6 +184,8 @@ def _titled_appositive(phrase: str, before: str) -> bool:
     return named is not None and named.kind == "person"
 
 
+@example("Crimea has been hit by a wave of attacks in the past month, since Kyiv warned in July it aimed to "
+         "take the war to Russia.", "statements", {"speaker": "Kyiv", "cue": "warned"})
 def _last_piece(segment: str, masked: str | None = None) -> str:
     """The words after the last conjunction or clause boundary in a segment."""
     masked = masked if masked is not None else segment
