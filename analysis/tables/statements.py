@@ -14,7 +14,8 @@ from analysis.language.speakers import Registry, Speaker, lexicon, parse_np
 # Cue -> pattern its right context must match for it to be speech.
 CUE_NEEDS = {
     "put": r"^\s+(?:it|the\s+(?:figure|number|toll|death toll|total|count|losses|strength))\b",
-    "called": r"^\s+(?:on|for)\b|^[^.;]{0,60}?x{2}|^[^.;]{0,40}\bas\b",
+    "called": r"^\s+(?:on|for)\b|^[^.;]{0,60}?x{2}|^[^.;]{0,40}\bas\b"
+              r"|^\s+(?:the|that|this|these|those|it|them)\s+(?:[\w-]+\s+){0,3}?(?:an?|one\s+of)\s",  # "called the strike a war crime"
     "calls": r"^\s+(?:on|for)\b|^[^.;]{0,60}?x{2}|^\s+the\b",
     "described": r"^[^.;]{0,60}?(?:\bas\b|x{2})", "describes": r"^[^.;]{0,60}?(?:\bas\b|x{2})",
     "estimate": r"^\s+(?:that|the|it\s+at)\b", "estimates": r"^\s+(?:that|the|its|it\s+at|\w+\s+losses)\b",
@@ -112,6 +113,8 @@ class Found:
          {"speaker": "Ukrainian air force"})
 @example("The move follows reports of troops massing near the border.", "statements")
 @example("Suspilne reports that two drones hit the port.", "statements", {"speaker": "Suspilne", "cue": "reports"})
+@example("Ivan Petrenko called the strike a war crime.", "statements", {"speaker": "Ivan Petrenko", "cue": "called"})
+@example("Ivan Petrenko called the mayor of Odesa on Monday.", "statements")
 def cues_in(masked: str) -> list[re.Match]:
     """Reporting-verb matches in a masked unit that are speech, not nouns or passives."""
     found = []
