@@ -182,6 +182,8 @@ def is_caps_label(label: str) -> bool:
          "material", "statements", {"speaker": "Petrenko", "cue": "noted"})
 @example("Mayor Ivan Petrenko said a school was hit.\n\n“This hole was once my classroom where", "statements",
          {"speaker": "Ivan Petrenko", "cue": "said"})
+@example("Russian shelling of Zolochiv on Sunday injured four people, the administration said. Full report: "
+         "https://example.org/report", "casualties", {"place": "Zolochiv", "injured": 4})
 def layout(text: str) -> Layout:
     """Paragraphs (with kinds and sentences) and sections of an article's text."""
     link_lists = furniture().link_lists
@@ -205,7 +207,8 @@ def layout(text: str) -> Layout:
             in_links = False
             # An excerpt ends mid-sentence: a last line of some words after others is no heading (nothing follows
             # it); but a quote cut off before its attribution is nobody's statement and stays out of the text.
-            cut_off = ((start, end) == blocks[-1] and len(blocks) > 1 and len(line.split()) >= 5
+            words = len(line.split())
+            cut_off = ((start, end) == blocks[-1] and (words >= 10 or len(blocks) > 1 and words >= 5)
                        and not line.startswith(('"', "“", "«", "„")))
             attribution = ATTRIBUTION_LINE.match(line)  # "Source: Pavlo Kyrylenko, Head of ..." is no heading
             kinds.append("heading" if is_heading(line) and label is None and not cut_off and not attribution else "body")
