@@ -40,6 +40,9 @@ _STANDS = r"(?:stood\s+at|stands\s+at|is|was|of|to|at|(?:rose|risen|grew|grown|i
 
 
 @vocab.compiled
+@example("South Korea's spy agency estimated the number of North Korean troops to be around 10,000.", "deployments",
+         {"force": "North Korean troops", "count": 10000})
+@example("The agency put the number of North Korean troops in Russia at 11,000.", "deployments", {"count": 11000})
 def force_words(v: vocab.Vocabulary) -> ForceWords:
     """The deployment words of the active vocabulary."""
     nouns = vocab.alternation([*v.terms("force_words", role="force"), *v.terms("force_words", role="formation"),
@@ -56,7 +59,7 @@ def force_words(v: vocab.Vocabulary) -> ForceWords:
                                  rf"(?P<force>{MODIFIER}{nouns})\b", re.I),
                       re.compile(rf"\b(?:number|total)\s+of\s+(?P<force>{MODIFIER}{nouns})\b[^.;]{{0,60}}?\b(?:reach(?:ed|es)?|"
                                  rf"is|was|were|are|stood\s+at|stands\s+at|(?:rose|risen|grown|grew|increased)\s+(?:from\s+[\d,]+\s+)?to|totals?|totalled|would\s+be|"
-                                 rf"will\s+be)\s+(?:(?:to|at|about|around|some)\s+)?(?P<count>{COUNT})\b"
+                                 rf"will\s+be|to\s+be|at)\s+(?:(?:to|at|about|around|some)\s+)?(?P<count>{COUNT})\b"
                                  rf"|\bsize\s+of\s+(?:the\s+)?(?:new\s+|latest\s+)?(?P<force2>deployment|contingent|force|group)\b"
                                  rf"[^.;]{{0,40}}?\b(?:to\s+be|at|is|was)\s+(?:between\s+)?(?P<count2>{COUNT})\b", re.I),
                       re.compile(rf"\b({senders})\b(?!.*\b{senders}\b)"), nationality,
