@@ -184,6 +184,7 @@ def is_caps_label(label: str) -> bool:
          {"speaker": "Ivan Petrenko", "cue": "said"})
 @example("Russian shelling of Zolochiv on Sunday injured four people, the administration said. Full report: "
          "https://example.org/report", "casualties", {"place": "Zolochiv", "injured": 4})
+@example("Russian drones hit Zolochiv overnight, three injured", "casualties", {"place": "Zolochiv", "injured": 3})
 def layout(text: str) -> Layout:
     """Paragraphs (with kinds and sentences) and sections of an article's text."""
     link_lists = furniture().link_lists
@@ -210,8 +211,10 @@ def layout(text: str) -> Layout:
             words = len(line.split())
             cut_off = ((start, end) == blocks[-1] and (words >= 10 or len(blocks) > 1 and words >= 5)
                        and not line.startswith(('"', "“", "«", "„")))
+            lone = len(blocks) == 1  # a text of one line is the message itself, never a heading
             attribution = ATTRIBUTION_LINE.match(line)  # "Source: Pavlo Kyrylenko, Head of ..." is no heading
-            kinds.append("heading" if is_heading(line) and label is None and not cut_off and not attribution else "body")
+            kinds.append("heading" if is_heading(line) and label is None and not (cut_off or lone) and not attribution
+                         else "body")
     _mark_turns(kinds, labels)
     sections = _sections(text, blocks, kinds)
     paragraphs = []
