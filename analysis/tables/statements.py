@@ -294,11 +294,14 @@ def extract_statements(ctx: Context) -> list[dict]:
          {"speaker": "Odesa Regional Military Administration", "cue": "reported"},
          {"speaker": "Odesa Regional Military Administration", "cue": "says"})
 @example("According to Ukrinform, two men were hurt in Odesa.", "statements", {"speaker": "Ukrinform"})
+@example("This was reported by the head of the Odesa regional administration, Oleh Kiper, UNN reports.",
+         "statements", {"speaker": "Oleh Kiper", "cue": "reported"})
 def _relayed(f: Found, name: str, in_unit: list[Found]) -> bool:
     """True for an outlet that only relays another speaker of its sentence (in_unit: the statements
-    found there) as in 'X reported this, according to Ukrinform': the statement is X's."""
+    found there) as in 'X reported this, according to Ukrinform' or '..., X said, UNN reports.'"""
     outlets = lexicon().outlets
-    if f.cue != "according to" or name.lower() not in outlets:
+    closing = f.cue is not None and _CLOSING.match(f.unit.masked, f.cue_at - f.unit.start + len(f.cue))
+    if not (f.cue == "according to" or closing) or name.lower() not in outlets:
         return False
     return any(g is not f and g.cue != "according to" and g.speaker.name.lower() not in outlets
                for g in in_unit[:MAX_CUES])
@@ -385,7 +388,8 @@ def _statements_in_unit(ctx: Context, unit: Unit, registry: Registry, before: li
         found.channel = channel_of(unit.text)
         found.date, found.date_text = ctx.date_near(unit, match.start())
         out.append(found)
-    passive = _REPORTED_BY.search(unit.text) if not out else None
+    outlets = lexicon().outlets
+    passive = _REPORTED_BY.search(unit.text) if all(f.speaker.name.lower() in outlets for f in out) else None
     if passive is not None:
         words, role = right_subject(unit.text, passive.end())
         speaker = parse_np(words) if words else None
