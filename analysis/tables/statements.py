@@ -300,8 +300,9 @@ def _relayed(f: Found, name: str, in_unit: list[Found]) -> bool:
     """True for an outlet that only relays another speaker of its sentence (in_unit: the statements
     found there) as in 'X reported this, according to Ukrinform' or '..., X said, UNN reports.'"""
     outlets = lexicon().outlets
-    closing = f.cue is not None and _CLOSING.match(f.unit.masked, f.cue_at - f.unit.start + len(f.cue))
-    if not (f.cue == "according to" or closing) or name.lower() not in outlets:
+    if name.lower() not in outlets or f.cue is None:
+        return False
+    if f.cue != "according to" and not _CLOSING.match(f.unit.masked, f.cue_at - f.unit.start + len(f.cue)):
         return False
     return any(g is not f and g.cue != "according to" and g.speaker.name.lower() not in outlets
                for g in in_unit[:MAX_CUES])
@@ -324,9 +325,7 @@ def _list_statements(ctx: Context, found: list[Found]) -> list[Found]:
     """A statement for each line of a list that a line naming its speaker introduces, where the line
     has none of its own."""
     spoken = {f.unit.paragraph for f in found}
-    first_unit: dict[int, Unit] = {}
-    for u in ctx.units:
-        first_unit.setdefault(u.paragraph, u)
+    first_unit = _first_units(ctx)
     out, speaker = [], None
     for para in ctx.layout.paragraphs:
         intro = _LIST_INTRO.search(para.text) if para.text.rstrip().endswith(":") else None
@@ -343,6 +342,16 @@ def _list_statements(ctx: Context, found: list[Found]) -> list[Found]:
         if unit is not None and para.index not in spoken:
             out.append(Found(unit, speaker, None, unit.start, "reported", para.text, para.start, para.end))
     return out
+
+
+def _first_units(ctx: Context) -> dict[int, Unit]:
+    """The first unit of each paragraph, by paragraph index (memoised per article)."""
+    if "first_units" not in ctx.cache:
+        first: dict[int, Unit] = {}
+        for u in ctx.units:
+            first.setdefault(u.paragraph, u)
+        ctx.cache["first_units"] = first
+    return ctx.cache["first_units"]
 
 
 def _dedupe(rows: list[dict]) -> list[dict]:
@@ -618,9 +627,7 @@ def _turn_statements(ctx: Context, registry: Registry) -> list[Found]:
     """One statement per transcript turn, its label resolved to the person it stands for."""
     out: list[Found] = []
     current: Found | None = None
-    first_unit: dict[int, Unit] = {}
-    for u in ctx.units:
-        first_unit.setdefault(u.paragraph, u)
+    first_unit = _first_units(ctx)
     for para in ctx.layout.paragraphs:
         if para.kind != "turn":
             continue
@@ -700,14 +707,11 @@ def _codes(ctx: Context) -> dict[str, str]:
 def _resolve(f: Found, registry: Registry, ctx: Context) -> tuple[str | None, str, str | None]:
     """(canonical name, speaker_type, role) of a found statement's speaker."""
     sp = f.speaker
-    if f.turn_label is not None:
-        if sp.kind == "person":
-            name = registry.canonical(sp.name)
-            return name, "person", registry.roles.get(name) or sp.role
-        return sp.name, "role", sp.role
-    if sp.kind == "person":
+    if sp.kind == "person":  # a turn's label or a sentence's subject alike
         name = registry.canonical(sp.name)
         return name, "person", registry.roles.get(name) or sp.role
+    if f.turn_label is not None:
+        return sp.name, "role", sp.role
     if sp.kind == "organization":
         return coreference.qualify_org(ctx, sp.name, f.unit), "organization", None
     if sp.kind == "pronoun":
