@@ -38,8 +38,13 @@ KEY_STOPWORDS = frozenset({"the", "of", "oblast", "oblasts", "region", "regions"
                            "autonomous", "okrug", "city", "border"})
 # Text between the names of a list that shares one plural suffix: ", ", " and ", ", and ", " & ".
 _LIST_GAP = re.compile(r"\s*(?:,\s*(?:(?:and|or)\s+)?|(?:and|or|&)\s+)", re.I)
-# Regex pieces for the separator and apostrophe tokens of a key.
-_TOKEN_PATTERNS = {" ": "[ \\t\\u00a0\\-\\u2010\\u2011\\u2013]+", "'": "['\\u2019\\u02bc]"}
+# What a key's space and apostrophe stand for in a text: a run of these separators, one of these apostrophes.
+_TEXT_SEPARATORS = frozenset(" \t\u00a0-\u2010\u2011\u2013")
+_TEXT_APOSTROPHES = frozenset("'\u2019\u02bc")
+_WORD_CHAR = re.compile(r"\w")
+_CAPITAL_AFTER_NON_WORD = re.compile(r"(?<!\w)[A-Z]")  # where a place name may begin
+_BEFORE_WATER = re.compile(r"[ \t\u00a0]+(?:river|reservoir)\b", re.I)  # "the Dnipro river" names no place
+_END = ""  # a trie node's key marking that a spelling ends there
 _SEPARATORS = re.compile(r"[\s\-\u2010\u2011\u2013]+")
 _APOSTROPHES = re.compile(r"['\u2019\u02bc`]")
 
@@ -69,7 +74,7 @@ class _Gazetteer:
     surfaces: dict[str, Place]   # normalised spelling -> place
     stems: dict[str, Place]      # normalised region stem -> region place
     folds: dict[str, str]        # region_key words -> canonical region_key
-    pattern: re.Pattern[str]
+    trie: dict                   # character of a spelling (" " for separators) -> next node; _END where one ends
 
 
 def _key(text: str) -> str:
@@ -116,9 +121,52 @@ def _region_stems(row: dict[str, str]) -> list[str]:
     return [s for s in stems if s]
 
 
-def _trie_regex(keys: list[str]) -> str:
-    """One regex alternation of keys, factored as a trie; longer spellings are tried first."""
-    return vocab.trie([[_TOKEN_PATTERNS.get(char) or re.escape(char) for char in key] for key in keys])
+def _trie(keys: list[str]) -> dict:
+    """The spellings as a character trie (a dict per node; _END where a spelling ends)."""
+    root: dict = {}
+    for key in keys:
+        node = root
+        for char in key:
+            node = node.setdefault(char, {})
+        node[_END] = True
+    return root
+
+
+def _ends(text: str, start: int, trie: dict) -> list[int]:
+    """Where spellings of the trie that begin at `start` end in text, shortest first (letters compared
+    case-blind, a run of separators for a space, any apostrophe for one)."""
+    ends, node, at, size = [], trie, start, len(text)
+    while at < size:
+        char = text[at]
+        if char in _TEXT_SEPARATORS:
+            node = node.get(" ")
+            while at < size and text[at] in _TEXT_SEPARATORS:
+                at += 1
+        else:
+            node = node.get("'" if char in _TEXT_APOSTROPHES else char.lower())
+            at += 1
+        if node is None:
+            break
+        if _END in node:
+            ends.append(at)
+    return ends
+
+
+def _mentions(text: str, gaz: "_Gazetteer") -> list[tuple[int, int]]:
+    """(start, end) of each spelling named in text: at each capital that begins a word the longest spelling
+    that ends a word (and is not a river's or reservoir's name), then on after it."""
+    found: list[tuple[int, int]] = []
+    last = 0
+    for capital in _CAPITAL_AFTER_NON_WORD.finditer(text):
+        start = capital.start()
+        if start < last:
+            continue
+        for end in reversed(_ends(text, start, gaz.trie)):
+            if not _WORD_CHAR.match(text, end) and not _BEFORE_WATER.match(text, end):
+                found.append((start, end))
+                last = end
+                break
+    return found
 
 
 @vocab.compiled
@@ -160,10 +208,7 @@ def _gazetteer(v: vocab.Vocabulary) -> _Gazetteer:
             for spelling in _variants(row):
                 folds.setdefault(_bare_key(spelling), folds[_bare_key(place.name)])
 
-    keys = sorted(surfaces, key=lambda k: (-len(k), k))
-    pattern = re.compile(r"(?<!\w)(?=(?-i:[A-Z]))(?:" + _trie_regex(keys) + r")(?!\w)"
-                         r"(?![ \t\u00a0]+(?:river|reservoir)\b)", re.I)
-    return _Gazetteer(places, surfaces, stems, folds, pattern)
+    return _Gazetteer(places, surfaces, stems, folds, _trie(list(surfaces)))
 
 
 def lookup(name: str) -> Place | None:
@@ -177,8 +222,8 @@ def lookup(name: str) -> Place | None:
 def find_places(text: str) -> list[PlaceMention]:
     """Every gazetteer place named in text, longest match first, non-overlapping, in text order."""
     gaz = _gazetteer()
-    mentions = [PlaceMention(m.start(), m.end(), m.group(0), gaz.surfaces[_key(m.group(0))])
-                for m in gaz.pattern.finditer(text)]
+    mentions = [PlaceMention(start, end, text[start:end], gaz.surfaces[_key(text[start:end])])
+                for start, end in _mentions(text, gaz)]
     mentions = _placed(text, mentions)
     mentions = [_region_of(text, m, gaz) for m in mentions]
     for i, mention in enumerate(mentions):
