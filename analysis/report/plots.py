@@ -48,6 +48,9 @@ MAP_HEIGHT = 5.6  # inches
 EDGE = 0.06  # inches of white beyond a figure's outermost label
 RIGHT = 0.3  # inches right of the axes (room for the last tick label)
 MAP_LAYER = "map-layer"  # gid of the artists a map shares with every map of its extent
+# zlib level of the PNGs: 3 encodes a report's five figures about a third faster than the default 6, for
+# files about 2% larger (the same pixels).
+PNG_OPTIONS = {"compress_level": 3}
 
 
 def label(text: object, limit: int = MAX_LABEL) -> str:
@@ -371,7 +374,8 @@ def _over_layer(fig: Figure) -> bytes:
     for artist in sorted(own, key=lambda a: a.get_zorder()):
         artist.draw(renderer)
     buffer = io.BytesIO()
-    imsave(buffer, renderer.buffer_rgba(), format="png", origin="upper", dpi=DPI, metadata={"Software": None})
+    imsave(buffer, renderer.buffer_rgba(), format="png", origin="upper", dpi=DPI, metadata={"Software": None},
+           pil_kwargs=dict(PNG_OPTIONS))
     return buffer.getvalue()
 
 
@@ -382,7 +386,8 @@ def png_bytes(fig: Figure, whole: bool = False) -> bytes:
         if hasattr(fig, _LAYER) and not whole:
             return _over_layer(fig)
         buffer = io.BytesIO()
-        fig.savefig(buffer, format="png", dpi=DPI, metadata={"Software": None}, facecolor="white")
+        fig.savefig(buffer, format="png", dpi=DPI, metadata={"Software": None}, facecolor="white",
+                    pil_kwargs=dict(PNG_OPTIONS))
     return buffer.getvalue()
 
 
