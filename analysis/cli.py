@@ -397,6 +397,9 @@ def add_corpus(sub: argparse._SubParsersAction) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     """Run the command line; returns the exit status."""
+    from analysis.report.render import skip_unused_imports
+
+    skip_unused_imports()
     args = build_parser().parse_args(argv)
     try:
         return args.func(args)

@@ -88,6 +88,26 @@ def test_batch_writes_reports_tables_index_corpus_and_store(reports):
     assert pd.read_csv(reports / "failures.csv").empty
 
 
+def test_each_articles_csvs_are_the_extractors_tables(reports):
+    """The worker takes the tables the report notebook extracted in the kernel: they must be the ones
+    `extract` writes for the same text, date and vocabulary."""
+    from analysis.files import csv_text
+    from analysis.corpus.jobs import extract_job
+
+    jobs, _ = read_all(INPUTS)
+    for job in jobs:
+        folder = reports / "articles" / job.article_id
+        for table, frame in extract_job(job).items():
+            assert (folder / f"{table}.csv").read_text(encoding="utf-8") == csv_text(frame), (job.origin, table)
+
+
+def test_a_namespace_without_the_notebooks_tables_gives_no_payload():
+    from analysis.corpus.kernels import tables_payload
+
+    assert tables_payload({}) == ""
+    assert tables_payload({"tables": {"casualties": None}, "doc": None}) == ""
+
+
 def test_store_and_files_rebuild_each_other(reports, tmp_path):
     con = store.connect(tmp_path / "rebuilt.duckdb")
     store.import_tables(con, store.load_tables(reports / "articles"))

@@ -140,12 +140,12 @@ def process_job(job: Job, settings: Settings, kernel) -> dict:
     outputs: dict[str, str] = {}
     try:
         write_set(folder, {ARTICLE_TEXT: job.text, META_NAME: side}, whole=True)  # the notebook reads them
-        tables = extract_job(job, settings.vocab)
         params = report.report_parameters(str(folder / ARTICLE_TEXT), job.published, job.title, job.source,
                                           vocab=settings.vocab)
-        lap("extract")
         nb = kernels.execute(kernel, settings.notebook, params, settings.timeout)
         lap("execute")
+        tables = _tables(job, settings, kernel)
+        lap("extract")
         outputs = {f"{table}.csv": csv_text(frame) for table, frame in tables.items()}
         outputs[REPORT_NAME] = report.export_html(nb, params["title"] or job.article_id)
         lap("export")
@@ -162,6 +162,16 @@ def process_job(job: Job, settings: Settings, kernel) -> dict:
         _drop_outputs(folder)
     return {"article_id": job.article_id, "meta": {**meta, **status}, "tables": tables,
             "seconds": time.perf_counter() - started, "timings": timings}
+
+
+def _tables(job: Job, settings: Settings, kernel) -> dict:
+    """The article's four tables: the ones our article notebook extracted in the kernel where it read this
+    article's text (the same call on the same text), else extracted here (a user's own notebook)."""
+    from analysis.corpus import kernels
+    from analysis.report import render as report
+
+    tables = kernels.notebook_tables(kernel, job.article_id) if settings.notebook == report.NOTEBOOK else None
+    return tables if tables is not None else extract_job(job, settings.vocab)
 
 
 def _record(meta: dict, status: dict) -> str:
@@ -204,7 +214,9 @@ def _warm_up() -> None:
 def worker_main(conn, settings: Settings, index: int) -> None:
     """A worker process: start one warm kernel, then process the tasks the parent sends until told to stop."""
     from analysis.corpus import kernels
+    from analysis.report.render import skip_unused_imports
 
+    skip_unused_imports()
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
     os.environ.setdefault("MPLBACKEND", "Agg")
     try:

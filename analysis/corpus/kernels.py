@@ -9,6 +9,9 @@ that dies or hangs past the timeout is replaced, and the error goes back to the 
 """
 from __future__ import annotations
 
+import ast
+import base64
+import pickle
 import queue
 import time
 from pathlib import Path
@@ -63,10 +66,12 @@ class WarmKernel:
         self.km = report.start_kernel(self.cwd)
         return self
 
-    def run_silently(self, code: str, timeout: float = 60) -> None:
-        """Run code in the kernel with no output and no history; raises KernelCodeError if it fails,
-        gets no answer in timeout seconds, or the kernel dies meanwhile (noticed within a second)."""
-        msg_id = self._shell_client().execute(code, silent=True, store_history=False)
+    def run_silently(self, code: str, timeout: float = 60, expressions: dict[str, str] | None = None) -> dict:
+        """Run code in the kernel with no output and no history; the values of `expressions` after it (as
+        the kernel's repr of each). Raises KernelCodeError if it fails, gets no answer in timeout seconds,
+        or the kernel dies meanwhile (noticed within a second)."""
+        msg_id = self._shell_client().execute(code, silent=True, store_history=False,
+                                              user_expressions=expressions or {})
         deadline = time.monotonic() + timeout
         while True:
             remaining = deadline - time.monotonic()
@@ -82,9 +87,11 @@ class WarmKernel:
                 raise KernelCodeError(f"kernel did not answer: {type(err).__name__}: {err}") from err
             if reply["parent_header"].get("msg_id") == msg_id:
                 break
-        if reply["content"].get("status") != "ok":
-            content = reply["content"]
+        content = reply["content"]
+        if content.get("status") != "ok":
             raise KernelCodeError(f"kernel code failed: {content.get('ename')}: {content.get('evalue')}")
+        values = content.get("user_expressions") or {}
+        return {name: value.get("data", {}).get("text/plain") for name, value in values.items()}
 
     def send_silently(self, code: str) -> None:
         """Queue code in the kernel without waiting for it (the next `run_silently` waits behind it)."""
@@ -142,6 +149,32 @@ class WarmKernel:
 
 
 ENGINE_NAME = "warm"
+
+
+def tables_payload(namespace: dict[str, Any]) -> str:
+    """In a kernel after the article notebook: the id of the text it read (`doc`) and the tables it
+    extracted (`tables`), pickled and base64-encoded ('' where the namespace has no such pair)."""
+    from analysis.reading.articles import article_id
+    from analysis.tables.schema import Tables
+
+    tables, text = namespace.get("tables"), getattr(namespace.get("doc"), "text", None)
+    if not isinstance(tables, Tables) or not isinstance(text, str):
+        return ""
+    return base64.b64encode(pickle.dumps((article_id(text), tables))).decode("ascii")
+
+
+_TABLES_EXPRESSION = "__import__('analysis.corpus.kernels', fromlist=['_']).tables_payload(globals())"
+
+
+def notebook_tables(kernel: WarmKernel, article_id: str) -> dict[str, Any] | None:
+    """The four tables the article notebook just extracted in the kernel, if it read the article with
+    this id (the worker then need not extract them again); None otherwise."""
+    value = kernel.run_silently("", expressions={"tables": _TABLES_EXPRESSION}).get("tables")
+    payload = ast.literal_eval(value) if value else ""
+    if not payload:
+        return None
+    read_id, tables = pickle.loads(base64.b64decode(payload))  # our own kernel's answer, not article text
+    return dict(tables.items()) if read_id == article_id else None
 
 
 def import_lines(notebook: Path) -> str:

@@ -14,6 +14,7 @@ from __future__ import annotations
 import functools
 import os
 import re
+import sys
 import time
 import unicodedata
 from dataclasses import dataclass, field
@@ -35,6 +36,20 @@ CELL_TIMEOUT = 300  # seconds per notebook cell
 
 
 # --- kernel and execution -------------------------------------------------------------------------
+
+# jsonschema, which nbformat (so papermill and nbconvert) imports, loads rfc3987-syntax where it is
+# installed (JupyterLab's jupyter-events brings it), and that package builds a Lark grammar on import:
+# 1.4 s of CPU in every process that imports papermill. It serves only the "iri" formats, which no
+# notebook schema uses; the processes that run and export notebooks do without it.
+_UNUSED_IMPORTS = ("rfc3987_syntax",)
+
+
+def skip_unused_imports() -> None:
+    """Keep jsonschema from importing rfc3987-syntax (its IRI checks are never used for notebooks); call it
+    before the first import of nbformat, papermill or nbconvert."""
+    for name in _UNUSED_IMPORTS:
+        sys.modules.setdefault(name, None)  # `import name` then raises ImportError, which jsonschema expects
+
 
 def kernel_env(extra_path: Path = ROOT) -> dict[str, str]:
     """The environment of a report kernel: this one, with the project root on PYTHONPATH so `analysis` imports."""
