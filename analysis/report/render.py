@@ -160,7 +160,7 @@ def html_exporter() -> Any:
 
     return HTMLExporter(template_name=TEMPLATE_NAME, extra_template_basedirs=[str(TEMPLATES)],
                         exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True,
-                        embed_images=True)
+                        embed_images=True, optimistic_validation=True)  # validated once, not after each step
 
 
 def export_html(nb: Any, title: str = "Article report") -> str:
