@@ -307,18 +307,35 @@ def map_extent(located: pd.DataFrame) -> tuple[float, float, float, float]:
     return lon0, lon1, lat0, lat1
 
 
-def _map_axes(fig: Figure, extent: tuple[float, float, float, float]):
-    """The map's axes with what every map of this extent shares: sea, outlines, names, ticks, labels, title."""
+def _map_frame(ax, extent: tuple[float, float, float, float]) -> None:
+    """A map's limits, aspect, axis labels and title."""
     lon0, lon1, lat0, lat1 = extent
-    ax = fig.subplots()
-    basemap.draw(ax, extent)
     ax.set_xlim(lon0, lon1)
     ax.set_ylim(lat0, lat1)
     ax.set_aspect(1 / math.cos(math.radians((lat0 + lat1) / 2)))
     ax.set_xlabel("longitude (°E); dot size: people killed or injured; Crimea counted in Ukraine")
     ax.set_ylabel("latitude (°N)")
     ax.set_title("Incidents on the map (gazetteer coordinates, Natural Earth borders)")
+
+
+@functools.lru_cache(maxsize=8)
+def _map_margins(extent: tuple[float, float, float, float]) -> tuple[float, float, float, float]:
+    """left, right, bottom, top of a map's axes for an extent (its tick labels measured once per extent)."""
+    fig = _figure(MAP_HEIGHT)
+    ax = fig.subplots()
+    _map_frame(ax, extent)
     _fit(fig, ax)
+    params = fig.subplotpars
+    return params.left, params.right, params.bottom, params.top
+
+
+def _map_axes(fig: Figure, extent: tuple[float, float, float, float]):
+    """The map's axes with what every map of this extent shares: sea, outlines, names, ticks, labels, title."""
+    ax = fig.subplots()
+    basemap.draw(ax, extent)
+    _map_frame(ax, extent)
+    left, right, bottom, top = _map_margins(extent)
+    fig.subplots_adjust(left=left, right=right, bottom=bottom, top=top)
     return ax
 
 
