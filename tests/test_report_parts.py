@@ -212,6 +212,23 @@ def test_plots_render_hostile_labels_as_text_and_are_byte_identical_across_runs(
     assert Image.open(io.BytesIO(first)).size[0] == plots.WIDTH * plots.DPI
 
 
+def test_speaker_counts_are_statements_per_speaker_and_mode_in_the_plots_order(seed):
+    _, tables = seed
+    statements = tables.statements
+    expected = pd.crosstab(statements["speaker"].astype(object), statements["mode"].astype(object))
+    expected = expected.reindex(columns=[m for m in plots.MODES if m in expected.columns])
+    counts = plots._speaker_modes(statements)
+    assert counts.values.tolist() == expected.values.tolist()
+    assert list(counts.index) == list(expected.index) and list(counts.columns) == list(expected.columns)
+
+
+def test_statements_that_name_no_speaker_plot_as_a_message_not_an_error():
+    rows = [{"article_id": "a", "statement_id": "s1", "speaker": None, "mode": "reported", "text": "x",
+             "evidence": "x", "char_start": 0, "char_end": 1}]
+    fig = plots.statements_by_speaker(to_frame("statements", rows))
+    assert "names its speaker" in " ".join(t.get_text() for t in fig.axes[0].texts)
+
+
 def test_plots_of_empty_tables_say_there_is_nothing_to_plot():
     empty = Tables(**{name: empty_frame(name) for name in ("casualties", "drone_counts", "statements", "deployments")})
     for fig in (plots.casualties_by_region(empty.casualties), plots.launched_vs_destroyed(empty.drone_counts),

@@ -222,7 +222,7 @@ def incident_points(casualties: pd.DataFrame) -> pd.DataFrame:
     return frame
 
 
-def _row_label(table: str, row: pd.Series) -> str:
+def _row_label(table: str, row: dict) -> str:
     """A short label for a row on the timeline."""
     if table == "casualties":
         what = _value(row["place"]) or _value(row["region"]) or "unknown place"
@@ -238,7 +238,7 @@ def _row_label(table: str, row: pd.Series) -> str:
 def dated_rows(tables: Tables) -> pd.DataFrame:
     """Every row with a resolved date, across the four tables, in date order."""
     out = [{"table": table, "row": row[ID_COLUMN[table]], "date": row["date"], "label": _row_label(table, row)}
-           for table in TABLES for _, row in getattr(tables, table).iterrows() if _value(row["date"]) is not None]
+           for table in TABLES for row in getattr(tables, table).to_dict("records") if _value(row["date"]) is not None]
     frame = pd.DataFrame(out, columns=DATED_COLUMNS)
     frame["date"] = pd.to_datetime(frame["date"], format="%Y-%m-%d")
     return frame.sort_values(["date", "table", "row"], kind="stable").reset_index(drop=True)
