@@ -47,13 +47,13 @@ TABLE_CSS = (
 
 def display_frame(frame: pd.DataFrame) -> pd.DataFrame:
     """The frame as shown: article_id dropped, missing values as empty cells, counts as plain ints."""
-    shown = frame.drop(columns=[c for c in HIDDEN_COLUMNS if c in frame.columns])
-    columns = {}
-    for column in shown.columns:
-        numeric = pd.api.types.is_integer_dtype(shown[column].dtype)
-        columns[column] = pd.Series([("" if pd.isna(v) else int(v) if numeric else str(v)) for v in shown[column]],
-                                    dtype=object)
-    return pd.DataFrame(columns, columns=list(shown.columns))
+    columns = [c for c in frame.columns if c not in HIDDEN_COLUMNS]
+    data = {}
+    for column in columns:
+        values = frame[column]
+        numeric = pd.api.types.is_integer_dtype(values.dtype)
+        data[column] = [("" if pd.isna(v) else int(v) if numeric else str(v)) for v in values]
+    return pd.DataFrame(data, columns=columns, dtype=object)
 
 
 def compact_order(columns: list[str], table: str) -> tuple[list[str], list[int]]:
