@@ -3,7 +3,10 @@
 `with_csp(html)` hashes each inline `<script>` of a finished page (SHA-256 of its text as the browser
 sees it: line breaks normalised) and puts a `<meta http-equiv="Content-Security-Policy">` first in
 the head that allows exactly those hashes: no 'unsafe-inline', no 'unsafe-eval', nothing from a
-host. A script that a missed escape let into the page has no hash, so the browser refuses it.
+host. A script added to the page after its policy was computed has no hash, so the browser refuses it;
+every script the page holds when `with_csp` runs is hashed, so against a `<script>` element that a
+missed escape let into the exported page, escaping is the defence (event handlers, `javascript:` URLs
+and remote loads are refused whatever the page holds).
 
 The report's interactive tables load the DataTables bundle, which itables inlines as base64 text,
 through `import()` of a `blob:` URL made by one of the hashed scripts; `blob:` in script-src allows
