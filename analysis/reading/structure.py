@@ -307,7 +307,8 @@ _SPLIT = re.compile(r"[.!?…](['\"”’»)]*)(\s+)(?=['\"“‘«(]?[A-Z0-9]|[
 ATTRIBUTION_LINE = re.compile(r"^(?:Sources?|Quote\s+from\s+[A-Z][^:]{1,60}):\s+\S")
 # Lines a page ran together: "... he stressed.The Russian side ...", "... as \"nonsense.\"\"We have ..." (a
 # lower-case word, its full stop, at most one closing mark, and a capitalised word with no space between).
-_RUN_TOGETHER = re.compile(r"(?<=[a-z]{2})[.!?](['\"”’»)]?)(?=['\"“‘«]?[A-Z][a-z]|[\"“«]x)")
+# (The look behind stands after the mark, so that a search runs the engine's fast scan for the mark.)
+_RUN_TOGETHER = re.compile(r"[.!?](?<=[a-z]{2}[.!?])(['\"”’»)]?)(?=['\"“‘«]?[A-Z][a-z]|[\"“«]x)")
 _LAST_WORD = re.compile(r"([\w.'-]+)[.!?…]$")
 POST_LABEL = re.compile(r"(?<=[a-z0-9,)])(\s+)(?=(?:Source|Quote(?:\s+from\s+[A-Z][\w'’-]+)?|Details|Background):\s)")
 

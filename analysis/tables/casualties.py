@@ -67,6 +67,7 @@ _TOTAL_WORDS = ("total", "in all", "altogether", "overall", "combined", "across"
 TOTAL = re.compile(r"\b(?:in\s+total|in\s+all|altogether|overall|a\s+total\s+of|combined|across\s+the\s+(?:region|country))\b", re.I)
 AMONG = re.compile(r"(?:^|[.;]\s*|\bwere\s+|\bwas\s+|\bare\s+|\bis\s+)among\s+(?:the\s+|those\s+)?(?:dead|killed|injured|wounded|victims|casualties)\b", re.I)
 PARTITIVE = re.compile(rf"\b(?:{COUNT})\s+of\s+(?:the\s+|those\s+)?(?:injured|wounded|dead|killed|victims|them|casualties)\b", re.I)
+_PARTITIVE_TAIL = re.compile(r"\sof\s+(?:the\s+|those\s+)?(?:injured|wounded|dead|killed|victims|them|casualties)\b", re.I)  # a cheap look first
 DENIAL = re.compile(r"\b(?:no\s+(?:one|body)|nobody|none|no\s+(?:immediate\s+|initial\s+)?(?:reports?\s+of\s+)?(?:damage\s+or\s+)?"
                     r"(?:casualties|injuries|deaths|fatalities|victims|one\s+was)|without\s+(?:causing\s+|leaving\s+|any\s+)*(?:casualties|injuries|victims)|"
                     r"no\s+(?:people|civilians|residents)\s+were)\b(?:[^.]{0,40}?\b(?:hurt|injured|killed|wounded|harmed|reported|casualties))?", re.I)
@@ -231,7 +232,7 @@ def mentions_in(unit: Unit) -> Mention | None:
     if not w.any_trigger.search(text):
         return None
     low = text.lower()  # cheap looks for the words each pattern needs, before the patterns run
-    partitive = PARTITIVE.search(masked) if " of " in low else None
+    partitive = PARTITIVE.search(masked) if " of " in low and _PARTITIVE_TAIL.search(masked) else None
     if partitive and not re.search(rf"\b(?:{w.kill}|{w.hurt})\b(?![^.]*\bof\s+the\b)", masked[:partitive.start()], re.I):
         return None
     mention = Mention(unit, pos=0)
