@@ -366,19 +366,18 @@ def _slot(text: str, match: re.Match) -> str | None:
         return "destroyed" if right and _verb_slot(right.group("v")) == "destroyed" else None
     right = P.passive_right.match(text[match.end():]) or P.passive_after_list.match(text[match.end():])
     if right:
-        if re.search(rf"\b(?:{P.destroy})\s+(?:or|and)\s+$", text[match.end():match.end() + right.start("v")], re.I):
+        if _verbs().destroy_or.search(text[match.end():match.end() + right.start("v")]):
             return "destroyed"  # "were destroyed or jammed": the interception, as the tally gives it
         return _verb_slot(right.group("v"))
     left = text[max(0, match.start() - 200):match.start()]
     left = re.split(r"[.;]|\b(?:said|says|reported|according\s+to)\b", left)[-1]
     verbs = [v for v in P.verb_left.finditer(left)
-             if not (v.group("launch") and re.search(P.noun + r"\s+$", left[:v.start()], re.I))]
+             if not (v.group("launch") and _verbs().noun_before.search(left[:v.start()]))]
     if re.search(r"\b(?:struck|hit|targeted|attacked|pounded|shelled|bombarded)\b[^.;]{0,60}\bwith\s+$", left, re.I):
         return "launched"
     if not verbs:
         after = text[match.end():match.end() + 40]
-        if re.match(rf"^\s+(?:were\s+|had\s+been\s+)?(?:{P.launch})\b|^[^.;,]{{0,25}}?\b(?:were|was|had\s+been|have\s+been)\s+"
-                    rf"(?:\w+\s+)?(?:{P.launch})\b", after, re.I):
+        if _verbs().launched_after.match(after):
             return "launched"  # "six missiles X-47M2 'Kinzhal' were launched"
         return None
     verb = verbs[-1]
@@ -437,12 +436,32 @@ def _interceptor_share(claims: list[Claim], unit: Unit, wclass: str, slot: str, 
 
 def _verb_slot(verb: str) -> str:
     """Slot a verb fills."""
-    P = patterns()
-    if re.fullmatch(P.destroy, verb.strip(), re.I):
+    if _verbs().destroy.fullmatch(verb.strip()):
         return "destroyed"
-    if re.fullmatch(P.divert, verb.strip(), re.I):
+    if _verbs().divert.fullmatch(verb.strip()):
         return "diverted"
     return "launched"
+
+
+@dataclass(frozen=True)
+class Verbs:
+    """Patterns of the air-defence verbs and weapon nouns that slots are read by, compiled once per vocabulary."""
+
+    destroy: re.Pattern[str]
+    divert: re.Pattern[str]
+    destroy_or: re.Pattern[str]  # "destroyed or" before the verb a passive ends with ("were destroyed or jammed")
+    noun_before: re.Pattern[str]  # a weapon noun just before a launch verb
+    launched_after: re.Pattern[str]  # "... were launched" after a weapon phrase
+
+
+@vocab.compiled
+def _verbs(v: vocab.Vocabulary) -> Verbs:
+    """The slot patterns of the active vocabulary."""
+    P = patterns()
+    return Verbs(re.compile(P.destroy, re.I), re.compile(P.divert, re.I),
+                 re.compile(rf"\b(?:{P.destroy})\s+(?:or|and)\s+$", re.I), re.compile(P.noun + r"\s+$", re.I),
+                 re.compile(rf"^\s+(?:were\s+|had\s+been\s+)?(?:{P.launch})\b|^[^.;,]{{0,25}}?\b(?:were|was|had\s+been|have\s+been)\s+"
+                            rf"(?:\w+\s+)?(?:{P.launch})\b", re.I))
 
 
 @example("Air defence shot down the majority of 120 Russian drones launched overnight, the air force said. "
