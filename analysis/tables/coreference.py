@@ -438,9 +438,9 @@ def person_for_label(ctx: Context, label: str) -> str | None:
 def _person_for_label(ctx: Context, label: str) -> str | None:
     """person_for_label, computed."""
     for text in _intro_texts(ctx):
-        esc = re.escape(label)
-        match = (re.search(r"(?i:" + esc + r")\s+([A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+){1,2})", text)
-                 or re.search(r"([A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+){1,2}),\s+(?:the\s+)?[\w\s.]*" + esc, text))
+        match = _name_after(text, label) or (  # the label written as it is must stand in the text for this one
+            re.search(r"([A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+){1,2}),\s+(?:the\s+)?[\w\s.]*" + re.escape(label), text)
+            if label in text else None)
         if match:
             speaker = parse_np(match.group(1))
             if speaker and speaker.kind == "person":
@@ -448,10 +448,27 @@ def _person_for_label(ctx: Context, label: str) -> str | None:
     return None
 
 
+_NAME_AFTER = re.compile(r"\s+([A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+){1,2})")
+
+
+def _name_after(text: str, label: str) -> re.Match | None:
+    """The first name that follows a label in any case ('Foreign Minister Jane Roe'), its words as
+    group 1: the label found first (a small pattern), the name's pattern, which is slow to compile,
+    made once for every label."""
+    found = re.compile(re.escape(label), re.I)
+    at = found.search(text)
+    while at is not None:
+        name = _NAME_AFTER.match(text, at.end())
+        if name:
+            return name
+        at = found.search(text, at.start() + 1)
+    return None
+
+
 def role_phrase_for(ctx: Context, label: str) -> str | None:
     """The fuller role words a label has in the transcript's title or intro ('Time.news Editor')."""
     for text in _intro_texts(ctx):
-        match = re.search(r"((?:[A-Z][\w.'’-]*\s+)?)" + re.escape(label) + r"\b", text)
+        match = re.search(r"((?:[A-Z][\w.'’-]*\s+)?)" + re.escape(label) + r"\b", text) if label in text else None
         if match:
             lead = match.group(1).strip()
             if lead.lower() in ("between", "and", "with", "interview", "on", "by", "the", "from"):
