@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from functools import cached_property
 
 from analysis.examples import example
 from analysis.language import vocab
@@ -72,7 +73,15 @@ class Paragraph:
     section: int = 0
     label: str | None = None
     body_start: int | None = None  # where a turn's words begin, after its label
-    sentences: tuple[Sentence, ...] = field(default=())
+
+    @cached_property
+    def sentences(self) -> tuple[Sentence, ...]:
+        """The paragraph's sentences, offsets in the article (none for boilerplate), split on first
+        use: the tables read units of the quote-masked text instead (tables.context)."""
+        if self.kind == "boilerplate":
+            return ()
+        return tuple(Sentence(self.start + s.start, self.start + s.end, s.text, s.paragraph)
+                     for s in split_sentences(self.text, 0, len(self.text), self.index))
 
 
 @dataclass(frozen=True)
@@ -221,8 +230,7 @@ def layout(text: str) -> Layout:
     for i, ((start, end), kind) in enumerate(zip(blocks, kinds)):
         section = next((s.index for s in sections if s.start <= start < s.end), 0)
         label, body = (labels[i][0], start + labels[i][1]) if kind == "turn" and labels[i] else (None, None)
-        sents = tuple(split_sentences(text, start, end, i)) if kind != "boilerplate" else ()
-        paragraphs.append(Paragraph(i, start, end, text[start:end], kind, section, label, body, sents))
+        paragraphs.append(Paragraph(i, start, end, text[start:end], kind, section, label, body))
     return Layout(tuple(paragraphs), tuple(sections))
 
 
