@@ -398,6 +398,9 @@ def _is_breakdown(claims: list[Claim], attacker, wclass, reporter, slot, count, 
                for c in claims)
 
 
+_OTHERS_HINT = re.compile(r"\s(?:others?|more)\s", re.I)
+
+
 @example("Ukraine intercepted 81 of 93 missiles, the president said. Ukrainian F-16 fighter jets intercepted "
          "eleven missiles, he added.", "drone_counts", {"weapon_class": "missile", "launched": 93, "destroyed": 81})
 @example("Russia's defence ministry said it destroyed 40 Ukrainian drones over the Kursk region, with 12 others "
@@ -410,6 +413,8 @@ def _other_parts(claims: list[Claim], claim: Claim, slot: str, text: str, end: i
     """Parts told after a count by 'N others over X' (the same class, side and reporter): each a
     claim of its own, as no total is given."""
     P = patterns()
+    if not _OTHERS_HINT.search(text, end, min(len(text), end + 160)):
+        return  # a cheap look first: a part is told as "N others" or "N more"
     for match in P.others.finditer(text, end, min(len(text), end + 160)):
         if P.phrase.search(text, end, match.start()):
             break

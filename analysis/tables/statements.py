@@ -398,7 +398,8 @@ def _statements_in_unit(ctx: Context, unit: Unit, registry: Registry, before: li
         found.date, found.date_text = ctx.date_near(unit, match.start())
         out.append(found)
     outlets = lexicon().outlets
-    passive = _REPORTED_BY.search(unit.text) if all(f.speaker.name.lower() in outlets for f in out) else None
+    passive = _REPORTED_BY.search(unit.text) if _BY.search(unit.text) and all(
+        f.speaker.name.lower() in outlets for f in out) else None
     if passive is not None:
         words, role = right_subject(unit.text, passive.end())
         speaker = parse_np(words) if words else None
@@ -440,6 +441,7 @@ def _closing_attribution(masked: str, match: re.Match) -> bool:
 
 
 # A passive attribution: "This was reported by the Air Force ...", "The information was confirmed by ...".
+_BY = re.compile(r"\sby\s", re.I)  # a cheap look first: the passive needs its "by"
 _REPORTED_BY = re.compile(r"\b(?:this|it|that|the\s+(?:information|news|attack|strike|figure|number))\s+(?:was|has\s+been|had\s+been)\s+"
                           r"(?:also\s+)?(?P<cue>reported|announced|stated|said|confirmed|claimed)\s+by\s+(?:the\s+)?(?=[A-Za-z])", re.I)
 
@@ -523,7 +525,10 @@ def _names_someone(words: str) -> bool:
 
 def _only_quote_gap(before: str) -> bool:
     """True where only a quote (and punctuation) stands before the cue."""
-    return not re.sub(r"[x\s,.!?\"“”«»'’‘—–-]", "", before)
+    return not _NOT_QUOTE_GAP.search(before)
+
+
+_NOT_QUOTE_GAP = re.compile(r"[^x\s,.!?\"“”«»'’‘—–-]")  # a character that is neither a masked quote nor punctuation
 
 
 @example("ODESA >> Ukraine's air defence shot down 12 drones that Russia launched overnight, it said on Friday.",
@@ -582,7 +587,7 @@ def _mode_and_text(unit: Unit, match: re.Match) -> tuple[str, str]:
     """Mode (direct, partial, reported) and the words said."""
     if unit.quotes:
         quoted = _quoted(unit)
-        outside = re.sub(r"[x\s,.!?\"“”«»'’‘:—–-]", "", unit.masked)
+        outside = _QUOTE_AND_MARKS.sub("", unit.masked)
         said_outside = len(outside) - len(re.sub(r"\W", "", match.group(0)))
         if len(re.sub(r"\W", "", quoted)) >= said_outside * 0.6 or _quote_is_whole(unit, match):
             return "direct", quoted
@@ -592,6 +597,9 @@ def _mode_and_text(unit: Unit, match: re.Match) -> tuple[str, str]:
     if len(after) > 20 and match.group(1).lower() != "according to":
         return "reported", after
     return "reported", unit.text
+
+
+_QUOTE_AND_MARKS = re.compile(r"[x\s,.!?\"“”«»'’‘:—–-]+")  # runs of masked quote and punctuation
 
 
 def _quote_is_whole(unit: Unit, match: re.Match) -> bool:
