@@ -111,12 +111,15 @@ def parse_count(phrase: str) -> Count | None:
 def parse_number(text: str) -> int | None:
     """An integer written in digits ("8,000", "1.2 million") or words ("thirty-six")."""
     text = text.strip().lower()
-    match = re.fullmatch(r"([\d,]+(?:\.\d+)?)\s*(thousand|million)?", text)
+    match = _DIGITS_AND_SCALE.fullmatch(text)
     if match:
         number = float(match.group(1).replace(",", ""))
         scale = SCALES.get(match.group(2) or "", 1)
         return int(round(number * scale))
     return words_to_int(text)
+
+
+_DIGITS_AND_SCALE = re.compile(r"([\d,]+(?:\.\d+)?)\s*(thousand|million)?")
 
 
 def find_counts(text: str) -> list[tuple[int, int, Count]]:

@@ -360,8 +360,8 @@ def split_sentences(text: str, start: int, end: int, paragraph: int) -> list[Sen
         at = match.start() + 1  # just after the sentence's closing mark
         word = _LAST_WORD.search(chunk, max(0, at - 60), at)  # a bounded look: linear
         token = word.group(1).lower() if word else ""
-        if chunk[at - 1] == "." and (token in abbreviations or re.fullmatch(r"[a-z]", token)
-                                     or re.fullmatch(r"(?:[a-z]\.)+[a-z]", token)):
+        if chunk[at - 1] == "." and (token in abbreviations or _INITIAL.fullmatch(token)
+                                     or _INITIALS.fullmatch(token)):
             continue
         cuts.append(match.end(1))
     if ": " in chunk:
@@ -377,3 +377,7 @@ def split_sentences(text: str, start: int, end: int, paragraph: int) -> list[Sen
         if trail > lead:
             sentences.append(Sentence(start + a + lead, start + a + trail, seg[lead:trail], paragraph))
     return sentences
+
+
+_INITIAL = re.compile(r"[a-z]")
+_INITIALS = re.compile(r"(?:[a-z]\.)+[a-z]")

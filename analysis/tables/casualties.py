@@ -140,7 +140,7 @@ class Incident:
 
 def count_people(phrase: str) -> Count | None:
     """How many people a phrase names: '36 others' -> 36, 'a man and his wife' -> 2, 'dozens' -> vague."""
-    phrase = re.split(r",\s*(?:including|among|most|many|some|all|the\s+youngest|aged)\b|\s+aged\b|\s+including\b", phrase)[0]
+    phrase = _PEOPLE_END.split(phrase)[0]
     match = _COUNT_THEN.search(phrase)
     if match and match.start() < 25 and not re.match(r"\s*(?:-year|year|km|kilomet|%|a\.m|p\.m)", phrase[match.end():]):
         count = parse_count(match.group(1))
@@ -156,6 +156,9 @@ def count_people(phrase: str) -> Count | None:
         if _one_person().match(part) and not re.search(rf"\b(?:{w.group})\b", part, re.I):
             people += 1
     return Count(people, "exact") if people else None
+
+
+_PEOPLE_END = re.compile(r",\s*(?:including|among|most|many|some|all|the\s+youngest|aged)\b|\s+aged\b|\s+including\b")
 
 
 # The patterns below are built from word lists once per vocabulary: compiled where they are used,
@@ -181,9 +184,12 @@ def count_children(phrase: str) -> int | None:
     ages = [int(a) for a in _AGE_CHILD.findall(phrase) if int(a) < 18]
     if ages:
         return len(ages)
-    if re.search(r"\b(?:a|an|one|the|his|her|their)\s+(?:young\s+|little\s+)?(?:boy|girl|child|baby|infant|toddler|teenager)\b", phrase, re.I):
+    if _ONE_CHILD.search(phrase):
         return 1
     return None
+
+
+_ONE_CHILD = re.compile(r"\b(?:a|an|one|the|his|her|their)\s+(?:young\s+|little\s+)?(?:boy|girl|child|baby|infant|toddler|teenager)\b", re.I)
 
 
 def _clause_after(text: str, end: int) -> str:
@@ -369,13 +375,12 @@ def _read(mention: Mention, match: re.Match, slot: str) -> bool:
     count = None
     victims = ""
     after = _clause_after(text, match.end())
-    after = re.sub(r"^(?:the\s+)?(?:lives?\s+of|li(?:fe|ves)\s+of|of|to)\s+", "", after, flags=re.I) \
-        if re.match(r"^(?:the\s+)?(?:lives?|life|of|to)\b", after, re.I) else after
+    after = _OBJECT_OPENING.sub("", after) if _OBJECT_WORD.match(after) else after
     active = bool(_COUNT_NEXT.match(text[match.end():match.end() + 80])) \
         or bool(_active_object().match(text, match.end()))  # "troops killed 4 civilians", "medics hospitalized a man"
     if not active and (_COMBINED.match(text, match.end()) or slot == "injured" and _COMBINED_BEFORE.search(text, 0, match.start())):
         return False  # "3,000 troops have been killed or wounded": one figure for both, neither's own
-    if word in ("death", "deaths", "injuries", "injury", "life", "lives") or re.match(r"(?:kill|injur|wound|hurt|hospitali[sz]e?)(?:ed|ing|s|d)?$", word) \
+    if word in ("death", "deaths", "injuries", "injury", "life", "lives") or _HURT_VERB.match(word) \
             and (active or not _passive_before(text, match.start())):
         if word in ("death", "deaths", "injuries", "injury") and not re.match(r"^(?:of|to)\b", text[match.end():].strip(), re.I):
             count = None
@@ -394,6 +399,11 @@ def _read(mention: Mention, match: re.Match, slot: str) -> bool:
     if count is None:
         return False
     return _fill_slot(mention, match, slot, count, victims)
+
+
+_HURT_VERB = re.compile(r"(?:kill|injur|wound|hurt|hospitali[sz]e?)(?:ed|ing|s|d)?$")
+_OBJECT_WORD = re.compile(r"^(?:the\s+)?(?:lives?|life|of|to)\b", re.I)
+_OBJECT_OPENING = re.compile(r"^(?:the\s+)?(?:lives?\s+of|li(?:fe|ves)\s+of|of|to)\s+", re.I)
 
 
 @vocab.compiled
@@ -429,8 +439,11 @@ def _fill_slot(mention: Mention, match: re.Match, slot: str, count: Count, victi
         setattr(mention, name, (getattr(mention, name) or 0) + children if getattr(mention, name) != children else children)
     if victims:
         victims = re.split(r",\s+(?!including|among)|\s+(?:according\s+to|said|reported)\b", victims)[0]
-        mention.victims.append(re.sub(r"^(?:the|a|an)\s+", "", victims.strip(" ,"), flags=re.I)[:80])
+        mention.victims.append(_ARTICLE.sub("", victims.strip(" ,"))[:80])
     return True
+
+
+_ARTICLE = re.compile(r"^(?:the|a|an)\s+", re.I)
 
 
 def _including(text: str, end: int, stop: int | None = None) -> str:

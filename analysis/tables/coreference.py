@@ -174,10 +174,14 @@ def _after_last_full_stop(text: str) -> str:
 
 def _words(phrase: str) -> list[str]:
     """Content words of a phrase, lower case, possessives and abbreviations opened up."""
-    low = re.sub(r"['’]s\b", "", phrase.lower())
+    low = _POSSESSIVE.sub("", phrase.lower())
     for short, full in ABBREVIATIONS.items():
         low = re.sub(rf"\b{short}\b", full, low)
-    return [w for w in re.findall(r"[\w-]+", low) if w not in _STOP]
+    return [w for w in _WORD.findall(low) if w not in _STOP]
+
+
+_POSSESSIVE = re.compile(r"['’]s\b")
+_WORD = re.compile(r"[\w-]+")
 
 
 def _agrees(description: list[str], person: Named, head: str) -> bool:

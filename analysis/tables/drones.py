@@ -243,7 +243,7 @@ def _read_unit(ctx: Context, unit: Unit, claims: list[Claim]) -> None:
     P = patterns()
     text = unit.text
     has_noun = P.noun_only.search(text) is not None
-    if not has_noun and not re.search(r"\b(?:were|was)\b", text):
+    if not has_noun and not _WERE_OR_WAS.search(text):
         return
     reporter = _reporter(ctx, unit)
     last: Claim | None = None
@@ -324,6 +324,9 @@ def _read_unit(ctx: Context, unit: Unit, claims: list[Claim]) -> None:
             _fill(target, _verb_slot(follow.group("v")), parse_count(follow.group("k")), None)
             break
     del last
+
+
+_WERE_OR_WAS = re.compile(r"\b(?:were|was)\b")
 
 
 # A weapon's side from a by-phrase after it: "fired by Russia", "released by the occupiers" (a side word, sides.csv).

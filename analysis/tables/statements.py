@@ -150,7 +150,7 @@ def left_subject(masked: str, original: str, cue_start: int) -> tuple[str, str |
         left = left[:when.start()] + " " * (len(left) - when.start())
     left = _ADVERBS.sub("", left)
     stripped = left.rstrip()
-    cuts = [0] + [m.end() for m in re.finditer(",", stripped)]
+    cuts = [0] + [m.end() for m in _COMMA.finditer(stripped)]
     bounds = list(zip(cuts, [c - 1 for c in cuts[1:]] + [len(stripped)]))
     orig = [original[a:b] for a, b in bounds]
     mask = [stripped[a:b] for a, b in bounds]
@@ -167,11 +167,15 @@ def left_subject(masked: str, original: str, cue_start: int) -> tuple[str, str |
         return None
     if mask[-1].strip().lower() == "who" and len(orig) >= 2:
         return _last_piece(orig[-2], mask[-2]), None
-    relative = re.match(r"^(.*?)\s+who\s", mask[-1])
+    relative = _WHO_CLAUSE.match(mask[-1])
     if relative and parse_np(_last_piece(orig[-1][:relative.end(1)])) is not None:
         return _last_piece(orig[-1][:relative.end(1)]), None  # "A senior official who asked not to be named told"
     piece = _last_piece(orig[-1], mask[-1])
     return (piece, None) if piece else None
+
+
+_WHO_CLAUSE = re.compile(r"^(.*?)\s+who\s")
+_COMMA = re.compile(",")
 
 
 @example("Ivan Petrenko, Odesa regional governor, reported no direct hits on homes.", "statements",
@@ -496,14 +500,14 @@ def _subject_candidates(unit: Unit, match: re.Match, cue: str) -> list[tuple[str
     absolute = _WITH_SUBJECT.search(before) if cue.endswith("ing") else None
     if absolute:  # "..., with Russia's Defence Ministry claiming it shot down 40 drones"
         return [(unit.text[absolute.start(1):absolute.end(1)], None)]
-    if cue.endswith("ing") or re.search(r"\b(?:and|but)\s*$", before):
+    if cue.endswith("ing") or _AND_OR_BUT_LAST.search(before):
         earlier = [m for m in cues_in(unit.masked) if m.start() < match.start() and not m.group(1).lower().endswith("ing")]
         if earlier:
             return _subject_candidates(unit, earlier[0], earlier[0].group(1).lower())
         subject = _sentence_subject(unit)
         return [subject] if subject else []
     left = left_subject(unit.masked, unit.text, match.start())
-    inverted = not before or before.endswith((",", "x", "\"", "”", "»", ":")) or bool(re.search(r"x[,.!?]?['\"”’»]?\s*$", before))
+    inverted = not before or before.endswith((",", "x", "\"", "”", "»", ":")) or bool(_QUOTE_CLOSED_LAST.search(before))
     right = right_subject(unit.text, match.end()) if inverted else None
     candidates = []
     if left and left[0] and not _only_quote_gap(unit.masked[: match.start()]):
@@ -511,6 +515,10 @@ def _subject_candidates(unit: Unit, match: re.Match, cue: str) -> list[tuple[str
     if right and right[0]:
         candidates.insert(0 if before.endswith(",") and not (left and left[0] and _names_someone(left[0])) else len(candidates), right)
     return candidates
+
+
+_QUOTE_CLOSED_LAST = re.compile(r"x[,.!?]?['\"”’»]?\s*$")
+_AND_OR_BUT_LAST = re.compile(r"\b(?:and|but)\s*$")
 
 
 _WITH_SUBJECT = re.compile(r"\bwith\s+((?:the\s+)?[A-Z][\w'’.-]*(?:\s+[\w'’.-]+){0,5}?)$")
@@ -593,10 +601,13 @@ def _mode_and_text(unit: Unit, match: re.Match) -> tuple[str, str]:
             return "direct", quoted
         return "partial", unit.text
     after = unit.text[match.end():].strip()
-    after = re.sub(r"^(?:on\s+\w+\s+|in\s+a\s+[\w\s]+?\s+)?that\s+", "", after)
+    after = _THAT_OPENING.sub("", after)
     if len(after) > 20 and match.group(1).lower() != "according to":
         return "reported", after
     return "reported", unit.text
+
+
+_THAT_OPENING = re.compile(r"^(?:on\s+\w+\s+|in\s+a\s+[\w\s]+?\s+)?that\s+")
 
 
 _QUOTE_AND_MARKS = re.compile(r"[x\s,.!?\"“”«»'’‘:—–-]+")  # runs of masked quote and punctuation
