@@ -16,8 +16,10 @@ MONTHS = {"january": 1, "jan": 1, "february": 2, "feb": 2, "march": 3, "mar": 3,
           "nov": 11, "december": 12, "dec": 12}
 _MODIFIER = r"(?:(?:late|early|overnight\s+(?:into|to|on)|on|by|last|this|before\s+dawn\s+on|early\s+on|late\s+on|until)\s+)?"
 _PART = r"(?:\s+(?:morning|afternoon|evening|night))?"
-_WEEKDAY = "|".join(WEEKDAYS)
-_MONTH = "|".join(sorted(MONTHS, key=len, reverse=True))
+# Names as tries (longest first where several start alike: "sept" before "sep"): a position is
+# tested in one pass, not once per name.
+_WEEKDAY = vocab.alternation(WEEKDAYS, group=False)
+_MONTH = vocab.alternation(MONTHS, group=False)
 _ORD = r"(\d{1,2})(?:st|nd|rd|th)?"
 
 

@@ -90,8 +90,8 @@ def _parse_np(phrase: str, words: vocab.Vocabulary) -> Speaker | None:
         return Speaker(low, "pronoun")
     if low in L.metonyms:
         return Speaker(re.sub(r"^the\s+", "", phrase, flags=re.I).replace("kremlin", "Kremlin"), "organization")
-    bare = re.sub(r"^the\s+", "", phrase, flags=re.I)
-    if bare.lower() in L.outlets or re.fullmatch(r"[A-Z]{2,7}", bare):  # "Yonhap", "the NIS", "HRMMU"
+    bare = _THE.sub("", phrase)
+    if bare.lower() in L.outlets or _ACRONYM.fullmatch(bare):  # "Yonhap", "the NIS", "HRMMU"
         return Speaker(bare, "organization")
     words = phrase.split()
     name_tokens = _trailing_name(words)
@@ -124,6 +124,10 @@ def _parse_np(phrase: str, words: vocab.Vocabulary) -> Speaker | None:
             return Speaker(canonical_org(stripped, defaults=False), "organization")
         return Speaker(stripped, "role")
     return None
+
+
+_THE = re.compile(r"^the\s+", re.I)
+_ACRONYM = re.compile(r"[A-Z]{2,7}")
 
 
 def _of_body(words: list[str]) -> bool:

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from functools import cached_property
 
 from analysis.examples import example
 from analysis.language import vocab
@@ -72,7 +73,15 @@ class Paragraph:
     section: int = 0
     label: str | None = None
     body_start: int | None = None  # where a turn's words begin, after its label
-    sentences: tuple[Sentence, ...] = field(default=())
+
+    @cached_property
+    def sentences(self) -> tuple[Sentence, ...]:
+        """The paragraph's sentences, offsets in the article (none for boilerplate), split on first
+        use: the tables read units of the quote-masked text instead (tables.context)."""
+        if self.kind == "boilerplate":
+            return ()
+        return tuple(Sentence(self.start + s.start, self.start + s.end, s.text, s.paragraph)
+                     for s in split_sentences(self.text, 0, len(self.text), self.index))
 
 
 @dataclass(frozen=True)
@@ -221,8 +230,7 @@ def layout(text: str) -> Layout:
     for i, ((start, end), kind) in enumerate(zip(blocks, kinds)):
         section = next((s.index for s in sections if s.start <= start < s.end), 0)
         label, body = (labels[i][0], start + labels[i][1]) if kind == "turn" and labels[i] else (None, None)
-        sents = tuple(split_sentences(text, start, end, i)) if kind != "boilerplate" else ()
-        paragraphs.append(Paragraph(i, start, end, text[start:end], kind, section, label, body, sents))
+        paragraphs.append(Paragraph(i, start, end, text[start:end], kind, section, label, body))
     return Layout(tuple(paragraphs), tuple(sections))
 
 
@@ -307,7 +315,8 @@ _SPLIT = re.compile(r"[.!?…](['\"”’»)]*)(\s+)(?=['\"“‘«(]?[A-Z0-9]|[
 ATTRIBUTION_LINE = re.compile(r"^(?:Sources?|Quote\s+from\s+[A-Z][^:]{1,60}):\s+\S")
 # Lines a page ran together: "... he stressed.The Russian side ...", "... as \"nonsense.\"\"We have ..." (a
 # lower-case word, its full stop, at most one closing mark, and a capitalised word with no space between).
-_RUN_TOGETHER = re.compile(r"(?<=[a-z]{2})[.!?](['\"”’»)]?)(?=['\"“‘«]?[A-Z][a-z]|[\"“«]x)")
+# (The look behind stands after the mark, so that a search runs the engine's fast scan for the mark.)
+_RUN_TOGETHER = re.compile(r"[.!?](?<=[a-z]{2}[.!?])(['\"”’»)]?)(?=['\"“‘«]?[A-Z][a-z]|[\"“«]x)")
 _LAST_WORD = re.compile(r"([\w.'-]+)[.!?…]$")
 POST_LABEL = re.compile(r"(?<=[a-z0-9,)])(\s+)(?=(?:Source|Quote(?:\s+from\s+[A-Z][\w'’-]+)?|Details|Background):\s)")
 
@@ -351,8 +360,8 @@ def split_sentences(text: str, start: int, end: int, paragraph: int) -> list[Sen
         at = match.start() + 1  # just after the sentence's closing mark
         word = _LAST_WORD.search(chunk, max(0, at - 60), at)  # a bounded look: linear
         token = word.group(1).lower() if word else ""
-        if chunk[at - 1] == "." and (token in abbreviations or re.fullmatch(r"[a-z]", token)
-                                     or re.fullmatch(r"(?:[a-z]\.)+[a-z]", token)):
+        if chunk[at - 1] == "." and (token in abbreviations or _INITIAL.fullmatch(token)
+                                     or _INITIALS.fullmatch(token)):
             continue
         cuts.append(match.end(1))
     if ": " in chunk:
@@ -368,3 +377,7 @@ def split_sentences(text: str, start: int, end: int, paragraph: int) -> list[Sen
         if trail > lead:
             sentences.append(Sentence(start + a + lead, start + a + trail, seg[lead:trail], paragraph))
     return sentences
+
+
+_INITIAL = re.compile(r"[a-z]")
+_INITIALS = re.compile(r"(?:[a-z]\.)+[a-z]")

@@ -67,6 +67,7 @@ _TOTAL_WORDS = ("total", "in all", "altogether", "overall", "combined", "across"
 TOTAL = re.compile(r"\b(?:in\s+total|in\s+all|altogether|overall|a\s+total\s+of|combined|across\s+the\s+(?:region|country))\b", re.I)
 AMONG = re.compile(r"(?:^|[.;]\s*|\bwere\s+|\bwas\s+|\bare\s+|\bis\s+)among\s+(?:the\s+|those\s+)?(?:dead|killed|injured|wounded|victims|casualties)\b", re.I)
 PARTITIVE = re.compile(rf"\b(?:{COUNT})\s+of\s+(?:the\s+|those\s+)?(?:injured|wounded|dead|killed|victims|them|casualties)\b", re.I)
+_PARTITIVE_TAIL = re.compile(r"\sof\s+(?:the\s+|those\s+)?(?:injured|wounded|dead|killed|victims|them|casualties)\b", re.I)  # a cheap look first
 DENIAL = re.compile(r"\b(?:no\s+(?:one|body)|nobody|none|no\s+(?:immediate\s+|initial\s+)?(?:reports?\s+of\s+)?(?:damage\s+or\s+)?"
                     r"(?:casualties|injuries|deaths|fatalities|victims|one\s+was)|without\s+(?:causing\s+|leaving\s+|any\s+)*(?:casualties|injuries|victims)|"
                     r"no\s+(?:people|civilians|residents)\s+were)\b(?:[^.]{0,40}?\b(?:hurt|injured|killed|wounded|harmed|reported|casualties))?", re.I)
@@ -139,7 +140,7 @@ class Incident:
 
 def count_people(phrase: str) -> Count | None:
     """How many people a phrase names: '36 others' -> 36, 'a man and his wife' -> 2, 'dozens' -> vague."""
-    phrase = re.split(r",\s*(?:including|among|most|many|some|all|the\s+youngest|aged)\b|\s+aged\b|\s+including\b", phrase)[0]
+    phrase = _PEOPLE_END.split(phrase)[0]
     match = _COUNT_THEN.search(phrase)
     if match and match.start() < 25 and not re.match(r"\s*(?:-year|year|km|kilomet|%|a\.m|p\.m)", phrase[match.end():]):
         count = parse_count(match.group(1))
@@ -152,45 +153,73 @@ def count_people(phrase: str) -> Count | None:
         if re.search(r"\b(?:a|the|an?\s+\w+)\s+couple\b", part, re.I):
             people += 2
             continue
-        if re.match(r"^\s*(?:a|an|the|his|her|their|one|another|its)\b[^,]*?\b(?:" + w.person + r")\b", part, re.I) \
-                and not re.search(rf"\b(?:{w.group})\b", part, re.I):
+        if _one_person().match(part) and not re.search(rf"\b(?:{w.group})\b", part, re.I):
             people += 1
     return Count(people, "exact") if people else None
 
 
+_PEOPLE_END = re.compile(r",\s*(?:including|among|most|many|some|all|the\s+youngest|aged)\b|\s+aged\b|\s+including\b")
+
+
+# The patterns below are built from word lists once per vocabulary: compiled where they are used,
+# they would be parsed again whenever they fell out of the re module's small cache.
+@vocab.compiled
+def _one_person(v: vocab.Vocabulary) -> re.Pattern[str]:
+    """One person, a determiner and a person noun ('a man', 'his elderly mother'), at a phrase's start."""
+    return re.compile(r"^\s*(?:a|an|the|his|her|their|one|another|its)\b[^,]*?\b(?:" + words().person + r")\b", re.I)
+
+
+@vocab.compiled
+def _children_count(v: vocab.Vocabulary) -> re.Pattern[str]:
+    """A count of children ('two children', 'three other kids')."""
+    return re.compile(rf"\b({COUNT})\s+(?:other\s+)?(?:{words().child})\b", re.I)
+
+
 def count_children(phrase: str) -> int | None:
     """Children a phrase names: 'two children' -> 2, 'a 12-year-old boy' -> 1, 'her 12-year-old son' -> 1."""
-    match = re.search(rf"\b({COUNT})\s+(?:other\s+)?(?:{words().child})\b", phrase, re.I)
+    match = _children_count().search(phrase)
     if match:
         count = parse_count(match.group(1))
         return count.value if count else None
     ages = [int(a) for a in _AGE_CHILD.findall(phrase) if int(a) < 18]
     if ages:
         return len(ages)
-    if re.search(r"\b(?:a|an|one|the|his|her|their)\s+(?:young\s+|little\s+)?(?:boy|girl|child|baby|infant|toddler|teenager)\b", phrase, re.I):
+    if _ONE_CHILD.search(phrase):
         return 1
     return None
 
 
+_ONE_CHILD = re.compile(r"\b(?:a|an|one|the|his|her|their)\s+(?:young\s+|little\s+)?(?:boy|girl|child|baby|infant|toddler|teenager)\b", re.I)
+
+
 def _clause_after(text: str, end: int) -> str:
     """Words after a trigger up to the next clause edge or trigger."""
-    rest = text[end:end + 120]
+    return _clause_edge().split(text[end:end + 120])[0].strip()
+
+
+@vocab.compiled
+def _clause_edge(v: vocab.Vocabulary) -> re.Pattern[str]:
+    """What ends the words after a trigger: a clause edge or the next trigger."""
     w = words()
-    rest = re.split(rf"[.;:]|\s+(?:and\s+)?(?:{w.kill}|{w.hurt})\b|\s+(?:when|after|as|in|at(?!\s+(?:least|most))|on|near|while|from|by|who|which|that|during|since|inside|outside)\s|,\s+(?:according|officials|the|said|police|he|she|it|they|\w+\s+said)\b",
-                    rest, flags=re.I)[0]
-    return rest.strip()
+    return re.compile(rf"[.;:]|\s+(?:and\s+)?(?:{w.kill}|{w.hurt})\b|\s+(?:when|after|as|in|at(?!\s+(?:least|most))|on|near|while|from|by|who|which|that|during|since|inside|outside)\s|,\s+(?:according|officials|the|said|police|he|she|it|they|\w+\s+said)\b",
+                      re.I)
+
+
+_VERB_BEFORE_TRIGGER = re.compile(
+    r"\s+(?:were|was|had\s+been|have\s+been|has\s+been|are|is|may\s+have\s+been|"
+    r"might\s+have\s+been|were\s+being|had|have|remained|also|reportedly|been|all|each|"
+    r"(?:sustained|suffered|received)(?:\s+(?:shrapnel|minor|serious|severe|light|moderate|multiple|"
+    r"gunshot|blast|burn|head|leg|life-threatening|fatal))*|got|were\s+left|was\s+left|confirmed|"
+    r"reported|officially|(?:had|have|has)\s+been\s+(?:confirmed|reported))\s*$", re.I)
+_INCLUDING_COUNT = re.compile(rf",?\s*(?:including|among\s+them)\s+((?:{COUNT}))\s*$", re.I)
 
 
 def _clause_before(text: str, start: int) -> str:
     """Words before a trigger back to the clause start (appositives, ages and places dropped)."""
     head = text[max(0, start - 160):start]
     head = re.sub(r"\b(?:aged|ages)\s+\d+(?:\s*(?:,|and)\s*\d+)*", "", head)
-    head = re.sub(r"\s+(?:were|was|had\s+been|have\s+been|has\s+been|are|is|may\s+have\s+been|"
-                  r"might\s+have\s+been|were\s+being|had|have|remained|also|reportedly|been|all|each|"
-                  r"(?:sustained|suffered|received)(?:\s+(?:shrapnel|minor|serious|severe|light|moderate|multiple|"
-                  r"gunshot|blast|burn|head|leg|life-threatening|fatal))*|got|were\s+left|was\s+left|confirmed|"
-                  r"reported|officially|(?:had|have|has)\s+been\s+(?:confirmed|reported))\s*$", "", head, flags=re.I)
-    inner = re.search(rf",?\s*(?:including|among\s+them)\s+((?:{COUNT}))\s*$", head, re.I)
+    head = _VERB_BEFORE_TRIGGER.sub("", head)
+    inner = _INCLUDING_COUNT.search(head)
     if inner:
         return inner.group(1)  # "1,100 casualties, including at least 100 killed": the hundred were killed
     head = re.sub(r",\s*(?:including|among\s+them)\s[^,]*,?\s*$", " ", head, flags=re.I)
@@ -217,6 +246,13 @@ def _person_pairs(v: vocab.Vocabulary) -> re.Pattern[str]:
     return re.compile(rf"\b{np}\s+and\s+{np}\b", re.I)
 
 
+@vocab.compiled
+def _trigger_not_of_the(v: vocab.Vocabulary) -> re.Pattern[str]:
+    """A killed or injured word that no 'of the' follows in its sentence."""
+    w = words()
+    return re.compile(rf"\b(?:{w.kill}|{w.hurt})\b(?![^.]*\bof\s+the\b)", re.I)
+
+
 @example("A missile hit an apartment block in Zaporizhzhia, killing one person. Two children were among the "
          "wounded, said the city council secretary, adding that 25 needed hospital treatment.", "casualties",
          {"place": "Zaporizhzhia", "killed": 1, "injured": 25, "children_injured": 2})
@@ -231,8 +267,8 @@ def mentions_in(unit: Unit) -> Mention | None:
     if not w.any_trigger.search(text):
         return None
     low = text.lower()  # cheap looks for the words each pattern needs, before the patterns run
-    partitive = PARTITIVE.search(masked) if " of " in low else None
-    if partitive and not re.search(rf"\b(?:{w.kill}|{w.hurt})\b(?![^.]*\bof\s+the\b)", masked[:partitive.start()], re.I):
+    partitive = PARTITIVE.search(masked) if " of " in low and _PARTITIVE_TAIL.search(masked) else None
+    if partitive and not _trigger_not_of_the().search(masked[:partitive.start()]):
         return None
     mention = Mention(unit, pos=0)
     mention.update = ("toll" in low or "number of" in low) and bool(UPDATE.search(masked))
@@ -283,6 +319,7 @@ _COUNT_BEFORE_NOUN = re.compile(rf"\b({COUNT})\s+(?:(?:new|more|other|confirmed|
                                 rf"additional|further)\s+){{0,2}}$", re.I)
 
 
+_COUNT_NEXT = re.compile(rf"\s*(?:{COUNT})\s", re.I)
 _COMBINED = re.compile(r"\s+(?:or|and)\s+(?:seriously\s+|severely\s+|critically\s+)?(?:wounded|injured|hurt)\b", re.I)
 _COMBINED_BEFORE = re.compile(r"\b(?:killed|dead)\s+(?:or|and)\s+(?:seriously\s+|severely\s+|critically\s+)?$", re.I)
 
@@ -338,13 +375,12 @@ def _read(mention: Mention, match: re.Match, slot: str) -> bool:
     count = None
     victims = ""
     after = _clause_after(text, match.end())
-    after = re.sub(r"^(?:the\s+)?(?:lives?\s+of|li(?:fe|ves)\s+of|of|to)\s+", "", after, flags=re.I) \
-        if re.match(r"^(?:the\s+)?(?:lives?|life|of|to)\b", after, re.I) else after
-    active = bool(re.match(rf"\s*(?:{COUNT})\s", text[match.end():match.end() + 80], re.I)) \
+    after = _OBJECT_OPENING.sub("", after) if _OBJECT_WORD.match(after) else after
+    active = bool(_COUNT_NEXT.match(text[match.end():match.end() + 80])) \
         or bool(_active_object().match(text, match.end()))  # "troops killed 4 civilians", "medics hospitalized a man"
     if not active and (_COMBINED.match(text, match.end()) or slot == "injured" and _COMBINED_BEFORE.search(text, 0, match.start())):
         return False  # "3,000 troops have been killed or wounded": one figure for both, neither's own
-    if word in ("death", "deaths", "injuries", "injury", "life", "lives") or re.match(r"(?:kill|injur|wound|hurt|hospitali[sz]e?)(?:ed|ing|s|d)?$", word) \
+    if word in ("death", "deaths", "injuries", "injury", "life", "lives") or _HURT_VERB.match(word) \
             and (active or not _passive_before(text, match.start())):
         if word in ("death", "deaths", "injuries", "injury") and not re.match(r"^(?:of|to)\b", text[match.end():].strip(), re.I):
             count = None
@@ -363,6 +399,11 @@ def _read(mention: Mention, match: re.Match, slot: str) -> bool:
     if count is None:
         return False
     return _fill_slot(mention, match, slot, count, victims)
+
+
+_HURT_VERB = re.compile(r"(?:kill|injur|wound|hurt|hospitali[sz]e?)(?:ed|ing|s|d)?$")
+_OBJECT_WORD = re.compile(r"^(?:the\s+)?(?:lives?|life|of|to)\b", re.I)
+_OBJECT_OPENING = re.compile(r"^(?:the\s+)?(?:lives?\s+of|li(?:fe|ves)\s+of|of|to)\s+", re.I)
 
 
 @vocab.compiled
@@ -398,8 +439,11 @@ def _fill_slot(mention: Mention, match: re.Match, slot: str, count: Count, victi
         setattr(mention, name, (getattr(mention, name) or 0) + children if getattr(mention, name) != children else children)
     if victims:
         victims = re.split(r",\s+(?!including|among)|\s+(?:according\s+to|said|reported)\b", victims)[0]
-        mention.victims.append(re.sub(r"^(?:the|a|an)\s+", "", victims.strip(" ,"), flags=re.I)[:80])
+        mention.victims.append(_ARTICLE.sub("", victims.strip(" ,"))[:80])
     return True
+
+
+_ARTICLE = re.compile(r"^(?:the|a|an)\s+", re.I)
 
 
 def _including(text: str, end: int, stop: int | None = None) -> str:
@@ -421,7 +465,13 @@ def _passive_before(text: str, start: int) -> bool:
     if re.search(r"\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\s+\d{1,2}\s+$", before, re.I):
         return False  # "on Sept. 3 killed two": a date, not a count
     return bool(re.search(r"\b(?:were|was|been|be|are|is|remain(?:ed)?|got)\s+(?:\w+\s+)?$", before, re.I)
-                or re.search(rf"\b(?:{words().person}|\d+|{NUMBER_WORDS})\s+$", before, re.I))
+                or _people_before().search(before))
+
+
+@vocab.compiled
+def _people_before(v: vocab.Vocabulary) -> re.Pattern[str]:
+    """A person noun or a number just before a trigger ('three people killed')."""
+    return re.compile(rf"\b(?:{words().person}|\d+|{NUMBER_WORDS})\s+$", re.I)
 
 
 def _better(new: Count, old: Count) -> bool:
@@ -430,16 +480,21 @@ def _better(new: Count, old: Count) -> bool:
     return rank[new.qualifier] > rank[old.qualifier]
 
 
+_TO_COUNT = re.compile(rf"\b(?:to|at|of)\s+({COUNT})\b", re.I)  # "the toll rose to six"
+_HURT_COUNT = re.compile(rf"\b({COUNT})\s+(?:people|others|residents|civilians)?\s*(?:were|are|have\s+been)?\s*"
+                         rf"(?:being\s+treated\s+for\s+injuries|injured|wounded|hurt|hospitali[sz]ed)", re.I)
+
+
 def _update(mention: Mention) -> bool:
     """Read an updated toll ('the death toll had risen to six, and 41 people were being treated')."""
     text = mention.unit.text
     found = False
     for match in UPDATE.finditer(text):
-        after = re.search(rf"\b(?:to|at|of)\s+({COUNT})\b", text[match.end():match.end() + 40], re.I)
+        after = _TO_COUNT.search(text[match.end():match.end() + 40])
         if after is None:
-            after = re.search(rf"\b(?:to|at|of)\s+({COUNT})\b", text[match.start():match.end()], re.I)
+            after = _TO_COUNT.search(text[match.start():match.end()])
             if after is not None:
-                after = re.search(rf"\b(?:to|at|of)\s+({COUNT})\b", text[match.end() - len(after.group(0)):match.end() + 40], re.I)
+                after = _TO_COUNT.search(text[match.end() - len(after.group(0)):match.end() + 40])
         if not after:
             continue
         count = parse_count(after.group(1))
@@ -448,8 +503,7 @@ def _update(mention: Mention) -> bool:
         mention.pos = match.start()
         found = True
         rest = mention.unit.text[match.end() + after.end():]
-        hurt = re.search(rf"\b({COUNT})\s+(?:people|others|residents|civilians)?\s*(?:were|are|have\s+been)?\s*"
-                         rf"(?:being\s+treated\s+for\s+injuries|injured|wounded|hurt|hospitali[sz]ed)", rest, re.I)
+        hurt = _HURT_COUNT.search(rest)
         if hurt and slot == "killed":
             mention.injured = parse_count(hurt.group(1))
         own_children = count_children(_including(rest, 0, hurt.start() if hurt else None))

@@ -179,6 +179,9 @@ def _is_person_name(text: str, mention: PlaceMention) -> bool:
     name = _NAME_BEFORE.search(before)
     if name and name.group(1).lower() not in _NOT_FIRST_NAME and len(before) - name.start() < 25:
         return True
-    if re.search(r"\bof\s+$", before):
+    if _OF_LAST.search(before):
         return False  # "the mayor of Kherson said": an office's place, not a surname
     return bool(_SPEECH_AFTER.match(text, end))
+
+
+_OF_LAST = re.compile(r"\bof\s+$")

@@ -174,10 +174,14 @@ def _after_last_full_stop(text: str) -> str:
 
 def _words(phrase: str) -> list[str]:
     """Content words of a phrase, lower case, possessives and abbreviations opened up."""
-    low = re.sub(r"['’]s\b", "", phrase.lower())
+    low = _POSSESSIVE.sub("", phrase.lower())
     for short, full in ABBREVIATIONS.items():
         low = re.sub(rf"\b{short}\b", full, low)
-    return [w for w in re.findall(r"[\w-]+", low) if w not in _STOP]
+    return [w for w in _WORD.findall(low) if w not in _STOP]
+
+
+_POSSESSIVE = re.compile(r"['’]s\b")
+_WORD = re.compile(r"[\w-]+")
 
 
 def _agrees(description: list[str], person: Named, head: str) -> bool:
@@ -438,9 +442,9 @@ def person_for_label(ctx: Context, label: str) -> str | None:
 def _person_for_label(ctx: Context, label: str) -> str | None:
     """person_for_label, computed."""
     for text in _intro_texts(ctx):
-        esc = re.escape(label)
-        match = (re.search(r"(?i:" + esc + r")\s+([A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+){1,2})", text)
-                 or re.search(r"([A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+){1,2}),\s+(?:the\s+)?[\w\s.]*" + esc, text))
+        match = _name_after(text, label) or (  # the label written as it is must stand in the text for this one
+            re.search(r"([A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+){1,2}),\s+(?:the\s+)?[\w\s.]*" + re.escape(label), text)
+            if label in text else None)
         if match:
             speaker = parse_np(match.group(1))
             if speaker and speaker.kind == "person":
@@ -448,10 +452,27 @@ def _person_for_label(ctx: Context, label: str) -> str | None:
     return None
 
 
+_NAME_AFTER = re.compile(r"\s+([A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+){1,2})")
+
+
+def _name_after(text: str, label: str) -> re.Match | None:
+    """The first name that follows a label in any case ('Foreign Minister Jane Roe'), its words as
+    group 1: the label found first (a small pattern), the name's pattern, which is slow to compile,
+    made once for every label."""
+    found = re.compile(re.escape(label), re.I)
+    at = found.search(text)
+    while at is not None:
+        name = _NAME_AFTER.match(text, at.end())
+        if name:
+            return name
+        at = found.search(text, at.start() + 1)
+    return None
+
+
 def role_phrase_for(ctx: Context, label: str) -> str | None:
     """The fuller role words a label has in the transcript's title or intro ('Time.news Editor')."""
     for text in _intro_texts(ctx):
-        match = re.search(r"((?:[A-Z][\w.'’-]*\s+)?)" + re.escape(label) + r"\b", text)
+        match = re.search(r"((?:[A-Z][\w.'’-]*\s+)?)" + re.escape(label) + r"\b", text) if label in text else None
         if match:
             lead = match.group(1).strip()
             if lead.lower() in ("between", "and", "with", "interview", "on", "by", "the", "from"):

@@ -9,7 +9,7 @@ from analysis.language import vocab
 from analysis.examples import example
 from analysis.tables import coreference
 from analysis.tables.context import Context, Unit
-from analysis.language.numbers import COUNT, DIGITS, HAS_NUMBER, parse_count
+from analysis.language.numbers import COUNT, DIGITS, has_number, parse_count
 from analysis.tables.statements import cues_in, left_subject
 from analysis.language.speakers import parse_np
 
@@ -81,6 +81,11 @@ _CALLED_UP = re.compile(rf"(?<![\w.,-])(?P<count>{COUNT})\s+(?:had|have|has)\s+b
 _QUALIFIED = r"(?:closer\s+to|around|about|nearly|roughly|up\s+to|no\s+more\s+than|more\s+than|at\s+least|some|at\s+most)"
 _BARE = re.compile(rf"(?:,|\bsay|\bestimate|\bthink|\bbelieve|\bcount|\breckon|\bsee|\bfigure\s+(?:is|was|of))\s*(?P<count>{_QUALIFIED}\s+[\d,]{{5,}})\b"
                    rf"|(?P<count2>{_QUALIFIED}\s+[\d,]{{5,}})\s+(?:remain(?:ed)?|were|are|have\s+been)\s+(?:at|in|on|near|deployed|stationed)\b", re.I)
+# Cheap looks for what a rule's match cannot do without (the rules are slow to try at every
+# position): two figures joined as a range, an "of", a figure of five or more digits and commas.
+_RANGE_HINT = re.compile(r"(?:\d|thousand|million)\s*(?:-|–|to|and)\s*\d", re.I)
+_OF_HINT = re.compile(r"\sof\s", re.I)
+_LONG_FIGURE = re.compile(r"\s[\d,]{5,}")
 _LOCATION = re.compile(r"\b(?:in|near|on|along|to|at|inside|into|around)\s+((?:the\s+|Russia['’]s\s+|Ukraine['’]s\s+)?"
                        r"(?:[A-Z][\w'’-]*\s*){1,3}(?:region|axis|border|front|direction|Oblast|oblast|area)?)", re.U)
 
@@ -137,7 +142,7 @@ def _figures(unit: Unit, last_force: str | None) -> list[tuple[str, str, int]]:
     out = []
     text = unit.text
     words = force_words()
-    if not HAS_NUMBER.search(text):
+    if not has_number(text):
         return out
     noun = bool(words.noun_only.search(text))
     low = text.lower()
@@ -145,8 +150,8 @@ def _figures(unit: Unit, last_force: str | None) -> list[tuple[str, str, int]]:
     if not (noun or sized or strength or (last_force and _PUT_OR_BARE_HINT.search(text))):
         return out
     taken: list[tuple[int, int]] = []
-    rules = ((words.ranged, noun), (words.part_of, noun), (words.number_of, sized), (words.strength, strength),
-             (words.force, noun))
+    rules = ((words.ranged, noun and _RANGE_HINT.search(text)), (words.part_of, noun and _OF_HINT.search(text)),
+             (words.number_of, sized), (words.strength, strength), (words.force, noun))
     for rule in (rule for rule, applies in rules if applies):
         for match in rule.finditer(text):
             if any(a <= match.start() < b for a, b in taken) or words.loss.search(_clause(text, match.start(), match.end())):
@@ -164,8 +169,8 @@ def _figures(unit: Unit, last_force: str | None) -> list[tuple[str, str, int]]:
             out.append((match.group("count"), f"{match.group('how').split()[0]} {(out[0][1] if out else last_force)}",
                         unit.start + match.start()))
     if last_force or out:
-        for pattern in (_PUT, _BARE):
-            match = pattern.search(text)
+        for pattern, hint in ((_PUT, None), (_BARE, _LONG_FIGURE)):
+            match = pattern.search(text) if hint is None or hint.search(text) else None
             if match and not words.loss.search(_clause(text, match.start(), match.end())):
                 count = match.groupdict().get("count") or match.groupdict().get("count2")
                 if not any(parse_count(c) == parse_count(count) for c, _, _ in out):

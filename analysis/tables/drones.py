@@ -243,7 +243,7 @@ def _read_unit(ctx: Context, unit: Unit, claims: list[Claim]) -> None:
     P = patterns()
     text = unit.text
     has_noun = P.noun_only.search(text) is not None
-    if not has_noun and not re.search(r"\b(?:were|was)\b", text):
+    if not has_noun and not _WERE_OR_WAS.search(text):
         return
     reporter = _reporter(ctx, unit)
     last: Claim | None = None
@@ -326,6 +326,9 @@ def _read_unit(ctx: Context, unit: Unit, claims: list[Claim]) -> None:
     del last
 
 
+_WERE_OR_WAS = re.compile(r"\b(?:were|was)\b")
+
+
 # A weapon's side from a by-phrase after it: "fired by Russia", "released by the occupiers" (a side word, sides.csv).
 _BY_SIDE = re.compile(r"\s+(?:\w+\s+)?(?:fired|launched|sent|used|released)\s+by\s+(?:the\s+)?([\w-]+)")
 # The defenders as the subject of the interception: "Ukraine's air defences shot down ..." (not the
@@ -366,19 +369,18 @@ def _slot(text: str, match: re.Match) -> str | None:
         return "destroyed" if right and _verb_slot(right.group("v")) == "destroyed" else None
     right = P.passive_right.match(text[match.end():]) or P.passive_after_list.match(text[match.end():])
     if right:
-        if re.search(rf"\b(?:{P.destroy})\s+(?:or|and)\s+$", text[match.end():match.end() + right.start("v")], re.I):
+        if _verbs().destroy_or.search(text[match.end():match.end() + right.start("v")]):
             return "destroyed"  # "were destroyed or jammed": the interception, as the tally gives it
         return _verb_slot(right.group("v"))
     left = text[max(0, match.start() - 200):match.start()]
     left = re.split(r"[.;]|\b(?:said|says|reported|according\s+to)\b", left)[-1]
     verbs = [v for v in P.verb_left.finditer(left)
-             if not (v.group("launch") and re.search(P.noun + r"\s+$", left[:v.start()], re.I))]
+             if not (v.group("launch") and _verbs().noun_before.search(left[:v.start()]))]
     if re.search(r"\b(?:struck|hit|targeted|attacked|pounded|shelled|bombarded)\b[^.;]{0,60}\bwith\s+$", left, re.I):
         return "launched"
     if not verbs:
         after = text[match.end():match.end() + 40]
-        if re.match(rf"^\s+(?:were\s+|had\s+been\s+)?(?:{P.launch})\b|^[^.;,]{{0,25}}?\b(?:were|was|had\s+been|have\s+been)\s+"
-                    rf"(?:\w+\s+)?(?:{P.launch})\b", after, re.I):
+        if _verbs().launched_after.match(after):
             return "launched"  # "six missiles X-47M2 'Kinzhal' were launched"
         return None
     verb = verbs[-1]
@@ -399,6 +401,9 @@ def _is_breakdown(claims: list[Claim], attacker, wclass, reporter, slot, count, 
                for c in claims)
 
 
+_OTHERS_HINT = re.compile(r"\s(?:others?|more)\s", re.I)
+
+
 @example("Ukraine intercepted 81 of 93 missiles, the president said. Ukrainian F-16 fighter jets intercepted "
          "eleven missiles, he added.", "drone_counts", {"weapon_class": "missile", "launched": 93, "destroyed": 81})
 @example("Russia's defence ministry said it destroyed 40 Ukrainian drones over the Kursk region, with 12 others "
@@ -411,6 +416,8 @@ def _other_parts(claims: list[Claim], claim: Claim, slot: str, text: str, end: i
     """Parts told after a count by 'N others over X' (the same class, side and reporter): each a
     claim of its own, as no total is given."""
     P = patterns()
+    if not _OTHERS_HINT.search(text, end, min(len(text), end + 160)):
+        return  # a cheap look first: a part is told as "N others" or "N more"
     for match in P.others.finditer(text, end, min(len(text), end + 160)):
         if P.phrase.search(text, end, match.start()):
             break
@@ -437,12 +444,32 @@ def _interceptor_share(claims: list[Claim], unit: Unit, wclass: str, slot: str, 
 
 def _verb_slot(verb: str) -> str:
     """Slot a verb fills."""
-    P = patterns()
-    if re.fullmatch(P.destroy, verb.strip(), re.I):
+    if _verbs().destroy.fullmatch(verb.strip()):
         return "destroyed"
-    if re.fullmatch(P.divert, verb.strip(), re.I):
+    if _verbs().divert.fullmatch(verb.strip()):
         return "diverted"
     return "launched"
+
+
+@dataclass(frozen=True)
+class Verbs:
+    """Patterns of the air-defence verbs and weapon nouns that slots are read by, compiled once per vocabulary."""
+
+    destroy: re.Pattern[str]
+    divert: re.Pattern[str]
+    destroy_or: re.Pattern[str]  # "destroyed or" before the verb a passive ends with ("were destroyed or jammed")
+    noun_before: re.Pattern[str]  # a weapon noun just before a launch verb
+    launched_after: re.Pattern[str]  # "... were launched" after a weapon phrase
+
+
+@vocab.compiled
+def _verbs(v: vocab.Vocabulary) -> Verbs:
+    """The slot patterns of the active vocabulary."""
+    P = patterns()
+    return Verbs(re.compile(P.destroy, re.I), re.compile(P.divert, re.I),
+                 re.compile(rf"\b(?:{P.destroy})\s+(?:or|and)\s+$", re.I), re.compile(P.noun + r"\s+$", re.I),
+                 re.compile(rf"^\s+(?:were\s+|had\s+been\s+)?(?:{P.launch})\b|^[^.;,]{{0,25}}?\b(?:were|was|had\s+been|have\s+been)\s+"
+                            rf"(?:\w+\s+)?(?:{P.launch})\b", re.I))
 
 
 @example("Air defence shot down the majority of 120 Russian drones launched overnight, the air force said. "

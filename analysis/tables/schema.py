@@ -100,11 +100,19 @@ def empty_frame(table: str) -> pd.DataFrame:
     return to_frame(table, [])
 
 
+# Each table's column labels, made once: inferring a label index costs more than a small frame's
+# data (and its first use imports pyarrow's pandas support), so every frame takes a copy of this.
+_COLUMN_INDEX = {table: pd.Index(list(cols)) for table, cols in COLUMNS.items()}
+
+
 def to_frame(table: str, rows: list[dict]) -> pd.DataFrame:
     """Rows (dicts) as a frame with exactly the table's columns and dtypes (the column arrays
-    built directly: the checks pd.array would repeat were made by check_rows)."""
-    cols = COLUMNS[table]
-    return pd.DataFrame({c: _column([r.get(c) for r in rows], kind) for c, kind in cols.items()}, copy=False)
+    built directly and handed over as they are: the checks pd.array and the DataFrame constructor
+    would repeat were made by check_rows and _column)."""
+    arrays = [_column([r.get(c) for r in rows], kind) for c, kind in COLUMNS[table].items()] if rows \
+        else _EMPTY_ARRAYS[table]
+    return pd.DataFrame._from_arrays(arrays, columns=_COLUMN_INDEX[table].copy(), index=pd.RangeIndex(len(rows)),
+                                     verify_integrity=False)
 
 
 def _column(values: list, kind: str) -> pd.api.extensions.ExtensionArray:
@@ -116,6 +124,11 @@ def _column(values: list, kind: str) -> pd.api.extensions.ExtensionArray:
     mask = np.fromiter((v is None for v in values), dtype=bool, count=len(values))
     return pd.arrays.IntegerArray(np.fromiter((0 if v is None else v for v in values), dtype="int64",
                                               count=len(values)), mask)
+
+
+# A table without rows (most articles have no deployments) takes these: an array of no values can
+# be shared by every frame, nothing can be written into it in place.
+_EMPTY_ARRAYS = {table: [_column([], kind) for kind in cols.values()] for table, cols in COLUMNS.items()}
 
 
 class SchemaViolation(ValueError):

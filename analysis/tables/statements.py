@@ -150,7 +150,7 @@ def left_subject(masked: str, original: str, cue_start: int) -> tuple[str, str |
         left = left[:when.start()] + " " * (len(left) - when.start())
     left = _ADVERBS.sub("", left)
     stripped = left.rstrip()
-    cuts = [0] + [m.end() for m in re.finditer(",", stripped)]
+    cuts = [0] + [m.end() for m in _COMMA.finditer(stripped)]
     bounds = list(zip(cuts, [c - 1 for c in cuts[1:]] + [len(stripped)]))
     orig = [original[a:b] for a, b in bounds]
     mask = [stripped[a:b] for a, b in bounds]
@@ -167,11 +167,15 @@ def left_subject(masked: str, original: str, cue_start: int) -> tuple[str, str |
         return None
     if mask[-1].strip().lower() == "who" and len(orig) >= 2:
         return _last_piece(orig[-2], mask[-2]), None
-    relative = re.match(r"^(.*?)\s+who\s", mask[-1])
+    relative = _WHO_CLAUSE.match(mask[-1])
     if relative and parse_np(_last_piece(orig[-1][:relative.end(1)])) is not None:
         return _last_piece(orig[-1][:relative.end(1)]), None  # "A senior official who asked not to be named told"
     piece = _last_piece(orig[-1], mask[-1])
     return (piece, None) if piece else None
+
+
+_WHO_CLAUSE = re.compile(r"^(.*?)\s+who\s")
+_COMMA = re.compile(",")
 
 
 @example("Ivan Petrenko, Odesa regional governor, reported no direct hits on homes.", "statements",
@@ -398,7 +402,8 @@ def _statements_in_unit(ctx: Context, unit: Unit, registry: Registry, before: li
         found.date, found.date_text = ctx.date_near(unit, match.start())
         out.append(found)
     outlets = lexicon().outlets
-    passive = _REPORTED_BY.search(unit.text) if all(f.speaker.name.lower() in outlets for f in out) else None
+    passive = _REPORTED_BY.search(unit.text) if _BY.search(unit.text) and all(
+        f.speaker.name.lower() in outlets for f in out) else None
     if passive is not None:
         words, role = right_subject(unit.text, passive.end())
         speaker = parse_np(words) if words else None
@@ -440,6 +445,7 @@ def _closing_attribution(masked: str, match: re.Match) -> bool:
 
 
 # A passive attribution: "This was reported by the Air Force ...", "The information was confirmed by ...".
+_BY = re.compile(r"\sby\s", re.I)  # a cheap look first: the passive needs its "by"
 _REPORTED_BY = re.compile(r"\b(?:this|it|that|the\s+(?:information|news|attack|strike|figure|number))\s+(?:was|has\s+been|had\s+been)\s+"
                           r"(?:also\s+)?(?P<cue>reported|announced|stated|said|confirmed|claimed)\s+by\s+(?:the\s+)?(?=[A-Za-z])", re.I)
 
@@ -494,14 +500,14 @@ def _subject_candidates(unit: Unit, match: re.Match, cue: str) -> list[tuple[str
     absolute = _WITH_SUBJECT.search(before) if cue.endswith("ing") else None
     if absolute:  # "..., with Russia's Defence Ministry claiming it shot down 40 drones"
         return [(unit.text[absolute.start(1):absolute.end(1)], None)]
-    if cue.endswith("ing") or re.search(r"\b(?:and|but)\s*$", before):
+    if cue.endswith("ing") or _AND_OR_BUT_LAST.search(before):
         earlier = [m for m in cues_in(unit.masked) if m.start() < match.start() and not m.group(1).lower().endswith("ing")]
         if earlier:
             return _subject_candidates(unit, earlier[0], earlier[0].group(1).lower())
         subject = _sentence_subject(unit)
         return [subject] if subject else []
     left = left_subject(unit.masked, unit.text, match.start())
-    inverted = not before or before.endswith((",", "x", "\"", "”", "»", ":")) or bool(re.search(r"x[,.!?]?['\"”’»]?\s*$", before))
+    inverted = not before or before.endswith((",", "x", "\"", "”", "»", ":")) or bool(_QUOTE_CLOSED_LAST.search(before))
     right = right_subject(unit.text, match.end()) if inverted else None
     candidates = []
     if left and left[0] and not _only_quote_gap(unit.masked[: match.start()]):
@@ -509,6 +515,10 @@ def _subject_candidates(unit: Unit, match: re.Match, cue: str) -> list[tuple[str
     if right and right[0]:
         candidates.insert(0 if before.endswith(",") and not (left and left[0] and _names_someone(left[0])) else len(candidates), right)
     return candidates
+
+
+_QUOTE_CLOSED_LAST = re.compile(r"x[,.!?]?['\"”’»]?\s*$")
+_AND_OR_BUT_LAST = re.compile(r"\b(?:and|but)\s*$")
 
 
 _WITH_SUBJECT = re.compile(r"\bwith\s+((?:the\s+)?[A-Z][\w'’.-]*(?:\s+[\w'’.-]+){0,5}?)$")
@@ -523,7 +533,10 @@ def _names_someone(words: str) -> bool:
 
 def _only_quote_gap(before: str) -> bool:
     """True where only a quote (and punctuation) stands before the cue."""
-    return not re.sub(r"[x\s,.!?\"“”«»'’‘—–-]", "", before)
+    return not _NOT_QUOTE_GAP.search(before)
+
+
+_NOT_QUOTE_GAP = re.compile(r"[^x\s,.!?\"“”«»'’‘—–-]")  # a character that is neither a masked quote nor punctuation
 
 
 @example("ODESA >> Ukraine's air defence shot down 12 drones that Russia launched overnight, it said on Friday.",
@@ -582,16 +595,22 @@ def _mode_and_text(unit: Unit, match: re.Match) -> tuple[str, str]:
     """Mode (direct, partial, reported) and the words said."""
     if unit.quotes:
         quoted = _quoted(unit)
-        outside = re.sub(r"[x\s,.!?\"“”«»'’‘:—–-]", "", unit.masked)
+        outside = _QUOTE_AND_MARKS.sub("", unit.masked)
         said_outside = len(outside) - len(re.sub(r"\W", "", match.group(0)))
         if len(re.sub(r"\W", "", quoted)) >= said_outside * 0.6 or _quote_is_whole(unit, match):
             return "direct", quoted
         return "partial", unit.text
     after = unit.text[match.end():].strip()
-    after = re.sub(r"^(?:on\s+\w+\s+|in\s+a\s+[\w\s]+?\s+)?that\s+", "", after)
+    after = _THAT_OPENING.sub("", after)
     if len(after) > 20 and match.group(1).lower() != "according to":
         return "reported", after
     return "reported", unit.text
+
+
+_THAT_OPENING = re.compile(r"^(?:on\s+\w+\s+|in\s+a\s+[\w\s]+?\s+)?that\s+")
+
+
+_QUOTE_AND_MARKS = re.compile(r"[x\s,.!?\"“”«»'’‘:—–-]+")  # runs of masked quote and punctuation
 
 
 def _quote_is_whole(unit: Unit, match: re.Match) -> bool:
