@@ -282,3 +282,18 @@ def test_curly_single_quotes_of_british_copy_are_quotes_and_apostrophes_are_not(
     got = [(s["speaker"], s["mode"], s["text"]) for s in rows(text, "statements")]
     assert got == [("Ivan Fedorov", "direct", "We will respond to every strike,"),
                    ("Ivan Fedorov", "partial", "Fedorov said ‘the enemy’ had hit the port.")]
+
+
+def test_frames_are_the_same_with_or_without_pandas_private_array_constructor(monkeypatch):
+    import pandas as pd
+
+    from analysis.tables import schema
+
+    text = ("A drone hit a house in Kharkiv on Monday, killing two people and injuring five, "
+            "Governor Oleh Syniehubov said.")
+    rows = extract_rows(text, "2025-03-04")
+    fast = {table: schema.to_frame(table, table_rows) for table, table_rows in rows.items()}
+    monkeypatch.setattr(schema, "_FROM_ARRAYS", None)
+    for table, table_rows in rows.items():
+        pd.testing.assert_frame_equal(schema.to_frame(table, table_rows), fast[table], obj=table)
+    assert len(fast["casualties"]) == 1 and fast["casualties"]["killed"].dtype == "Int64"

@@ -111,8 +111,22 @@ def to_frame(table: str, rows: list[dict]) -> pd.DataFrame:
     would repeat were made by check_rows and _column)."""
     arrays = [_column([r.get(c) for r in rows], kind) for c, kind in COLUMNS[table].items()] if rows \
         else _EMPTY_ARRAYS[table]
-    return pd.DataFrame._from_arrays(arrays, columns=_COLUMN_INDEX[table].copy(), index=pd.RangeIndex(len(rows)),
-                                     verify_integrity=False)
+    return _frame(arrays, _COLUMN_INDEX[table].copy(), len(rows))
+
+
+# pandas' own constructor from checked column arrays (private, the same in pandas 2 and 3); where a
+# pandas lacks it or changed it, the public constructor gives the same frame, more slowly.
+_FROM_ARRAYS = getattr(pd.DataFrame, "_from_arrays", None)
+
+
+def _frame(arrays: list, columns: pd.Index, length: int) -> pd.DataFrame:
+    """A frame of column arrays under the given labels, with a 0..length-1 index."""
+    if _FROM_ARRAYS is not None:
+        try:
+            return _FROM_ARRAYS(arrays, columns=columns, index=pd.RangeIndex(length), verify_integrity=False)
+        except TypeError:
+            pass
+    return pd.DataFrame(dict(zip(columns, arrays)), columns=columns, index=pd.RangeIndex(length), copy=False)
 
 
 def _column(values: list, kind: str) -> pd.api.extensions.ExtensionArray:
