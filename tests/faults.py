@@ -111,11 +111,10 @@ def small_disk(where: Path, size: str = "8m"):
 def fill(disk: Path, leave: int = 0) -> Path:
     """Fill a small disk up, leaving about `leave` bytes free; the filler file (delete it to free the space)."""
     filler = disk / f"filler-{uuid.uuid4().hex[:6]}"
-    with open(filler, "wb") as handle:
+    with open(filler, "wb", buffering=0) as handle:  # unbuffered: a write that fails leaves nothing to flush at close
         try:
             while True:
                 handle.write(b"\0" * 65536)
-                handle.flush()
         except OSError:
             pass
     with open(filler, "r+b") as handle:
