@@ -36,7 +36,6 @@ QUALIFIER_WORDS = {
 }
 
 
-
 def _literals(words: set[str] | dict[str, object] | tuple[str, ...]) -> str:
     """An alternation of literal words factored as a trie: the same matches, longest first where
     several fit as a list sorted longest first tries them, but a position is tested in one pass

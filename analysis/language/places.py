@@ -44,7 +44,7 @@ _TEXT_APOSTROPHES = frozenset("'\u2019\u02bc")
 _WORD_CHAR = re.compile(r"\w")
 _CAPITAL_AFTER_NON_WORD = re.compile(r"(?<!\w)[A-Z]")  # where a place name may begin
 _BEFORE_WATER = re.compile(r"[ \t\u00a0]+(?:river|reservoir)\b", re.I)  # "the Dnipro river" names no place
-_END = ""  # a trie node's key marking that a spelling ends there
+_END = ""  # a trie node's key for the place of the spelling that ends there
 _SEPARATORS = re.compile(r"[\s\-\u2010\u2011\u2013]+")
 _APOSTROPHES = re.compile(r"['\u2019\u02bc`]")
 
@@ -74,7 +74,7 @@ class _Gazetteer:
     surfaces: dict[str, Place]   # normalised spelling -> place
     stems: dict[str, Place]      # normalised region stem -> region place
     folds: dict[str, str]        # region_key words -> canonical region_key
-    trie: dict                   # character of a spelling (" " for separators) -> next node; _END where one ends
+    trie: dict                   # character of a spelling (" " for separators) -> next node; _END: its place
 
 
 def _key(text: str) -> str:
@@ -121,20 +121,20 @@ def _region_stems(row: dict[str, str]) -> list[str]:
     return [s for s in stems if s]
 
 
-def _trie(keys: list[str]) -> dict:
-    """The spellings as a character trie (a dict per node; _END where a spelling ends)."""
+def _trie(surfaces: dict[str, Place]) -> dict:
+    """The spellings as a character trie (a dict per node; under _END the place of a spelling ending there)."""
     root: dict = {}
-    for key in keys:
+    for key, place in surfaces.items():
         node = root
         for char in key:
             node = node.setdefault(char, {})
-        node[_END] = True
+        node[_END] = place
     return root
 
 
-def _ends(text: str, start: int, trie: dict) -> list[int]:
-    """Where spellings of the trie that begin at `start` end in text, shortest first (letters compared
-    case-blind, a run of separators for a space, any apostrophe for one)."""
+def _ends(text: str, start: int, trie: dict) -> list[tuple[int, Place]]:
+    """(end, place) of the trie's spellings that begin at `start` in text, shortest first (letters
+    compared case-blind, a run of separators for a space, any apostrophe for one)."""
     ends, node, at, size = [], trie, start, len(text)
     while at < size:
         char = text[at]
@@ -148,22 +148,22 @@ def _ends(text: str, start: int, trie: dict) -> list[int]:
         if node is None:
             break
         if _END in node:
-            ends.append(at)
+            ends.append((at, node[_END]))
     return ends
 
 
-def _mentions(text: str, gaz: "_Gazetteer") -> list[tuple[int, int]]:
-    """(start, end) of each spelling named in text: at each capital that begins a word the longest spelling
-    that ends a word (and is not a river's or reservoir's name), then on after it."""
-    found: list[tuple[int, int]] = []
+def _mentions(text: str, gaz: "_Gazetteer") -> list[PlaceMention]:
+    """Each spelling named in text: at each capital that begins a word the longest spelling that ends a
+    word (and is not a river's or reservoir's name), then on after it."""
+    found: list[PlaceMention] = []
     last = 0
     for capital in _CAPITAL_AFTER_NON_WORD.finditer(text):
         start = capital.start()
         if start < last:
             continue
-        for end in reversed(_ends(text, start, gaz.trie)):
+        for end, place in reversed(_ends(text, start, gaz.trie)):
             if not _WORD_CHAR.match(text, end) and not _BEFORE_WATER.match(text, end):
-                found.append((start, end))
+                found.append(PlaceMention(start, end, text[start:end], place))
                 last = end
                 break
     return found
@@ -208,7 +208,7 @@ def _gazetteer(v: vocab.Vocabulary) -> _Gazetteer:
             for spelling in _variants(row):
                 folds.setdefault(_bare_key(spelling), folds[_bare_key(place.name)])
 
-    return _Gazetteer(places, surfaces, stems, folds, _trie(list(surfaces)))
+    return _Gazetteer(places, surfaces, stems, folds, _trie(surfaces))
 
 
 def lookup(name: str) -> Place | None:
@@ -222,8 +222,7 @@ def lookup(name: str) -> Place | None:
 def find_places(text: str) -> list[PlaceMention]:
     """Every gazetteer place named in text, longest match first, non-overlapping, in text order."""
     gaz = _gazetteer()
-    mentions = [PlaceMention(start, end, text[start:end], gaz.surfaces[_key(text[start:end])])
-                for start, end in _mentions(text, gaz)]
+    mentions = _mentions(text, gaz)
     mentions = _placed(text, mentions)
     mentions = [_region_of(text, m, gaz) for m in mentions]
     for i, mention in enumerate(mentions):

@@ -331,35 +331,30 @@ def _map_frame(ax, extent: tuple[float, float, float, float]) -> None:
     ax.set_title("Incidents on the map (gazetteer coordinates, Natural Earth borders)")
 
 
-@functools.lru_cache(maxsize=8)
-def _map_margins(extent: tuple[float, float, float, float]) -> tuple[float, float, float, float]:
-    """left, right, bottom, top of a map's axes for an extent (its tick labels measured once per extent)."""
-    fig = _figure(MAP_HEIGHT)
-    ax = fig.subplots()
-    _map_frame(ax, extent)
-    _fit(fig, ax)
-    params = fig.subplotpars
-    return params.left, params.right, params.bottom, params.top
-
-
-def _map_axes(fig: Figure, extent: tuple[float, float, float, float]):
-    """The map's axes with what every map of this extent shares: sea, outlines, names, ticks, labels, title."""
+def _map_axes(fig: Figure, extent: tuple[float, float, float, float], margins: tuple | None = None):
+    """The map's axes with what every map of this extent shares: sea, outlines, names, ticks, labels, title;
+    placed by `margins` (left, right, bottom, top) where given, else fitted to its measured labels."""
     ax = fig.subplots()
     basemap.draw(ax, extent)
     _map_frame(ax, extent)
-    left, right, bottom, top = _map_margins(extent)
-    fig.subplots_adjust(left=left, right=right, bottom=bottom, top=top)
+    if margins is None:
+        _fit(fig, ax)
+    else:
+        left, right, bottom, top = margins
+        fig.subplots_adjust(left=left, right=right, bottom=bottom, top=top)
     return ax
 
 
 @functools.lru_cache(maxsize=8)
 def _map_layer(extent: tuple[float, float, float, float]):
-    """The shared part of every map of an extent, drawn once per process (an Agg buffer region)."""
+    """The shared part of every map of an extent, drawn once per process: (an Agg buffer region, the
+    margins its labels were fitted to, which every map of the extent takes)."""
     with _style():
         fig = _figure(MAP_HEIGHT)
         _map_axes(fig, extent)
         fig.canvas.draw()
-        return fig.canvas.copy_from_bbox(fig.bbox)
+        params = fig.subplotpars
+        return fig.canvas.copy_from_bbox(fig.bbox), (params.left, params.right, params.bottom, params.top)
 
 
 def incident_map(casualties: pd.DataFrame) -> Figure:
@@ -370,7 +365,7 @@ def incident_map(casualties: pd.DataFrame) -> Figure:
         located = points.dropna(subset=["lat", "lon"])
         fig = _figure(MAP_HEIGHT)
         extent = map_extent(located)
-        ax = _map_axes(fig, extent)
+        ax = _map_axes(fig, extent, margins=_map_layer(extent)[1])
         shared = set(ax.get_children())
         for region, (lon, lat) in _region_labels(casualties, points).items():
             ax.annotate(label(region, 30), (lon, lat), xytext=(0, -11), textcoords="offset points", ha="center",
@@ -402,7 +397,7 @@ def _over_layer(fig: Figure) -> bytes:
     whole draw would draw them (all lie above the layer)."""
     extent, own = getattr(fig, _LAYER)
     renderer = fig.canvas.get_renderer()
-    renderer.restore_region(_map_layer(extent))
+    renderer.restore_region(_map_layer(extent)[0])
     ax = fig.axes[0]
     ax.apply_aspect()
     for artist in sorted(own, key=lambda a: a.get_zorder()):
