@@ -33,3 +33,26 @@ def test_reading_and_extraction_stay_linear_on_a_hostile_text(tmp_path, shape):
     large = _cost(tmp_path, shapes(LARGE)[shape])
     assert large < 60, f"{shape}: {large:.1f} s for 1 MB"
     assert large < 8 * small + 1.0, f"{shape}: {small:.2f} s for 250 kB but {large:.2f} s for 1 MB"
+
+
+def _merge_cost(reports: int) -> tuple[float, int]:
+    """CPU seconds to merge `reports` casualty reports of one place and weapon, one a day from as many
+    articles, into incidents; and how many incidents they make."""
+    import pandas as pd
+
+    from analysis.corpus.overview import cluster_reports
+
+    frame = pd.DataFrame({"day": pd.date_range("2020-01-01", periods=reports, freq="D"),
+                          "article_id": [f"a{n}" for n in range(reports)], "country": "Ukraine",
+                          "region": "Kharkiv Oblast", "weapon": "drone", "place": "Kharkiv"})
+    start = time.process_time()
+    labels = cluster_reports(frame, ("country", "region", "weapon"), place_col="place")
+    return time.process_time() - start, labels.nunique()
+
+
+def test_merging_reports_into_incidents_stays_linear_when_one_place_is_hit_every_day():
+    small, incidents = _merge_cost(5_000)
+    assert incidents == 2_500  # a day's report joins the day before's incident, never a third day
+    large, _ = _merge_cost(20_000)
+    assert large < 30, f"{large:.1f} s to merge 20,000 reports"
+    assert large < 8 * small + 1.0, f"{small:.2f} s for 5,000 reports but {large:.2f} s for 20,000"

@@ -6,6 +6,7 @@ sources disagree, every source's figure is kept and the range is shown; nothing 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Iterable
 
 import pandas as pd
 
@@ -74,7 +75,7 @@ def cluster_reports(frame: pd.DataFrame, key: tuple[str, ...], tolerance_days: i
     """A cluster number per row: rows with the same key, days within the tolerance of the cluster's
     first day, from different articles and (with place_col) no two different places, are one cluster.
     Rows missing a day or any key column stay alone (an unknown region or weapon is no evidence of one incident)."""
-    labels = pd.Series(-1, index=frame.index, dtype="int64")
+    labels: dict[object, int] = {}
     next_label = 0
     keyed = frame.assign(_key=[tuple("" if pd.isna(v) else str(v) for v in row)
                                for row in frame[list(key)].itertuples(index=False)])
@@ -89,9 +90,12 @@ def cluster_reports(frame: pd.DataFrame, key: tuple[str, ...], tolerance_days: i
             next_label += 1
             continue
         place = _norm(place_name)
+        # Days only grow in this order: a cluster that began too long ago takes no later row either.
+        clusters = open_clusters[row_key] = [c for c in open_clusters.get(row_key, [])
+                                             if (day - c["first"]).days <= tolerance_days]
         chosen = None
-        for cluster in open_clusters.setdefault(row_key, []):
-            if (day - cluster["first"]).days > tolerance_days or article_id in cluster["articles"]:
+        for cluster in clusters:
+            if article_id in cluster["articles"]:
                 continue
             if place and cluster["places"] and place not in cluster["places"]:
                 continue
@@ -99,13 +103,13 @@ def cluster_reports(frame: pd.DataFrame, key: tuple[str, ...], tolerance_days: i
             break
         if chosen is None:
             chosen = {"label": next_label, "first": day, "articles": set(), "places": set()}
-            open_clusters[row_key].append(chosen)
+            clusters.append(chosen)
             next_label += 1
         chosen["articles"].add(article_id)
         if place:
             chosen["places"].add(place)
         labels[idx] = chosen["label"]
-    return labels
+    return pd.Series([labels[i] for i in frame.index], index=frame.index, dtype="int64")
 
 
 def _short(value: object, width: int = 48) -> str | None:
@@ -129,30 +133,57 @@ def figure_text(number: object, qualifier: object) -> str | None:
     return f"{words}{int(number)}"
 
 
-def figure_summary(numbers: pd.Series, labels: list[str]) -> dict[str, object]:
+def _number(value: object) -> float | None:
+    """A stated count as a number, None where missing or not a number."""
+    if value is None or pd.isna(value):
+        return None
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def figure_summary(numbers: Iterable[object], labels: list[str]) -> dict[str, object]:
     """Range and per-source figures of one count over a cluster's reports: min, max, whether the
     sources disagree, and the text shown ("5" or "5-6 (sources differ)")."""
-    values = pd.to_numeric(numbers, errors="coerce").dropna()
-    if values.empty:
+    values = [v for v in map(_number, numbers) if v is not None]
+    if not values:
         return {"min": pd.NA, "max": pd.NA, "disagree": False, "shown": None, "figures": None}
-    low, high = int(values.min()), int(values.max())
+    low, high = int(min(values)), int(max(values))
     disagree = low != high
     shown = f"{low}" if not disagree else f"{low}–{high} (sources differ)"
     figures = "; ".join(labels) if labels else None
     return {"min": low, "max": high, "disagree": disagree, "shown": shown, "figures": figures}
 
 
-def _per_source(group: pd.DataFrame, number: str, qualifier: str) -> list[str]:
-    """One 'figure per source' label per report that states the count."""
+def _per_source(group: list[dict], number: str, qualifier: str) -> list[str]:
+    """One 'figure per source' label per report (a row as a record) that states the count."""
     out = []
-    sources = group["source"] if "source" in group.columns else [None] * len(group)
-    for value, qual, outlet, title, article_id, source in zip(group[number], group[qualifier], group["outlet"],
-                                                                group["title"], group["article_id"], sources):
-        text = figure_text(value, qual)
+    for row in group:
+        text = figure_text(row[number], row[qualifier])
         if text is not None:
-            who = _short(outlet) or _short(title) or article_id
+            who = _short(row["outlet"]) or _short(row["title"]) or row["article_id"]
+            source = row.get("source")
             out.append(f"{text} per {who}" + (f" ({source})" if isinstance(source, str) else ""))
     return out
+
+
+def _summaries(group: list[dict], counts: tuple[str, ...]) -> dict[str, dict[str, object]]:
+    """figure_summary of each count column over a cluster's reports."""
+    return {c: figure_summary([row[c] for row in group], _per_source(group, c, f"{c}_qualifier")) for c in counts}
+
+
+def _groups(rows: pd.DataFrame, by: str) -> list[list[dict]]:
+    """The rows as records, grouped by a column, groups in the order they first appear (rows in theirs)."""
+    groups: dict[object, list[dict]] = {}
+    for record in rows.to_dict("records"):
+        groups.setdefault(record[by], []).append(record)
+    return list(groups.values())
+
+
+def _days(group: list[dict]) -> list[pd.Timestamp]:
+    """The known days of a cluster's reports."""
+    return [row["day"] for row in group if not pd.isna(row["day"])]
 
 
 def merge_incidents(casualties: pd.DataFrame, articles: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -166,22 +197,22 @@ def merge_incidents(casualties: pd.DataFrame, articles: pd.DataFrame) -> tuple[p
     order = {c: n for n, c in enumerate(dict.fromkeys(rows["cluster"]), start=1)}
     rows["incident"] = [f"I{order[c]:04d}" for c in rows["cluster"]]
     incidents = []
-    for incident, group in rows.groupby("incident", sort=True):
-        killed = figure_summary(group["killed"], _per_source(group, "killed", "killed_qualifier"))
-        injured = figure_summary(group["injured"], _per_source(group, "injured", "injured_qualifier"))
-        days = group["day"].dropna()
+    for group in _groups(rows, "incident"):
+        figures = _summaries(group, ("killed", "injured"))
+        killed, injured = figures["killed"], figures["injured"]
+        days = _days(group)
         incidents.append({
-            "incident": incident,
-            "day": days.min().date().isoformat() if not days.empty else None,
-            "last_day": days.max().date().isoformat() if not days.empty else None,
-            "country": _first(group["country"]), "region": _first(group["region"]),
-            "places": _joined(group["place"]), "weapon": _first(group["weapon"]),
-            "sources": int(group["article_id"].nunique()),
+            "incident": group[0]["incident"],
+            "day": min(days).date().isoformat() if days else None,
+            "last_day": max(days).date().isoformat() if days else None,
+            "country": _first(row["country"] for row in group), "region": _first(row["region"] for row in group),
+            "places": _joined(row["place"] for row in group), "weapon": _first(row["weapon"] for row in group),
+            "sources": _distinct(row["article_id"] for row in group),
             "killed": killed["shown"], "killed_min": killed["min"], "killed_max": killed["max"],
             "killed_by_source": killed["figures"], "killed_disagree": killed["disagree"],
             "injured": injured["shown"], "injured_min": injured["min"], "injured_max": injured["max"],
             "injured_by_source": injured["figures"], "injured_disagree": injured["disagree"],
-            "articles": _joined(group["article_id"]),
+            "articles": _joined(row["article_id"] for row in group),
         })
     frame = pd.DataFrame(incidents)
     for col in ("killed_min", "killed_max", "injured_min", "injured_max"):
@@ -202,16 +233,26 @@ def _empty_incidents() -> pd.DataFrame:
     return pd.DataFrame({c: pd.Series(dtype="object") for c in cols})
 
 
-def _first(values: pd.Series) -> object:
+def _known(values: Iterable[object]) -> list[object]:
+    """The values that are not missing, in order."""
+    return [v for v in values if v is not None and not pd.isna(v)]
+
+
+def _first(values: Iterable[object]) -> object:
     """The first non-null value, or None."""
-    found = values.dropna()
-    return found.iloc[0] if not found.empty else None
+    found = _known(values)
+    return found[0] if found else None
 
 
-def _joined(values: pd.Series) -> str | None:
+def _joined(values: Iterable[object]) -> str | None:
     """Distinct non-null values, in order, joined with '; '."""
-    found = [str(v) for v in dict.fromkeys(values.dropna())]
+    found = [str(v) for v in dict.fromkeys(_known(values))]
     return "; ".join(found) if found else None
+
+
+def _distinct(values: Iterable[object]) -> int:
+    """How many distinct non-null values."""
+    return len(set(_known(values)))
 
 
 def daily_casualties(incidents: pd.DataFrame) -> pd.DataFrame:
@@ -281,22 +322,23 @@ def merge_air_claims(drone_counts: pd.DataFrame, articles: pd.DataFrame) -> pd.D
     rows["cluster"] = cluster_reports(rows, AIR_KEY)
     rows = rows.rename(columns={"reporter": "source"})
     out = []
-    for n, (_, group) in enumerate(rows.sort_values(["day", "cluster"], na_position="last")
-                                   .groupby("cluster", sort=False), start=1):
-        launched = figure_summary(group["launched"], _per_source(group, "launched", "launched_qualifier"))
-        destroyed = figure_summary(group["destroyed"], _per_source(group, "destroyed", "destroyed_qualifier"))
-        shares = [d / l for l, d in zip(group["launched"], group["destroyed"])
-                  if pd.notna(l) and pd.notna(d) and l > 0]
-        days = group["day"].dropna()
-        out.append({"claim": f"A{n:04d}", "day": days.min().date().isoformat() if not days.empty else None,
-                    "attacker": _first(group["attacker"]), "weapon_class": _first(group["weapon_class"]),
-                    "weapon": _first(group["weapon"]), "sources": int(group["article_id"].nunique()),
+    for n, group in enumerate(_groups(rows.sort_values(["day", "cluster"], na_position="last"), "cluster"), start=1):
+        figures = _summaries(group, ("launched", "destroyed"))
+        launched, destroyed = figures["launched"], figures["destroyed"]
+        shares = [d / l for l, d in zip(map(_number, (r["launched"] for r in group)),
+                                        map(_number, (r["destroyed"] for r in group)))
+                  if l is not None and d is not None and l > 0]
+        days = _days(group)
+        out.append({"claim": f"A{n:04d}", "day": min(days).date().isoformat() if days else None,
+                    "attacker": _first(r["attacker"] for r in group),
+                    "weapon_class": _first(r["weapon_class"] for r in group),
+                    "weapon": _first(r["weapon"] for r in group), "sources": _distinct(r["article_id"] for r in group),
                     "launched": launched["shown"], "launched_min": launched["min"],
                     "launched_max": launched["max"], "launched_by_source": launched["figures"],
                     "destroyed": destroyed["shown"], "destroyed_min": destroyed["min"],
                     "destroyed_max": destroyed["max"], "destroyed_by_source": destroyed["figures"],
                     "share_min": min(shares) if shares else None, "share_max": max(shares) if shares else None,
-                    "articles": _joined(group["article_id"])})
+                    "articles": _joined(r["article_id"] for r in group)})
     frame = pd.DataFrame(out, columns=cols)
     for col in ("launched_min", "launched_max", "destroyed_min", "destroyed_max"):
         frame[col] = frame[col].astype("Int64")
