@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+from typing import Iterable
 
 import pandas as pd
 
@@ -34,7 +35,7 @@ def format_count(value: object, qualifier: object = None) -> str:
             "at_most": f"up to {number}"}.get(qualifier, number)
 
 
-def sum_counts(values: pd.Series, qualifiers: pd.Series) -> tuple[int | None, str | None]:
+def sum_counts(values: Iterable[object], qualifiers: Iterable[object]) -> tuple[int | None, str | None]:
     """Sum of the stated counts and the qualifier of that sum (a vague or minimum part makes it a minimum)."""
     pairs = [(_value(v), _value(q)) for v, q in zip(values, qualifiers)]
     known = [int(v) for v, _ in pairs if v is not None]
@@ -70,17 +71,17 @@ def headline(tables: Tables) -> pd.DataFrame:
     for column, label in (("killed", "killed"), ("injured", "injured")):
         add("casualties", label, *_stated(sum_counts(cas[column], cas[f"{column}_qualifier"])))
     for column, label in (("children_killed", "of them children killed"), ("children_injured", "of them children injured")):
-        add("casualties", label, *_stated(sum_counts(cas[column], pd.Series(["exact"] * len(cas), dtype=object))))
-    drones = tables.drone_counts
+        add("casualties", label, *_stated(sum_counts(cas[column], ["exact"] * len(cas))))
+    drones = tables.drone_counts.to_dict("records")
     for weapon_class in ("drone", "missile"):
-        part = drones[drones["weapon_class"] == weapon_class]
-        if part.empty:
+        part = [row for row in drones if row["weapon_class"] == weapon_class]
+        if not part:
             add("weapons", f"{weapon_class}s", None, None, "none reported")
             continue
-        for attacker in sorted({_side(a) for a in part["attacker"]}):
-            rows_of = part[[_side(a) == attacker for a in part["attacker"]]]
+        for attacker in sorted({_side(row["attacker"]) for row in part}):
+            rows_of = [row for row in part if _side(row["attacker"]) == attacker]
             for column, verb in (("launched", "launched"), ("destroyed", "destroyed")):
-                value, qual = sum_counts(rows_of[column], rows_of[f"{column}_qualifier"])
+                value, qual = sum_counts([r[column] for r in rows_of], [r[f"{column}_qualifier"] for r in rows_of])
                 if value is not None or qual is not None:
                     add("weapons", f"{attacker} {weapon_class}s {verb}", value, qual)
     statements = tables.statements
@@ -117,7 +118,7 @@ def force_key(force: object) -> str:
     return " ".join(w for w in words if w not in _GENERIC_FORCE_WORDS)
 
 
-def _figure_text(table: str, row: pd.Series) -> str:
+def _figure_text(table: str, row: dict) -> str:
     """The figures of one row in words."""
     if table == "deployments":
         return f"{format_count(row['count'], row['count_qualifier'])} {row['force']}"
@@ -138,7 +139,7 @@ _GROUPING = {
 }
 
 
-def _subject(table: str, row: pd.Series) -> str:
+def _subject(table: str, row: dict) -> str:
     """What a group of rows is about, in words."""
     if table == "deployments":
         return f"size of the {row['force']} force"
@@ -152,18 +153,16 @@ def disagreements(tables: Tables) -> pd.DataFrame:
     """Rows that give different figures for the same thing (same force, incident or air-defence count), each with its source."""
     out: list[dict] = []
     for table in ("deployments", "casualties", "drone_counts"):
-        frame = getattr(tables, table)
         key_of, figure_cols, source_col = _GROUPING[table]
-        keys = [key_of(row) for _, row in frame.iterrows()]
-        for key in dict.fromkeys(keys):
-            if not key.strip("|"):
+        groups: dict[str, list[dict]] = {}
+        for row in getattr(tables, table).to_dict("records"):
+            groups.setdefault(key_of(row), []).append(row)
+        for key, group in groups.items():
+            figures = {tuple(_value(row[c]) for c in figure_cols) for row in group}
+            if not key.strip("|") or len(group) < 2 or len(figures) < 2:
                 continue
-            group = frame[[k == key for k in keys]]
-            figures = {tuple(_value(row[c]) for c in figure_cols) for _, row in group.iterrows()}
-            if len(group) < 2 or len(figures) < 2:
-                continue
-            for _, row in group.iterrows():
-                out.append({"subject": _subject(table, group.iloc[0]), "table": table,
+            for row in group:
+                out.append({"subject": _subject(table, group[0]), "table": table,
                             "row": row[ID_COLUMN[table]], "figure": _figure_text(table, row),
                             "source": _value(row[source_col]) or "no source named",
                             "date": _value(row["date"]) or "undated", "evidence": row["evidence"]})
@@ -174,13 +173,13 @@ def unresolved(tables: Tables) -> pd.DataFrame:
     """What the text left open: undated incidents, counts and deployments, unresolved date words, unknown regions, unnamed sources, places off the map."""
     out: list[dict] = []
 
-    def add(table: str, row: pd.Series, problem: str) -> None:
+    def add(table: str, row: dict, problem: str) -> None:
         """One unresolved item."""
         out.append({"table": table, "row": row[ID_COLUMN[table]], "problem": problem, "evidence": row["evidence"]})
 
-    points = incident_points(tables.casualties).set_index("incident_id")
+    placed = {p["incident_id"]: p["lat"] is not None for p in _points(tables.casualties)}
     for table in TABLES:
-        for _, row in getattr(tables, table).iterrows():
+        for row in getattr(tables, table).to_dict("records"):
             date_text = _value(row["date_text"])
             if _value(row["date"]) is None and date_text is not None:
                 add(table, row, f"date words “{date_text}” could not be resolved to a day")
@@ -189,7 +188,7 @@ def unresolved(tables: Tables) -> pd.DataFrame:
             if table == "casualties":
                 if _value(row["region"]) is None:
                     add(table, row, "unknown region")
-                if pd.isna(points.loc[row["incident_id"], "lat"]):
+                if not placed[row["incident_id"]]:
                     add(table, row, "no coordinates in the gazetteer: not on the map")
                 if _value(row["source"]) is None:
                     add(table, row, "no source named for the figures")
@@ -200,10 +199,10 @@ def unresolved(tables: Tables) -> pd.DataFrame:
     return pd.DataFrame(out, columns=UNRESOLVED_COLUMNS).astype(object)
 
 
-def incident_points(casualties: pd.DataFrame) -> pd.DataFrame:
-    """Each incident with coordinates from the gazetteer: its place where known, else its region's seat."""
+def _points(casualties: pd.DataFrame) -> list[dict]:
+    """Each incident with coordinates from the gazetteer (see `incident_points`), as records."""
     out: list[dict] = []
-    for _, row in casualties.iterrows():
+    for row in casualties.to_dict("records"):
         lat = lon = located = None
         for level in ("place", "region"):
             name = _value(row[level])
@@ -214,7 +213,12 @@ def incident_points(casualties: pd.DataFrame) -> pd.DataFrame:
         label = _value(row["place"]) or _value(row["region"]) or "unknown place"
         out.append({"incident_id": row["incident_id"], "label": label, "lat": lat, "lon": lon,
                     "killed": _value(row["killed"]), "injured": _value(row["injured"]), "located": located})
-    frame = pd.DataFrame(out, columns=POINT_COLUMNS)
+    return out
+
+
+def incident_points(casualties: pd.DataFrame) -> pd.DataFrame:
+    """Each incident with coordinates from the gazetteer: its place where known, else its region's seat."""
+    frame = pd.DataFrame(_points(casualties), columns=POINT_COLUMNS)
     for col in ("lat", "lon"):
         frame[col] = frame[col].astype("Float64")
     for col in ("killed", "injured"):
