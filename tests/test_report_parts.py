@@ -312,3 +312,19 @@ def test_plots_placed_without_a_layout_engine_keep_every_label_inside_the_figure
         assert fig.get_layout_engine() is None, "placed once from measured labels, drawn once"
         plots.png_bytes(fig, whole=True)
         assert _labels_outside(fig) == []
+
+
+def test_a_nothing_to_plot_figure_drawn_again_gives_the_pixels_of_a_full_draw():
+    empty = empty_frame("drone_counts")
+    first = plots.png_bytes(plots.launched_vs_destroyed(empty))
+    again = plots.launched_vs_destroyed(empty)
+    assert plots.png_bytes(again) == first == plots.png_bytes(again, whole=True)
+
+
+def test_a_nothing_to_plot_figure_with_other_words_is_drawn_anew():
+    empty = empty_frame("drone_counts")
+    plain = plots.png_bytes(plots.launched_vs_destroyed(empty))
+    changed = plots.launched_vs_destroyed(empty)
+    changed.axes[0].texts[0].set_text("Another message.")
+    assert plots.png_bytes(changed) != plain
+    assert plots.png_bytes(changed) == plots.png_bytes(changed, whole=True)

@@ -127,13 +127,30 @@ def _rows(ax, count: int, pad: float = 0.6) -> None:
 
 
 def _empty(fig: Figure, title: str, message: str) -> Figure:
-    """A figure that says there is nothing to plot."""
+    """A figure that says there is nothing to plot (its PNG memoised by `png_bytes`: see `_still_key`)."""
     ax = fig.subplots()
     ax.set_axis_off()
     ax.set_title(title)
     ax.text(0.5, 0.5, message, ha="center", va="center", transform=ax.transAxes, color="#555555")
     _fit(fig, ax)
+    setattr(fig, _STILL, True)
     return fig
+
+
+# An `_empty` figure carries this attribute: a report has one or two of them (no drone counts, no dated row),
+# each the same few words as in many other reports, so their PNGs are kept by what they show.
+_STILL = "_analysis_still"
+_STILL_PNGS: dict[tuple, bytes] = {}
+MAX_STILL_PNGS = 256
+
+
+def _still_key(fig: Figure) -> tuple | None:
+    """What an `_empty` figure shows (size, title, texts, artist counts), or None for any other figure."""
+    if not getattr(fig, _STILL, False) or len(fig.axes) != 1:
+        return None
+    ax = fig.axes[0]
+    return (tuple(fig.get_size_inches()), ax.get_title(), tuple(t.get_text() for t in ax.texts),
+            len(ax.get_children()), len(fig.get_children()))
 
 
 def _int(value: object) -> int:
@@ -410,13 +427,21 @@ def _over_layer(fig: Figure) -> bytes:
 
 def png_bytes(fig: Figure, whole: bool = False) -> bytes:
     """The figure as PNG at a fixed dpi with no timestamp or software tag: same input, same bytes (a map
-    over its shared layer unless `whole`, which draws every artist)."""
+    over its shared layer, a nothing-to-plot figure as drawn before with the same words, unless `whole`,
+    which draws every artist)."""
+    key = None if whole else _still_key(fig)
+    if key is not None and key in _STILL_PNGS:
+        return _STILL_PNGS[key]
     with _style():
         if hasattr(fig, _LAYER) and not whole:
             return _over_layer(fig)
         buffer = io.BytesIO()
         fig.savefig(buffer, format="png", dpi=DPI, metadata={"Software": None}, facecolor="white",
                     pil_kwargs=dict(PNG_OPTIONS))
+    if key is not None:
+        if len(_STILL_PNGS) >= MAX_STILL_PNGS:
+            _STILL_PNGS.clear()
+        _STILL_PNGS[key] = buffer.getvalue()
     return buffer.getvalue()
 
 
