@@ -193,12 +193,49 @@ def _neutral(text: str) -> str:
 
 def csv_text(frame) -> str:
     """A frame as CSV text (no index) with every text cell that a spreadsheet would run as a formula
-    neutralised; numbers stay numbers."""
+    neutralised; numbers stay numbers. Written with the csv module where every column is text or whole
+    numbers (our tables: a few times faster), else by pandas; the same text either way."""
     import pandas as pd
 
+    kinds = [_csv_kind(frame[column].dtype) for column in frame.columns]
+    if frame.columns.is_unique and all(kinds):
+        return _plain_csv(frame, kinds)
     safe = frame.copy()
     for column in safe.columns:
         values = safe[column]
         if pd.api.types.is_string_dtype(values.dtype) or values.dtype == object:
             safe[column] = values.map(lambda v: _neutral(v) if isinstance(v, str) else v, na_action="ignore")
     return safe.to_csv(index=False)
+
+
+def _csv_kind(dtype) -> str | None:
+    """'text' for a column of strings, 'whole' for one of integers (missing values allowed), else None."""
+    import pandas as pd
+
+    if isinstance(dtype, pd.StringDtype):
+        return "text"
+    if pd.api.types.is_integer_dtype(dtype) and not pd.api.types.is_bool_dtype(dtype):
+        return "whole"
+    return None
+
+
+def _plain_csv(frame, kinds: list[str]) -> str:
+    """The frame written as pandas writes it (empty cells for missing values, minimal quoting, "\n"),
+    with the csv module."""
+    import csv
+    import io
+
+    import pandas as pd
+
+    columns = []
+    for column, kind in zip(frame.columns, kinds):
+        cells = frame[column].tolist()
+        if kind == "text":
+            columns.append(["" if v is None or v is pd.NA or v != v else _neutral(v) for v in cells])
+        else:
+            columns.append(["" if v is None or v is pd.NA or v != v else str(int(v)) for v in cells])
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow([str(c) for c in frame.columns])
+    writer.writerows(zip(*columns))
+    return buffer.getvalue()

@@ -63,3 +63,13 @@ def test_the_store_and_parquet_keep_the_raw_text_and_csv_round_trips(tmp_path):
         for table, frame in original.items():
             pd.testing.assert_frame_equal(loaded[table].sort_values(store.sort_keys(table)).reset_index(drop=True),
                                           frame, obj=f"{folder}/{table}")
+
+
+@pytest.mark.parametrize("dtype", ["string", "str", object])
+def test_csv_of_text_and_whole_numbers_is_the_text_pandas_writes(dtype):
+    frame = pd.DataFrame({
+        "text": pd.array(['x,"y"', "line\nbreak", "", None, " spaced ", "plain", "ünïcode", "a;b"], dtype=dtype),
+        "count": pd.array([1, None, -3, 0, 10**12, 5, None, 7], dtype="Int64"),
+        "n": [1, 2, 3, 4, 5, 6, 7, 8], "share": [0.5, None, 1.25, 0, 1e-7, 2, 3, 4]})
+    for columns in (["text", "count", "n"], ["text", "count", "n", "share"]):  # csv module; pandas
+        assert csv_text(frame[columns]) == frame[columns].to_csv(index=False)
