@@ -290,6 +290,28 @@ def test_the_policy_lets_only_the_report_own_scripts_run_and_refuses_an_injected
         opened.page.close()
 
 
+def test_a_script_in_an_output_that_declares_none_is_refused_though_exported_with_the_page(browser, hostile_html,
+                                                                                            tmp_path):
+    import nbformat
+
+    from analysis.report.render import export_html
+
+    nb = nbformat.read(hostile_html.with_suffix(".ipynb"), as_version=4)
+    # A missed escape, simulated before export: the header's output (article text as HTML) gains markup.
+    header = next(c for c in nb.cells if c.cell_type == "code" and "html_output(header_html" in c.source)
+    html = header.outputs[0]["data"]["text/html"]
+    header.outputs[0]["data"]["text/html"] = html + "<script>window.__pwned=3</script>"
+    injected = tmp_path / "injected-before-export.html"
+    injected.write_text(export_html(nb, "injected"), encoding="utf-8")
+    opened = Opened(browser, injected)
+    try:
+        assert opened.js("typeof window.__pwned") == "undefined"
+        assert any("Content Security Policy" in e and "inline script" in e for e in opened.errors), opened.errors
+        assert opened.table_total("wn_statements") >= 1, "the tables' declared scripts still run"
+    finally:
+        opened.page.close()
+
+
 def test_seed_report_screenshot_for_the_readme(seed_page, tmp_path):
     """The README's picture of the seed's report at 1,400 px: the top of the page down to the compact
     casualty table, then the map, cut from one rendering (kept as reports/seed.png when UPDATE_SCREENSHOT=1)."""

@@ -147,7 +147,8 @@ def process_job(job: Job, settings: Settings, kernel) -> dict:
         tables = _tables(job, settings, kernel)
         lap("extract")
         outputs = {f"{table}.csv": csv_text(frame) for table, frame in tables.items()}
-        outputs[REPORT_NAME] = report.export_html(nb, params["title"] or job.article_id)
+        outputs[REPORT_NAME] = report.export_html(nb, params["title"] or job.article_id,
+                                                  declared_only=report.packaged(settings.notebook))
         lap("export")
         status = {"status": "ok", "error": None}
     except Exception as err:  # noqa: BLE001 - any failure of one article is recorded, the batch goes on
@@ -195,7 +196,8 @@ def render_corpus(params: dict, settings: Settings, kernel) -> dict:
 
     try:
         nb = kernels.execute(kernel, settings.corpus_notebook, params, settings.timeout * CORPUS_TIMEOUT_FACTOR)
-        write_atomic(settings.out / CORPUS_NAME, report.export_html(nb, CORPUS_TITLE))
+        write_atomic(settings.out / CORPUS_NAME, report.export_html(
+            nb, CORPUS_TITLE, declared_only=report.packaged(settings.corpus_notebook)))
         return {"corpus": "ok", "error": None}
     except Exception as err:  # noqa: BLE001
         return {"corpus": "failed", "error": one_line(err)}

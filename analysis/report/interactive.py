@@ -8,9 +8,12 @@ a re-run writes the same HTML (nbval compares it).
 """
 from __future__ import annotations
 
+import functools
 import html as html_lib
 
 import pandas as pd
+
+from analysis.report import csp
 
 HIDDEN_COLUMNS = ("article_id",)  # the same on every row; the header shows it once
 LONG_COLUMNS = frozenset({"evidence", "text", "victims", "killed_by_source", "injured_by_source",
@@ -64,17 +67,50 @@ def compact_order(columns: list[str], table: str) -> tuple[list[str], list[int]]
 
 
 def init_offline() -> None:
-    """Load the DataTables library into the notebook's output (offline: no CDN), without changing how other frames show."""
+    """Load the DataTables library into the notebook's output (offline: no CDN), without changing how other
+    frames show; its outputs declare their scripts (see `declared`)."""
     import itables.options as opt
+    from IPython.display import display
+    from IPython.utils.capture import capture_output
     from itables import init_notebook_mode
 
     opt.display_logo_when_loading = False
-    init_notebook_mode(all_interactive=False, connected=False)
+    with capture_output(stdout=False, stderr=False) as captured:
+        init_notebook_mode(all_interactive=False, connected=False)
+    for output in captured.outputs:
+        display(declared(output.data["text/html"]))
+
+
+@functools.lru_cache(maxsize=8)
+def _script_hashes(markup: str) -> tuple[str, ...]:
+    """The CSP hashes of the inline scripts of some markup (the DataTables bundle: the same every report)."""
+    return tuple(sorted({csp.script_hash(s) for s in csp.inline_scripts(markup)}))
+
+
+def declared(markup: str, scripts: int | None = None):
+    """An HTML output of itables' whose scripts may run in the exported page: their hashes go with it, in
+    its metadata (`csp.SCRIPTS_KEY`); no other output's script gets a hash in the page's policy. Where
+    `scripts` says how many the producer writes, markup holding any other number declares none (text that
+    broke out of a script's data would have made one more: the page then refuses them all)."""
+    from IPython.display import HTML
+
+    hashes = _script_hashes(markup)
+    if scripts is not None and len(csp.inline_scripts(markup)) != scripts:
+        hashes = ()
+    return HTML(markup, metadata={csp.SCRIPTS_KEY: list(hashes)})
+
+
+@functools.lru_cache(maxsize=1)
+def table_scripts() -> int:
+    """How many scripts itables writes for one interactive table (counted on a table of our own)."""
+    from itables import to_html_datatable
+
+    return len(csp.inline_scripts(to_html_datatable(pd.DataFrame({"a": ["x"]}), table_id="wn_count",
+                                                    connected=False, display_logo_when_loading=False)))
 
 
 def interactive_table(frame: pd.DataFrame, table: str):
     """One table as an interactive HTML output with a fixed id (`wn_<table>`), compact first, every cell escaped."""
-    from IPython.display import HTML
     from itables import to_html_datatable
 
     shown = display_frame(frame)
@@ -94,4 +130,4 @@ def interactive_table(frame: pd.DataFrame, table: str):
     note = f"{len(ordered) - len(hidden)} of {len(ordered)} columns shown: the Columns button shows the others"
     toggle = (f'<label class="wn-wrap"><input type="checkbox"> full text in long cells '
               f'({html_lib.escape(note)})</label>') if long or hidden else ""
-    return HTML(f'{TABLE_CSS}<div class="wn-itable">{toggle}{html}</div>')
+    return declared(f'{TABLE_CSS}<div class="wn-itable">{toggle}{html}</div>', scripts=table_scripts())

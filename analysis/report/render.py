@@ -163,12 +163,20 @@ def html_exporter() -> Any:
                         embed_images=True, optimistic_validation=True)  # validated once, not after each step
 
 
-def export_html(nb: Any, title: str = "Article report") -> str:
-    """An executed notebook as one self-contained HTML page (in-process; nothing to fetch when opened)."""
-    from analysis.report.csp import with_csp
+def export_html(nb: Any, title: str = "Article report", declared_only: bool = True) -> str:
+    """An executed notebook as one self-contained HTML page (in-process; nothing to fetch when opened)
+    whose policy lets run only the scripts its outputs declare (`declared_only`, our notebooks), or every
+    script it holds (a user's own notebook, whose outputs declare none)."""
+    from analysis.report.csp import declared_scripts, with_csp
 
     body, _ = html_exporter().from_notebook_node(nb, resources={"metadata": {"name": title}})
-    return with_csp(body)
+    return with_csp(body, declared_scripts(nb) if declared_only else None)
+
+
+def packaged(notebook: Path) -> bool:
+    """Whether a notebook is one of ours (the article or the corpus report), whose scripts are declared."""
+    ours = {NOTEBOOK.resolve(), (NOTEBOOK.parent / "corpus_report.ipynb").resolve()}
+    return Path(notebook).resolve() in ours
 
 
 _REMOTE = re.compile(r"^\s*(?:[a-z][a-z0-9+.-]*:)?//", re.I)  # http://, https://, ftp://, ws://, //host
@@ -301,7 +309,7 @@ def render_report(article_path: str, out_dir: Path = ROOT / "reports", published
             stop_kernel(km)
             timings["kernel_stop"] = time.perf_counter() - t
     t = time.perf_counter()
-    html = export_html(nb, parameters["title"] or slug)
+    html = export_html(nb, parameters["title"] or slug, declared_only=packaged(notebook))
     timings["html_export"] = time.perf_counter() - t
     remote = external_resources(html)
     if remote:
