@@ -82,9 +82,11 @@ def init_offline() -> None:
 
 
 @functools.lru_cache(maxsize=8)
-def _script_hashes(markup: str) -> tuple[str, ...]:
-    """The CSP hashes of the inline scripts of some markup (the DataTables bundle: the same every report)."""
-    return tuple(sorted({csp.script_hash(s) for s in csp.inline_scripts(markup)}))
+def _scripts(markup: str) -> tuple[int, tuple[str, ...]]:
+    """How many inline scripts some markup holds and their CSP hashes (kept: the DataTables bundle is the
+    same megabyte in every report)."""
+    found = csp.inline_scripts(markup)
+    return len(found), tuple(sorted({csp.script_hash(s) for s in found}))
 
 
 def declared(markup: str, scripts: int | None = None):
@@ -94,10 +96,8 @@ def declared(markup: str, scripts: int | None = None):
     broke out of a script's data would have made one more: the page then refuses them all)."""
     from IPython.display import HTML
 
-    hashes = _script_hashes(markup)
-    if scripts is not None and len(csp.inline_scripts(markup)) != scripts:
-        hashes = ()
-    return HTML(markup, metadata={csp.SCRIPTS_KEY: list(hashes)})
+    count, hashes = _scripts(markup)
+    return HTML(markup, metadata={csp.SCRIPTS_KEY: list(hashes) if scripts in (None, count) else []})
 
 
 @functools.lru_cache(maxsize=1)
