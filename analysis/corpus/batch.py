@@ -31,6 +31,7 @@ from analysis.files import InputError, clean_temporaries, csv_text, write_atomic
 from analysis.language.vocab import resolve
 from analysis.reading.articles import origin_file
 from analysis.corpus.jobs import DEFAULT_TIMEOUT, Failure, Job, extract_job, job_paths, read_all
+from analysis.report.render import CORPUS_NOTEBOOK
 from analysis.tables.schema import TABLES
 
 CORPUS_TIMEOUT_FACTOR = 5  # the corpus report may take this many article time-outs
@@ -49,7 +50,6 @@ META_NAME = "article.meta.json"
 # Errors a notebook may raise that say nothing about the article: its run is retried.
 TRANSIENT_NAMES = {"OSError", "IOError", "FileNotFoundError", "PermissionError", "TimeoutError", "MemoryError",
                    "BlockingIOError", "ConnectionError", "BrokenPipeError", "InterruptedError"}
-CORPUS_NOTEBOOK = Path(__file__).resolve().parents[2] / "notebooks" / "corpus_report.ipynb"
 
 
 # ---------------------------------------------------------------- files

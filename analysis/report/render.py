@@ -27,6 +27,7 @@ from analysis.files import write_atomic, write_set
 
 ROOT = Path(__file__).resolve().parents[2]
 NOTEBOOK = ROOT / "notebooks" / "article_report.ipynb"
+CORPUS_NOTEBOOK = ROOT / "notebooks" / "corpus_report.ipynb"
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 TEMPLATE_NAME = "offline"
 ENGINE_NAME = "analysis-kernel"
@@ -175,8 +176,7 @@ def export_html(nb: Any, title: str = "Article report", declared_only: bool = Tr
 
 def packaged(notebook: Path) -> bool:
     """Whether a notebook is one of ours (the article or the corpus report), whose scripts are declared."""
-    ours = {NOTEBOOK.resolve(), (NOTEBOOK.parent / "corpus_report.ipynb").resolve()}
-    return Path(notebook).resolve() in ours
+    return Path(notebook).resolve() in {NOTEBOOK.resolve(), CORPUS_NOTEBOOK.resolve()}
 
 
 _REMOTE = re.compile(r"^\s*(?:[a-z][a-z0-9+.-]*:)?//", re.I)  # http://, https://, ftp://, ws://, //host
