@@ -11,7 +11,9 @@ Side by side, in one run: first the batch (`--workers 2`, start-up, index and co
 then the plain loop exactly as a user runs it, one article after another: `papermill` (the CLI, a new
 kernel each time) with the parameters the batch gives the notebook, then `jupyter nbconvert --to html
 --no-input`. Each report is then compared with the batch's: the page bodies (`<main>`) must be the same
-once three things that differ by design are normalised: the cell ids (papermill gives its injected cell a
+document (each page written out by BeautifulSoup, as nbconvert writes its own: the batch's export leaves
+out that re-serialisation, see `analysis.report.exporter`) once three things that differ by design are
+normalised: the cell ids (papermill gives its injected cell a
 random one), the markup of images (nbconvert's default template against ours: the same PNG bytes, our
 alt text) and the file name in the header (the batch's notebook reads the article's copy, `article.txt`).
 
@@ -169,7 +171,11 @@ _NORMALISE = [
 
 
 def page_body(html: str) -> str:
-    """A report's <main> with what differs by design normalised (see the module docstring)."""
+    """A report's <main> as BeautifulSoup writes the page, with what differs by design normalised (see the
+    module docstring)."""
+    from bs4 import BeautifulSoup
+
+    html = str(BeautifulSoup(html, features="html.parser"))
     body = html[html.index("<main>"):html.index("</main>")]
     for pattern, replacement in _NORMALISE:
         body = pattern.sub(replacement, body)

@@ -77,3 +77,13 @@ def test_an_interactive_table_declares_its_scripts_and_other_markup_none():
     assert hashes == sorted(script_hash(s) for s in inline_scripts(table.data))
     broken = interactive.declared(table.data + "<script>window.__pwned = 1;</script>", scripts=interactive.table_scripts())
     assert broken.metadata[SCRIPTS_KEY] == [], "one script more than itables writes: none declared"
+
+
+def test_declared_sources_are_hashes_and_blob_only_and_are_the_policy_as_declared():
+    ours = "var u = URL.createObjectURL(new Blob([]));"
+    nb = _notebook((f"<script>{ours}</script>", [script_hash(ours), "blob:", "'unsafe-inline'", "https://cdn.example"]))
+    assert declared_scripts(nb) == {script_hash(ours), "blob:"}, "only a hash or blob: may be declared"
+    page = with_csp("<html><head></head><body><p>the script was dropped on the way</p></body></html>",
+                    declared_scripts(nb))
+    assert next(d for d in _policy(page).split(";") if "script-src" in d).split()[1:] == [script_hash(ours), "blob:"]
+

@@ -6,8 +6,10 @@ no 'unsafe-inline', no 'unsafe-eval', nothing from a host. Which scripts:
 
 - a report of our notebooks: only the scripts their producers declared. The interactive tables
   (itables' DataTables code, the only scripts a report holds) are displayed by `analysis.report.
-  interactive` with the hashes of their scripts in the output's metadata (`SCRIPTS_KEY`), and
-  `declared_scripts(nb)` collects them. A `<script>` anywhere else (the header, the static tables, the
+  interactive` with the CSP sources of their scripts in the output's metadata (`SCRIPTS_KEY`: their
+  hashes, and `blob:` where one of them imports a blob module), and `declared_scripts(nb)` collects
+  them. The policy is those sources as declared: the page is not parsed again (a declared hash allows
+  only the very script it was computed from, so a source with no script in the page allows nothing). A `<script>` anywhere else (the header, the static tables, the
   highlighted article: the outputs that render article text as HTML) has no declared hash, so the
   browser refuses it even if an escape were missed;
 - any other page (the index page, a report of a user's own notebook): every inline script it holds
@@ -33,8 +35,10 @@ BASE_POLICY = ("default-src 'none'; style-src 'unsafe-inline'; img-src data: blo
                "base-uri 'none'; form-action 'none'")
 NO_SCRIPT = "'none'"
 _META = re.compile(r'<meta\s+http-equiv="Content-Security-Policy"[^>]*>\s*', re.I)
-# In an HTML output's metadata (under "text/html"): the hashes of the scripts its producer put there.
+# In an HTML output's metadata (under "text/html"): the CSP sources of the scripts its producer put there.
 SCRIPTS_KEY = "analysis/scripts"
+BLOB = "blob:"  # the source that lets an allowed script import() a module from a blob: URL it made
+_HASH = re.compile(r"'sha256-[A-Za-z0-9+/]+=*'")
 _HEAD = re.compile(r"<head[^>]*>(\s*<meta\s+charset=[^>]*>)?", re.I)  # after the charset, which must come early
 
 
@@ -78,25 +82,30 @@ def script_hash(text: str) -> str:
     return "'sha256-" + base64.b64encode(hashlib.sha256(text.encode("utf-8")).digest()).decode("ascii") + "'"
 
 
+def script_sources(scripts: list[str]) -> list[str]:
+    """The CSP sources that let some scripts run: their hashes, and blob: where one imports a blob module."""
+    sources = list(dict.fromkeys(script_hash(s) for s in scripts))
+    return sources + [BLOB] if any("URL.createObjectURL" in s for s in scripts) else sources
+
+
 def declared_scripts(nb) -> set[str]:
-    """The script hashes that a notebook's outputs declare (`SCRIPTS_KEY` in their text/html metadata)."""
+    """The script sources that a notebook's outputs declare (`SCRIPTS_KEY` in their text/html metadata):
+    hashes and blob:, nothing else a string may say."""
     found: set[str] = set()
     for cell in nb.get("cells", []):
         for output in cell.get("outputs", []) if cell.get("cell_type") == "code" else []:
-            hashes = output.get("metadata", {}).get("text/html", {}).get(SCRIPTS_KEY, [])
-            found.update(h for h in hashes if isinstance(h, str))
+            sources = output.get("metadata", {}).get("text/html", {}).get(SCRIPTS_KEY, [])
+            found.update(s for s in sources if isinstance(s, str) and (s == BLOB or _HASH.fullmatch(s)))
     return found
 
 
-def policy(html: str, blob_modules: bool = True, allowed: set[str] | None = None) -> str:
-    """The policy of a page: its inline scripts by hash, only those in `allowed` where given (and blob:
-    modules where an allowed script imports them)."""
-    scripts = [(script_hash(s), s) for s in inline_scripts(html)]
-    if allowed is not None:
-        scripts = [(h, s) for h, s in scripts if h in allowed]
-    sources = list(dict.fromkeys(h for h, _ in scripts))
-    if blob_modules and any("URL.createObjectURL" in s for _, s in scripts):
-        sources.append("blob:")
+def policy(html: str, allowed: set[str] | None = None) -> str:
+    """The policy of a page: the `allowed` sources where given (hashes first, sorted), else every inline
+    script of the page by hash (and blob: where one imports a blob module)."""
+    if allowed is None:
+        sources = script_sources(inline_scripts(html))
+    else:
+        sources = sorted(s for s in allowed if s != BLOB) + ([BLOB] if BLOB in allowed else [])
     return f"{BASE_POLICY}; script-src {' '.join(sources) or NO_SCRIPT}"
 
 

@@ -83,15 +83,15 @@ def init_offline() -> None:
 
 @functools.lru_cache(maxsize=8)
 def _scripts(markup: str) -> tuple[int, tuple[str, ...]]:
-    """How many inline scripts some markup holds and their CSP hashes (kept: the DataTables bundle is the
-    same megabyte in every report)."""
+    """How many inline scripts some markup holds and the CSP sources that let them run (kept: the DataTables
+    bundle is the same megabyte in every report)."""
     found = csp.inline_scripts(markup)
-    return len(found), tuple(sorted({csp.script_hash(s) for s in found}))
+    return len(found), tuple(sorted(csp.script_sources(found)))
 
 
 def declared(markup: str, scripts: int | None = None):
-    """An HTML output of itables' whose scripts may run in the exported page: their hashes go with it, in
-    its metadata (`csp.SCRIPTS_KEY`); no other output's script gets a hash in the page's policy. Where
+    """An HTML output of itables' whose scripts may run in the exported page: their sources (hashes, blob:)
+    go with it, in its metadata (`csp.SCRIPTS_KEY`); no other output's script gets a hash in the page's policy. Where
     `scripts` says how many the producer writes, markup holding any other number declares none (text that
     broke out of a script's data would have made one more: the page then refuses them all)."""
     from IPython.display import HTML

@@ -4,7 +4,7 @@ Reusable pieces (a batch runner builds on them):
 - `start_kernel()` / `stop_kernel()`: one Jupyter kernel, started once;
 - `execute_notebook(parameters, km=...)`: the report notebook run by papermill in a given kernel
   (the `analysis-kernel` engine; any other registered papermill engine can be named instead);
-- `export_html(nb, title)`: nbconvert's HTMLExporter, in-process, code cells hidden, nothing loaded from a host,
+- `export_html(nb, title)`: nbconvert's HTMLExporter (`analysis.report.exporter`), in-process, code cells hidden, nothing loaded from a host,
   a Content-Security-Policy that lets only the page's own scripts run (`analysis.report.csp`);
 - `external_resources(html)`: every http(s) or protocol-relative resource a page would load (empty for ours);
 - `render_report(...)`: all of it for one article, timed; the page and its notebook written as one set.
@@ -137,6 +137,7 @@ def execute_notebook(parameters: dict[str, Any], km: Any = None, notebook: Path 
     if engine_name is None:
         _register_engine()
         engine_name, engine_kwargs = ENGINE_NAME, {**engine_kwargs, "km": km}
+    _no_save_to_nowhere()
     try:
         nb = papermill.execute_notebook(str(notebook), None, parameters=parameters, engine_name=engine_name,
                                         kernel_name=KERNEL_NAME, progress_bar=False, log_output=False,
@@ -151,15 +152,35 @@ def execute_notebook(parameters: dict[str, Any], km: Any = None, notebook: Path 
             stop_kernel(km)
 
 
+def _no_save_to_nowhere() -> None:
+    """Keep papermill from serialising (and validating) the executed notebook when it has no output path:
+    its `write_ipynb(nb, None)` turns the whole notebook into JSON for a handler that drops it (~10 ms of
+    an article's export); a write to a real path is unchanged."""
+    import papermill.execute as pm_execute
+
+    write = pm_execute.write_ipynb
+    if getattr(write, "skips_nowhere", False):
+        return
+
+    def write_ipynb(nb: Any, path: Any) -> None:
+        """papermill's write_ipynb, except to no path."""
+        if path is not None:
+            write(nb, path)
+
+    write_ipynb.skips_nowhere = True  # type: ignore[attr-defined]
+    pm_execute.write_ipynb = write_ipynb
+
+
 # --- HTML export and checks -----------------------------------------------------------------------
 
 @functools.lru_cache(maxsize=1)
 def html_exporter() -> Any:
-    """nbconvert's HTMLExporter on the offline template: code cells and prompts hidden (built once per
-    process: loading the template costs more than an export)."""
-    from nbconvert import HTMLExporter
+    """nbconvert's HTMLExporter (without its re-serialising pass: `analysis.report.exporter`) on the offline
+    template: code cells and prompts hidden (built once per process: loading the template costs more than
+    an export)."""
+    from analysis.report.exporter import ReportExporter
 
-    return HTMLExporter(template_name=TEMPLATE_NAME, extra_template_basedirs=[str(TEMPLATES)],
+    return ReportExporter(template_name=TEMPLATE_NAME, extra_template_basedirs=[str(TEMPLATES)],
                         exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True,
                         embed_images=True, optimistic_validation=True)  # validated once, not after each step
 
