@@ -108,6 +108,22 @@ def test_a_namespace_without_the_notebooks_tables_gives_no_payload():
     assert tables_payload({"tables": {"casualties": None}, "doc": None}) == ""
 
 
+def test_a_prepared_kernel_has_its_modules_loaded_and_frozen_and_collects_young_objects_less_often():
+    from analysis.corpus import kernels
+    from analysis.report.render import NOTEBOOK
+
+    kernel = kernels.WarmKernel().start()
+    try:
+        kernels.prepare(kernel, NOTEBOOK)
+        seen = kernel.run_silently("", expressions={
+            "threshold": "__import__('gc').get_threshold()", "frozen": "__import__('gc').get_freeze_count()",
+            "plots": "'analysis.report.plots' in __import__('sys').modules"})
+    finally:
+        kernel.shutdown()
+    assert seen["threshold"] == repr(kernels.GC_THRESHOLDS) and seen["plots"] == "True"
+    assert int(seen["frozen"]) > 50_000, "pandas, matplotlib and the report's modules are frozen"
+
+
 def test_store_and_files_rebuild_each_other(reports, tmp_path):
     con = store.connect(tmp_path / "rebuilt.duckdb")
     store.import_tables(con, store.load_tables(reports / "articles"))

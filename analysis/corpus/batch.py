@@ -224,8 +224,9 @@ def worker_main(conn, settings: Settings, index: int) -> None:
     try:
         kernel = kernels.WarmKernel().start()
         # Load the notebooks' modules in the kernel while this process warms up its own.
-        kernel.send_silently(kernels.import_lines(settings.notebook))
+        kernels.prepare(kernel, settings.notebook)
         _warm_up()
+        kernels.tune_gc()
     except Exception as err:  # noqa: BLE001
         conn.send(("error", f"could not start a kernel: {one_line(err)}"))
         return
@@ -254,7 +255,7 @@ def worker_main(conn, settings: Settings, index: int) -> None:
             if renewing:  # after the result: a new kernel is no part of the failed article's time
                 try:
                     kernels.renew(kernel)
-                    kernel.send_silently(kernels.import_lines(settings.notebook))
+                    kernels.prepare(kernel, settings.notebook)
                 except Exception as err:  # noqa: BLE001
                     conn.send(("error", f"could not restart a kernel: {one_line(err)}"))
                     return

@@ -177,6 +177,29 @@ def notebook_tables(kernel: WarmKernel, article_id: str) -> dict[str, Any] | Non
     return dict(tables.items()) if read_id == article_id else None
 
 
+# Run once a warm kernel has imported its notebooks' modules (and once a worker has): the objects loaded
+# so far (some 160,000, none of them garbage) leave the collector's view (`gc.freeze`), and the youngest
+# generation is collected after 20,000 allocations instead of 700. Drawing a report's plots allocates
+# hundreds of thousands of objects: the collector took 37 ms of an article's 446 (8 %), in a shell over
+# 20 articles, and 13-16 ms with this. A generation's garbage still goes at its next collection; the
+# thresholds of the older ones stay in proportion, so memory stays flat over a run.
+GC_THRESHOLDS = (20000, 10, 10)
+
+
+def tune_gc() -> None:
+    """Freeze what is loaded and collect the youngest generation less often (see GC_THRESHOLDS)."""
+    import gc
+
+    gc.collect()
+    gc.freeze()
+    gc.set_threshold(*GC_THRESHOLDS)
+
+
+def prepare(kernel: WarmKernel, notebook: Path) -> None:
+    """Queue in a started kernel the import of a notebook's modules, then `tune_gc` (nothing waits)."""
+    kernel.send_silently(import_lines(notebook) + "\nfrom analysis.corpus.kernels import tune_gc\ntune_gc()")
+
+
 def import_lines(notebook: Path) -> str:
     """The import statements of a notebook's code cells (to load its modules into a kernel ahead of time)."""
     import nbformat
