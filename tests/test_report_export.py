@@ -33,6 +33,8 @@ def test_areas_become_focusable_and_images_described_but_script_text_is_left_alo
     assert script in out and '<style>.x{content:"<img>"}</style>' in out, "raw text byte for byte"
     assert '<div class="jp-OutputArea-output" tabindex="-1">' in out, "a tabindex already there is kept"
     assert '<div class="jp-OutputArea-outputs">' in out, "only the class itself, not a longer one"
+    tricky = outside_raw_text('<img src="data:x;alt=1" title=\'alt="no"\' />')
+    assert tricky == f'<img src="data:x;alt=1" title=\'alt="no"\' alt="{MISSING_ALT}"/>', "alt inside a value is no alt"
 
 
 def test_papermill_serialises_no_notebook_for_no_path_and_still_writes_one_to_a_path(tmp_path, monkeypatch):

@@ -20,27 +20,60 @@ from nbconvert.filters.highlight import Highlight2HTML
 from nbconvert.filters.widgetsdatatypefilter import WidgetsDataTypeFilter
 
 MISSING_ALT = "No description has been provided for this image"  # nbconvert's placeholder
-# Raw-text elements: their content is not markup (a "<div" inside a script is JavaScript).
-_RAW = re.compile(r"<(script|style)\b[^>]*>.*?</\1\s*>", re.I | re.S)
-# An opening tag of an input or output area (nbconvert: `.jp-Notebook div.jp-Cell-inputWrapper`, `div.jp-OutputArea-output`).
-_AREA = re.compile(r"""<div\b(?=[^>]*\bclass\s*=\s*(["'])(?:(?!\1).)*?\b(?:jp-Cell-inputWrapper|jp-OutputArea-output)\b)"""
-                   r"""(?![^>]*\btabindex\s*=)([^>]*)>""", re.I | re.S)
-_IMAGE = re.compile(r"<img\b(?![^>]*\balt\s*=)([^>]*?)(\s*/?)>", re.I | re.S)
+# Where raw text (not markup) starts, and where each kind ends: a "<div" inside a script is JavaScript.
+_RAW_OPEN = re.compile(r"<(script|style)\b[^>]*>", re.I)
+_RAW_CLOSE = {"script": re.compile(r"</[sS][cC][rR][iI][pP][tT]\s*>"), "style": re.compile(r"</[sS][tT][yY][lL][eE]\s*>")}
+_TAG = re.compile(r"<(div|img)\b([^>]*)>", re.I)  # the opening tags nbconvert changes
+# One attribute of a tag: its name and its value, quoted or not (a quoted value is taken whole, however long).
+_ATTRIBUTE = re.compile(r"""([^\s"'=<>/`]+)(?:\s*=\s*("[^"]*"|'[^']*'|[^\s"'=<>`]+))?""")
+AREA_CLASSES = frozenset({"jp-Cell-inputWrapper", "jp-OutputArea-output"})  # nbconvert's `div.<class>` selectors
 
 
-def accessible(markup: str) -> str:
-    """Markup (not raw text) with nbconvert's two changes: input/output areas focusable, images described."""
-    markup = _AREA.sub(lambda m: f'<div{m.group(2)} tabindex="0">', markup)
-    return _IMAGE.sub(lambda m: f'<img{m.group(1)} alt="{MISSING_ALT}"{m.group(2)}>', markup)
+def _attributes(text: str) -> dict[str, str]:
+    """A tag's attributes by lower-case name (the first of a repeated one, as a parser keeps it)."""
+    found: dict[str, str] = {}
+    for attribute in _ATTRIBUTE.finditer(text):
+        found.setdefault(attribute.group(1).lower(), (attribute.group(2) or "").strip("\"'"))
+    return found
+
+
+def _changed(tag: re.Match) -> str | None:
+    """One opening tag as nbconvert would change it (an area with tabindex="0", an image with alt text),
+    or None where it stays as it is."""
+    name, text = tag.group(1), tag.group(2)
+    attributes = _attributes(text)
+    if name.lower() == "div":
+        if AREA_CLASSES.isdisjoint(attributes.get("class", "").split()) or "tabindex" in attributes:
+            return None
+        return f'<{name}{text} tabindex="0">'
+    if "alt" in attributes:
+        return None
+    body = text.rstrip()
+    close = "/" if body.endswith("/") else ""
+    return f'<{name}{body[:-1].rstrip() if close else body} alt="{MISSING_ALT}"{close}>'
+
+
+def _markup_spans(page: str) -> list[tuple[int, int]]:
+    """Where the page is markup: (start, end) of every stretch outside the text of its scripts and styles."""
+    spans, at = [], 0
+    while (raw := _RAW_OPEN.search(page, at)) is not None:
+        end = _RAW_CLOSE[raw.group(1).lower()].search(page, raw.end())
+        spans.append((at, raw.end()))
+        at = end.start() if end else len(page)
+    return spans + [(at, len(page))]
 
 
 def outside_raw_text(page: str) -> str:
-    """The page with `accessible` applied to everything but the text of its scripts and styles."""
-    out, at = [], 0
-    for raw in _RAW.finditer(page):
-        out += [accessible(page[at:raw.start()]), raw.group(0)]
-        at = raw.end()
-    return "".join(out) + accessible(page[at:])
+    """The page with nbconvert's two changes (input/output areas focusable, images described) made in its
+    markup, the text of its scripts and styles left byte for byte."""
+    pieces, at = [], 0
+    for start, end in _markup_spans(page):
+        for tag in _TAG.finditer(page, start, end):
+            new = _changed(tag)
+            if new is not None:
+                pieces += [page[at:tag.start()], new]
+                at = tag.end()
+    return "".join(pieces + [page[at:]])
 
 
 class ReportExporter(HTMLExporter):
