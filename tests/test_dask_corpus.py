@@ -110,6 +110,10 @@ def test_an_article_over_the_time_limit_fails_alone_and_the_run_goes_on(tmp_path
     (inputs / "slow.txt").write_text("SLOW-ARTICLE\n" + good[0].read_text(encoding="utf-8"), encoding="utf-8")
     (inputs / "raise.txt").write_text("RAISE-ERROR\n" + good[1].read_text(encoding="utf-8"), encoding="utf-8")
     marker = f"corpus-{time.time_ns()}"
+    # This process's own resource tracker (multiprocessing starts one on first use and keeps it while the
+    # process lives) is started before the marker, so that only the run's processes carry it.
+    from multiprocessing import resource_tracker
+    resource_tracker.ensure_running()
     monkeypatch.setenv("WN_TEST_CORPUS", marker)  # inherited by the Dask workers and their helpers
     result = extract_corpus([str(inputs)], tmp_path / "ds", n_workers=1, timeout=5, function="slow_extract:extract")
     assert result["articles"] == 5 and result["retry"] == 1
