@@ -9,9 +9,10 @@ no 'unsafe-inline', no 'unsafe-eval', nothing from a host. Which scripts:
   interactive` with the CSP sources of their scripts in the output's metadata (`SCRIPTS_KEY`: their
   hashes, and `blob:` where one of them imports a blob module), and `declared_scripts(nb)` collects
   them. The policy is those sources as declared: the page is not parsed again (a declared hash allows
-  only the very script it was computed from, so a source with no script in the page allows nothing). A `<script>` anywhere else (the header, the static tables, the
-  highlighted article: the outputs that render article text as HTML) has no declared hash, so the
-  browser refuses it even if an escape were missed;
+  only the very script it was computed from, so a source with no script in the page allows nothing).
+  A `<script>` anywhere else (the header, the static tables, the highlighted article: the outputs that
+  render article text as HTML) has no declared hash, so the browser refuses it even if an escape were
+  missed;
 - any other page (the index page, a report of a user's own notebook): every inline script it holds
   when `with_csp` runs. There escaping is the defence against a script that a missed escape let in.
 

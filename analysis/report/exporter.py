@@ -21,8 +21,9 @@ from nbconvert.filters.widgetsdatatypefilter import WidgetsDataTypeFilter
 
 MISSING_ALT = "No description has been provided for this image"  # nbconvert's placeholder
 # Where raw text (not markup) starts, and where each kind ends: a "<div" inside a script is JavaScript.
-_RAW_OPEN = re.compile(r"<(script|style)\b[^>]*>", re.I)
-_RAW_CLOSE = {"script": re.compile(r"</[sS][cC][rR][iI][pP][tT]\s*>"), "style": re.compile(r"</[sS][tT][yY][lL][eE]\s*>")}
+RAW_TEXT = ("script", "style")
+_RAW_OPEN = re.compile(rf"<({'|'.join(RAW_TEXT)})\b[^>]*>", re.I)
+_RAW_CLOSE = {name: re.compile(rf"</{name}\s*>", re.I) for name in RAW_TEXT}
 _TAG = re.compile(r"<(div|img)\b([^>]*)>", re.I)  # the opening tags nbconvert changes
 # One attribute of a tag: its name and its value, quoted or not (a quoted value is taken whole, however long).
 _ATTRIBUTE = re.compile(r"""([^\s"'=<>/`]+)(?:\s*=\s*("[^"]*"|'[^']*'|[^\s"'=<>`]+))?""")
