@@ -284,7 +284,7 @@ def test_curly_single_quotes_of_british_copy_are_quotes_and_apostrophes_are_not(
                    ("Ivan Fedorov", "partial", "Fedorov said ‘the enemy’ had hit the port.")]
 
 
-def test_frames_are_the_same_with_or_without_pandas_private_array_constructor(monkeypatch):
+def test_frames_are_the_same_with_or_without_pandas_private_constructors(monkeypatch):
     import pandas as pd
 
     from analysis.tables import schema
@@ -293,7 +293,21 @@ def test_frames_are_the_same_with_or_without_pandas_private_array_constructor(mo
             "Governor Oleh Syniehubov said.")
     rows = extract_rows(text, "2025-03-04")
     fast = {table: schema.to_frame(table, table_rows) for table, table_rows in rows.items()}
-    monkeypatch.setattr(schema, "_FROM_ARRAYS", None)
+    monkeypatch.setattr(schema, "_internals", None)
     for table, table_rows in rows.items():
-        pd.testing.assert_frame_equal(schema.to_frame(table, table_rows), fast[table], obj=table)
+        public = schema.to_frame(table, table_rows)
+        pd.testing.assert_frame_equal(public, fast[table], obj=table)
+        both = pd.concat([fast[table], public], ignore_index=True)  # and they behave as frames do
+        pd.testing.assert_frame_equal(both.iloc[len(public):].reset_index(drop=True), public)
     assert len(fast["casualties"]) == 1 and fast["casualties"]["killed"].dtype == "Int64"
+    fast["casualties"].loc[0, "killed"] = 3  # written in place, in the frame's own arrays only
+    assert fast["casualties"]["killed"].tolist() == [3] and rows["casualties"][0]["killed"] == 2
+    assert schema.to_frame("casualties", rows["casualties"])["killed"].tolist() == [2]
+
+
+def test_a_text_column_holding_a_number_is_a_schema_violation():
+    from analysis.tables.schema import SchemaViolation, check_rows
+
+    row = {"incident_id": "i1", "country": "Ukraine", "place": 7, "char_start": 0, "char_end": 1}
+    with pytest.raises(SchemaViolation, match="place=7 is not text"):
+        check_rows("casualties", [row])
