@@ -174,13 +174,12 @@ def _after_last_full_stop(text: str) -> str:
 
 def _words(phrase: str) -> list[str]:
     """Content words of a phrase, lower case, possessives and abbreviations opened up."""
-    low = _POSSESSIVE.sub("", phrase.lower())
-    for short, full in ABBREVIATIONS.items():
-        low = re.sub(rf"\b{short}\b", full, low)
+    low = _ABBREVIATION.sub(lambda m: ABBREVIATIONS[m.group(0)], _POSSESSIVE.sub("", phrase.lower()))
     return [w for w in _WORD.findall(low) if w not in _STOP]
 
 
 _POSSESSIVE = re.compile(r"['’]s\b")
+_ABBREVIATION = re.compile(rf"\b(?:{'|'.join(ABBREVIATIONS)})\b")  # no full form holds a short one
 _WORD = re.compile(r"[\w-]+")
 
 

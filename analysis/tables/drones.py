@@ -147,6 +147,9 @@ def _kind(words: str) -> str | None:
     return match.group(1).lower() if match else None
 
 
+_MISSILE_NOUN = re.compile(r"missiles?|rockets?", re.I)
+
+
 @example("Russian bombers fired 12 Х-101 missiles at the west overnight, the air force said.",
          "drone_counts", {"attacker": "Russia", "weapon": "Kh-101", "weapon_class": "missile", "launched": 12})
 def weapon_info(words: str) -> tuple[str, str | None]:
@@ -156,7 +159,7 @@ def weapon_info(words: str) -> tuple[str, str | None]:
         match = wtype.pattern.search(words)
         if match:
             typed = wtype.name.replace("#", match.group(1)) if match.groups() else wtype.name
-            noun_class = "missile" if re.search(r"missiles?|rockets?", words, re.I) and wtype.weapon_class == "drone" and "boat" not in words.lower() else wtype.weapon_class
+            noun_class = "missile" if _MISSILE_NOUN.search(words) and wtype.weapon_class == "drone" and "boat" not in words.lower() else wtype.weapon_class
             return noun_class, typed
     if P.missile_words.search(words):
         return "missile", None
