@@ -74,6 +74,7 @@ FILES: dict[str, FileSpec] = {
     "default_bodies": _spec("term body", "term body"),
     "sides": _spec("term side", "term side", side="Russia|Ukraine"),
     "reporting_verbs": _spec("term"),
+    "continuing_verbs": _spec("term"),
     "channels": _spec("term channel", "term channel"),
     "transcript_labels": _spec("term role", "term role", role="asker|answer"),
     "force_words": _spec("term role", "term role", role="force|formation|recruit|loss"),

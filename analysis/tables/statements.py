@@ -415,6 +415,7 @@ def _statements_in_unit(ctx: Context, unit: Unit, registry: Registry, before: li
             found.channel = channel_of(unit.text)
             found.date, found.date_text = ctx.date_near(unit, passive.start())
             out.append(found)
+    out.extend(filter(None, [_continued(unit, f) for f in out]))
     labelled = _labelled_statement(unit) if not out else None
     if labelled is not None:
         out.append(labelled)
@@ -591,6 +592,50 @@ def _clean_role(role: str | None) -> str | None:
     return role[0].upper() + role[1:]
 
 
+@vocab.compiled
+def _continuing(v: vocab.Vocabulary) -> re.Pattern[str]:
+    """', adding that' / ', noting:': a continuing verb after a comma, its 'that' or colon passed over."""
+    verbs = v.terms("continuing_verbs")
+    return re.compile(rf",\s+{vocab.lookahead(verbs)}(?P<cue>{vocab.alternation(verbs, group=False)})\b(?:\s+that\b|\s*:)?\s*", re.I)
+
+
+@example("The governor said two people were hurt, adding that rescuers were still at the scene.", "statements",
+         {"speaker": "governor", "cue": "said", "text": "two people were hurt, adding that rescuers were still at the scene."})
+@example("\"We will rebuild,\" Mayor Ivan Petrenko said on Telegram, adding that repairs would start next week.",
+         "statements", {"speaker": "Ivan Petrenko", "mode": "direct", "channel": "Telegram"},
+         {"speaker": "Ivan Petrenko", "cue": "adding", "channel": "Telegram", "text": "repairs would start next week."})
+@example("The governor said two people were hurt, adding: \"Rescuers are still at the scene.\"", "statements",
+         {"speaker": "governor", "cue": "said", "mode": "reported", "text": "two people were hurt"},
+         {"speaker": "governor", "cue": "adding", "mode": "direct", "text": "Rescuers are still at the scene."})
+def _continued(unit: Unit, found: Found) -> Found | None:
+    """The words a quoted statement goes on with after its cue ('"...," she said, adding that ...'), as
+    a statement of the same speaker of their own (the quote does not hold them; reported words that
+    run on into them stay one statement); the first one's evidence ends before them."""
+    if found.mode != "direct":
+        return None  # "said X, adding that Y": one statement, its words run on
+    after = found.cue_at - unit.start
+    match = _continuing().search(unit.masked, after)
+    if match is None or len(unit.text[match.end():].split()) < 3 or _CLAUSE_BREAK.search(unit.masked, after, match.start()):
+        return None
+    clause = unit.text[match.end():].strip()
+    quotes = [x for x in unit.quotes if x.start >= match.end()]
+    mode = "reported"
+    if quotes:
+        quoted = " ".join(unit.text[x.start:x.end] for x in quotes)
+        mode, clause = ("direct", quoted) if len(quoted.split()) >= 0.6 * len(clause.split()) else ("partial", clause)
+    if quotes and len(quotes) == len(unit.quotes):  # "said X, adding: '...'": the first one reports
+        said = _THAT_OPENING.sub("", unit.text[after + len(found.cue or ""):match.start()].strip())
+        found.mode, found.text = "reported", said if len(said.split()) >= 3 else unit.text[:match.start()]
+    found.end = min(found.end, unit.start + match.start())
+    more = Found(unit, found.speaker, match.group("cue").lower(), unit.start + match.start("cue"), mode, clause,
+                 unit.start + match.start("cue"), unit.end)
+    more.channel, more.date, more.date_text = found.channel, found.date, found.date_text
+    return more
+
+
+_CLAUSE_BREAK = re.compile(r"[;:]|\s[—–]\s")  # a continuing verb beyond these belongs to another clause
+
+
 def _mode_and_text(unit: Unit, match: re.Match) -> tuple[str, str]:
     """Mode (direct, partial, reported) and the words said."""
     if unit.quotes:
@@ -602,7 +647,7 @@ def _mode_and_text(unit: Unit, match: re.Match) -> tuple[str, str]:
         return "partial", unit.text
     after = unit.text[match.end():].strip()
     after = _THAT_OPENING.sub("", after)
-    if len(after) > 20 and match.group(1).lower() != "according to":
+    if len(after) > 20 and match.group(1).lower() != "according to" and not _continuing().match(unit.text, match.end()):
         return "reported", after
     return "reported", unit.text
 
