@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from analysis.language import vocab
 from analysis.examples import example
 from analysis.tables.context import Context, Unit
-from analysis.language.numbers import COUNT, NUMBER_WORDS, Count, parse_count
+from analysis.language.numbers import COUNT, NUMBER_WORDS, Count, parse_count, words_to_int
 from analysis.language.places import Place, PlaceMention, lookup
 from analysis.language.speakers import side_of
 
@@ -89,7 +89,9 @@ ATTRIBUTIVE_BEFORE = re.compile(r"(?:according\s+to\s+(?:the\s+)?|governor\s+of\
 BEARING_BEFORE = re.compile(r"(?:north|south|east|west)(?:-?(?:east|west))?(?:ern)?\s+of\s+$|km\s+(?:from|of)\s+$|kilometres\s+(?:from|of)\s+$", re.I)
 
 _COUNT_THEN = re.compile(rf"\b({COUNT})\b", re.I)
-_AGE_CHILD = re.compile(r"\b(\d{1,2})-year-old\s+(?:boy|girl|son|daughter|child|teenager|student|brother|sister|pupil)?", re.I)
+_AGE_CHILD = re.compile(rf"\b(\d{{1,2}}|{NUMBER_WORDS})[\s-]year[\s-]old\s+(?:boy|girl|son|daughter|child|teenager|student|brother|sister|pupil)?", re.I)
+# A birth year is no count of people ('a woman born in 1955', 'a man, born 1960,').
+_BIRTH_YEAR = re.compile(r"\bborn\s+(?:in\s+)?(?:19|20)\d\d\b", re.I)
 
 
 @dataclass
@@ -138,9 +140,11 @@ class Incident:
     regional: bool = False  # told of "the oblast" as a whole, so no town's incident
 
 
+@example("A woman born in 1955 was killed when a drone hit her house in Nikopol.", "casualties",
+         {"place": "Nikopol", "killed": 1})
 def count_people(phrase: str) -> Count | None:
     """How many people a phrase names: '36 others' -> 36, 'a man and his wife' -> 2, 'dozens' -> vague."""
-    phrase = _PEOPLE_END.split(phrase)[0]
+    phrase = _BIRTH_YEAR.sub(" ", _PEOPLE_END.split(phrase)[0])
     match = _COUNT_THEN.search(phrase)
     if match and match.start() < 25 and not re.match(r"\s*(?:-year|year|km|kilomet|%|a\.m|p\.m)", phrase[match.end():]):
         count = parse_count(match.group(1))
@@ -175,18 +179,25 @@ def _children_count(v: vocab.Vocabulary) -> re.Pattern[str]:
     return re.compile(rf"\b({COUNT})\s+(?:other\s+)?(?:{words().child})\b", re.I)
 
 
+@example("A drone hit a bus in Kherson, injuring a four-year-old girl and her mother.", "casualties",
+         {"place": "Kherson", "injured": 2, "children_injured": 1})
 def count_children(phrase: str) -> int | None:
     """Children a phrase names: 'two children' -> 2, 'a 12-year-old boy' -> 1, 'her 12-year-old son' -> 1."""
     match = _children_count().search(phrase)
     if match:
         count = parse_count(match.group(1))
         return count.value if count else None
-    ages = [int(a) for a in _AGE_CHILD.findall(phrase) if int(a) < 18]
+    ages = [age for age in map(_age, _AGE_CHILD.findall(phrase)) if age is not None and age < 18]
     if ages:
         return len(ages)
     if _ONE_CHILD.search(phrase):
         return 1
     return None
+
+
+def _age(words: str) -> int | None:
+    """An age as written: '12' or 'four'."""
+    return int(words) if words.isdigit() else words_to_int(words)
 
 
 _ONE_CHILD = re.compile(r"\b(?:a|an|one|the|his|her|their)\s+(?:young\s+|little\s+)?(?:boy|girl|child|baby|infant|toddler|teenager)\b", re.I)
