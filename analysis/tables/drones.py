@@ -88,8 +88,10 @@ def patterns(v: vocab.Vocabulary) -> Patterns:
         re.compile(rf"^(?:of\s+the\s+(?P<w>{modifier}{noun}),?\s+)(?P<k>{count})\s+(?:were|was)\s+(?P<v>{destroy}|{divert})", re.I),
         re.compile(rf"^(?:most|the\s+majority|many|nearly\s+all|almost\s+all)\s+(?:of\s+(?:the|them)\s*)?(?P<w>{modifier}{noun})?\s*(?:were|was)\s+(?:\w+\s+)?(?P<v>{destroy})", re.I),
         # "... were shot down", also past a by-phrase: "five drones released by the occupiers were destroyed".
-        re.compile(rf"^(?:\s+\w+ed\s+by\s+(?:the\s+)?[\w'’-]+(?:\s+[\w'’-]+)?)?[^.;,]{{0,25}}?\b(?:were|was|had\s+been|have\s+been)\s+"
-                   rf"(?:\w+\s+(?:and|or)\s+)?(?:\w+\s+)?[\"“”']?(?P<v>{destroy}|{divert})", re.I),
+        # "two missiles that Russia launched at Odesa were destroyed": past a relative clause; "were not" is none.
+        re.compile(rf"^(?:\s+\w+ed\s+by\s+(?:the\s+)?[\w'’-]+(?:\s+[\w'’-]+)?)?(?:\s+(?:that|which)\s+(?P<rel>[^.;,]{{3,60}}?)(?=\s+(?:were|was|had|have)\s))?"
+                   rf"[^.;,]{{0,25}}?\b(?:were|was|had\s+been|have\s+been)\s+"
+                   rf"(?:\w+\s+(?:and|or)\s+)?(?:(?!not\b|never\b)\w+\s+)?[\"“”']?(?P<v>{destroy}|{divert})", re.I),
         # "Three of the Iskander-Ms and both Kh-59s were destroyed": the verb after a coordinated weapon.
         re.compile(rf"^\s+(?:and|as\s+well\s+as)\s+[^.;,]{{0,60}}?{noun}\s+(?:were|was|had\s+been|have\s+been)\s+(?:\w+\s+)?(?P<v>{destroy}|{divert})", re.I),
         # "Russia fired 69 missiles and Ukrainian forces shot down 54": the verb before a bare number.
@@ -191,7 +193,7 @@ def extract_drone_counts(ctx: Context) -> list[dict]:
         if any(_same_figures(k, c) for k in kept):
             continue
         kept.append(c)
-    return [_row(n, c) for n, c in enumerate(kept, start=1)]
+    return [_row(ctx, n, c) for n, c in enumerate(kept, start=1)]
 
 
 def _without_type_double_counts(claims: list[Claim]) -> list[Claim]:
@@ -212,11 +214,14 @@ def _without_type_double_counts(claims: list[Claim]) -> list[Claim]:
     return [c for c in claims if id(c) not in drop]
 
 
+@example("Ukraine's air force said it shot down two Iskander-M ballistic missiles and two Kh-59 guided missiles.",
+         "drone_counts", {"weapon": "Iskander-M", "destroyed": 2}, {"weapon": "Kh-59", "destroyed": 2})
 def _same_figures(a: Claim, b: Claim) -> bool:
     """True where two claims give the same count for the same side and class (a repetition)."""
     def value(count: Count | None) -> int | None:
         return count.value if count else None
     return (a.attacker == b.attacker and a.weapon_class == b.weapon_class and not ((a.part or b.part) and a.area != b.area)
+            and (a.weapon is None or b.weapon is None or a.weapon == b.weapon)
             and value(a.launched) == value(b.launched) and value(a.destroyed) == value(b.destroyed))
 
 
@@ -239,6 +244,11 @@ def _has_number_weapon(text: str) -> bool:
          "drone_counts", {"attacker": "Russia", "weapon_class": "missile", "launched": 40, "destroyed": 31})
 @example("The air force said it intercepted more than 50 missiles out of a total of 64.", "drone_counts",
          {"weapon_class": "missile", "launched": 64, "destroyed": 50})
+@example("Two Kh-59 guided missiles that Russia launched towards Odesa were destroyed, the air force said.",
+         "drone_counts", {"attacker": "Russia", "weapon": "Kh-59", "launched": 2, "destroyed": 2})
+@example("The air force said two missiles were not destroyed.", "drone_counts")
+@example("Russia launched 20 drones overnight. Ukraine shot down 14 of them.", "drone_counts",
+         {"launched": 20, "destroyed": 14})
 @example("Moscow's defence ministry announced the destruction of 22 Ukrainian drones over three regions.",
          "drone_counts", {"attacker": "Ukraine", "weapon_class": "drone", "destroyed": 22})
 def _read_unit(ctx: Context, unit: Unit, claims: list[Claim]) -> None:
@@ -246,7 +256,7 @@ def _read_unit(ctx: Context, unit: Unit, claims: list[Claim]) -> None:
     P = patterns()
     text = unit.text
     has_noun = P.noun_only.search(text) is not None
-    if not has_noun and not _WERE_OR_WAS.search(text):
+    if not has_noun and not _WERE_OR_WAS.search(text) and not _OF_THEM.search(text):
         return
     reporter = _reporter(ctx, unit)
     last: Claim | None = None
@@ -269,6 +279,8 @@ def _read_unit(ctx: Context, unit: Unit, claims: list[Claim]) -> None:
         if slot is None:
             continue
         count, launched = _counts(match)
+        if slot == "destroyed" and launched is None and _launched_in_relative(text, match):
+            launched = count  # "two missiles that Russia launched ... were destroyed": both figures
         out_of = P.out_of.match(text, match.end())
         if out_of and slot == "destroyed" and launched is None:
             launched = parse_count(out_of.group("n"))
@@ -330,6 +342,13 @@ def _read_unit(ctx: Context, unit: Unit, claims: list[Claim]) -> None:
 
 
 _WERE_OR_WAS = re.compile(r"\b(?:were|was)\b")
+
+
+def _launched_in_relative(text: str, match: re.Match) -> bool:
+    """True where a relative clause between the weapons and their downing says they were launched."""
+    P = patterns()
+    right = P.passive_right.match(text[match.end():])
+    return bool(right and right.group("rel") and re.search(rf"\b(?:{P.launch})\b", right.group("rel"), re.I))
 
 
 # A weapon's side from a by-phrase after it: "fired by Russia", "released by the occupiers" (a side word, sides.csv).
@@ -587,6 +606,14 @@ def _reporter(ctx: Context, unit: Unit) -> str | None:
     return None
 
 
+@vocab.compiled
+def _launcher_after(v: vocab.Vocabulary) -> re.Pattern[str]:
+    """The side a relative clause after the weapons names as launching them ('drones that Russia launched')."""
+    return re.compile(rf"\s+(?:that|which)?\s*(Russia|Ukraine|Moscow|Kyiv)\s+(?:had\s+|has\s+)?(?:{patterns().launch})\b")
+
+
+@example("Air defences destroyed 30 of the 40 drones that Russia launched overnight.", "drone_counts",
+         {"attacker": "Russia", "launched": 40, "destroyed": 30})
 def _attacker(ctx: Context, unit: Unit, match: re.Match, reporter: str | None, slot: str,
               claims_before: list | None = None) -> str | None:
     """The side that launched the weapons: an adjective, the launching subject, the reporter's side,
@@ -598,6 +625,9 @@ def _attacker(ctx: Context, unit: Unit, match: re.Match, reporter: str | None, s
     by = _BY_SIDE.match(unit.text, match.end())
     if by and side_of(by.group(1)):  # "20 cruise missiles fired by Russia"
         return side_of(by.group(1))
+    launcher = _launcher_after().match(unit.text, match.end())
+    if launcher and side_of(launcher.group(1)):  # "30 of the 40 drones that Russia launched"
+        return side_of(launcher.group(1))
     left = re.split(r"[.;]\s", unit.text[max(0, match.start() - 200):match.start()])[-1]
     subjects = list(re.finditer(r"\b(Russia|Ukraine|Russians|Ukrainians|Moscow|Kyiv|Russian|Ukrainian)\b(?:\s+[a-z]+)?"
                                 r"\s+(?:has\s+|had\s+|have\s+|also\s+|again\s+)*(?:" + P.launch + r")\b", left))
@@ -627,10 +657,17 @@ def _area(text: str, end: int) -> str | None:
     return match.group(1) if match else None
 
 
-def _row(number: int, c: Claim) -> dict:
+# A claim read over a few neighbouring sentences has them all as its evidence; one told again much
+# later keeps the sentence it was first read from.
+EVIDENCE_REACH = 2
+
+
+def _row(ctx: Context, number: int, c: Claim) -> dict:
     """A claim as a drone_counts row."""
     unit = c.units[0]
-    last = c.units[-1]
+    last = max(c.units, key=lambda u: u.index)
+    if last.index - unit.index > EVIDENCE_REACH or last.section != unit.section:
+        last = unit
     return {"claim_id": f"d{number}", "attacker": c.attacker, "weapon_class": c.weapon_class,
             "weapon": c.weapon, "date": c.date, "date_text": c.date_text,
             "launched": c.launched.value if c.launched else None,
@@ -638,5 +675,4 @@ def _row(number: int, c: Claim) -> dict:
             "destroyed": c.destroyed.value if c.destroyed else None,
             "destroyed_qualifier": c.destroyed.qualifier if c.destroyed else None,
             "diverted": c.diverted, "area": c.area, "reporter": c.reporter,
-            "evidence": c.unit.text if unit is last else c.unit.text,
-            "char_start": unit.start, "char_end": unit.end}
+            "evidence": ctx.text[unit.start:last.end], "char_start": unit.start, "char_end": last.end}

@@ -636,6 +636,10 @@ def _continued(unit: Unit, found: Found) -> Found | None:
 _CLAUSE_BREAK = re.compile(r"[;:]|\s[—–]\s")  # a continuing verb beyond these belongs to another clause
 
 
+@example("Air defences downed 30 drones overnight, the air force said on Tuesday on its Telegram channel.", "statements",
+         {"speaker": "Ukrainian air force", "text": "Air defences downed 30 drones overnight, the air force said on Tuesday on its Telegram channel."})
+@example("Investigators confirm at least 21 deaths in the city.", "statements",
+         {"cue": "confirm", "text": "at least 21 deaths in the city."})
 def _mode_and_text(unit: Unit, match: re.Match) -> tuple[str, str]:
     """Mode (direct, partial, reported) and the words said."""
     if unit.quotes:
@@ -647,11 +651,17 @@ def _mode_and_text(unit: Unit, match: re.Match) -> tuple[str, str]:
         return "partial", unit.text
     after = unit.text[match.end():].strip()
     after = _THAT_OPENING.sub("", after)
-    if len(after) > 20 and match.group(1).lower() != "according to" and not _continuing().match(unit.text, match.end()):
+    if len(after) > 20 and match.group(1).lower() != "according to" and not _continuing().match(unit.text, match.end()) \
+            and not _ADJUNCTS_TO_END.match(unit.masked, match.end()):
         return "reported", after
     return "reported", unit.text
 
 
+# After a closing cue, only when and where it was said ('..., it said on Tuesday on its Telegram channel.'):
+# the words said are the sentence, not these.
+_ADJUNCTS_TO_END = re.compile(r"\s*(?:(?!at\s+(?:least|most)\b)(?:on|in|at|via|during|late|early|to|through|from|last|this|earlier|later|yesterday|"
+                              r"today|tonight|overnight|(?:mon|tues|wednes|thurs|fri|satur|sun)day)\b"
+                              r"(?:(?!\bthat\b)[^.;:!?]){0,90})?[.!?]?['\"”’»]?\s*$", re.I)
 _THAT_OPENING = re.compile(r"^(?:on\s+\w+\s+|in\s+a\s+[\w\s]+?\s+)?that\s+")
 
 
