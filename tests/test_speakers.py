@@ -26,3 +26,13 @@ def test_a_body_with_its_preposition_is_an_organization_not_a_person(phrase):
                                          ("the Russian daily Kommersant", "Kommersant")])
 def test_an_outlet_described_before_its_name_is_the_outlet(phrase, name):
     assert parse_np(phrase) == parse_np(name) and parse_np(phrase).name == name
+
+
+@pytest.mark.parametrize("phrase", ["Earlier", "Sunday", "Zelensky addressed his nation Sunday", "Meanwhile"])
+def test_a_weekday_or_time_word_is_no_persons_name(phrase):
+    speaker = parse_np(phrase)
+    assert speaker is None or speaker.kind != "person"
+
+
+def test_a_bodys_bracketed_acronym_keeps_its_closing_bracket():
+    assert parse_np("The Group of Seven (G7)").name.endswith("(G7)")

@@ -24,6 +24,7 @@ class Lexicon:
     demonyms: dict[str, str]  # "ukraine" -> "Ukrainian", for "Ukraine's air force"
     default_bodies: dict[str, str]  # "air force" -> "Ukrainian air force"
     sides: dict[str, str]  # "kyiv" -> "Ukraine"
+    not_names: frozenset[str]  # capitalised words that are no part of a name ("sunday", "earlier")
 
 
 @vocab.compiled
@@ -35,7 +36,8 @@ def lexicon(v: vocab.Vocabulary) -> Lexicon:
                    re.compile(rf"^(?:the\s+)?(?:[A-Z][\w.'’-]*\s+){{0,2}}?{vocab.alternation(v.terms('outlet_kinds'))}\s+"
                               rf"(?=(?:the\s+)?[A-Z])", re.I),
                    {r["name"]: r["adjective"] for r in v.rows("demonyms") if r["adjective"]},
-                   v.mapping("default_bodies", "term", "body"), v.mapping("sides", "term", "side"))
+                   v.mapping("default_bodies", "term", "body"), v.mapping("sides", "term", "side"),
+                   frozenset(v.terms("not_names")))
 
 
 _NAME_TOKEN = re.compile(r"^[A-Z][a-zà-ÿ'’\-]+(?:-[A-Z][a-zà-ÿ'’]+)?$|^[A-Z]\.$|^[A-Z][a-z]?[A-Z][a-z]+$")
@@ -55,6 +57,8 @@ class Speaker:
 def _clean(phrase: str) -> str:
     """The phrase without outer punctuation, quote marks and spacing."""
     phrase = " ".join(phrase.split()).strip(" ,;:.\"“”'‘’«»()-—–•·▪*")
+    if phrase.count("(") > phrase.count(")"):
+        phrase += ")"  # "the Group of Seven (G7)": its closing bracket is no outer punctuation
     return _SECTION_LABEL.sub("", phrase)
 
 
@@ -150,7 +154,8 @@ def _trailing_name(words: list[str]) -> list[str]:
         if name and (bare.lower() in L.titles or any(part in L.titles for part in bare.lower().split("-")[1:])):
             break  # "Commander-in-Chief Valerii Zaluzhnyi": the title ends the name
         if _NAME_TOKEN.match(bare) or (name and bare.lower() in _PARTICLES):
-            if bare.lower() in L.titles or bare.lower() in L.org_heads or bare.lower() in L.role_heads:
+            if bare.lower() in L.titles or bare.lower() in L.org_heads or bare.lower() in L.role_heads \
+                    or bare.lower() in L.not_names:
                 break
             name.insert(0, bare)
         else:

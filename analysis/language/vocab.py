@@ -81,6 +81,7 @@ FILES: dict[str, FileSpec] = {
     "role_references": _spec("term"),
     "bare_bodies": _spec("term matches", "term matches"),
     "not_settlements": _spec("term"),
+    "not_names": _spec("term"),
     "date_phrases": _spec("term kind", "term kind", kind="today|same_day|yesterday|past_day|period"),
     "boilerplate": _spec("pattern"),
     "link_list_headings": _spec("pattern"),
