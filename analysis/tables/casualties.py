@@ -142,6 +142,8 @@ class Incident:
 
 @example("A woman born in 1955 was killed when a drone hit her house in Nikopol.", "casualties",
          {"place": "Nikopol", "killed": 1})
+@example("A Russian strike killed one person and injured another in Nikopol.", "casualties",
+         {"place": "Nikopol", "killed": 1, "injured": 1})
 def count_people(phrase: str) -> Count | None:
     """How many people a phrase names: '36 others' -> 36, 'a man and his wife' -> 2, 'dozens' -> vague."""
     phrase = _BIRTH_YEAR.sub(" ", _PEOPLE_END.split(phrase)[0])
@@ -150,6 +152,8 @@ def count_people(phrase: str) -> Count | None:
         count = parse_count(match.group(1))
         if count is not None:
             return count
+    if _ANOTHER_ALONE.match(phrase):
+        return Count(1, "exact")  # "killed one person and injured another"
     people = 0
     w = words()
     parts = re.split(r"\s+and\s+|,\s+", phrase) if re.search(r",[^,]+\band\b", phrase) else re.split(r"\s+and\s+", phrase.split(",")[0])
@@ -162,6 +166,7 @@ def count_people(phrase: str) -> Count | None:
     return Count(people, "exact") if people else None
 
 
+_ANOTHER_ALONE = re.compile(r"^\s*(?:another|one\s+more|one\s+other)(?=\s*$|\s*[,.;]|\s+(?:in|at|on|near|when|as|after|while|and)\b)", re.I)
 _PEOPLE_END = re.compile(r",\s*(?:including|among|most|many|some|all|the\s+youngest|aged)\b|\s+aged\b|\s+including\b")
 
 
@@ -1319,6 +1324,9 @@ def _located(ctx: Context, unit: Unit, chosen: PlaceMention, incidents: list[Inc
     return country, region, place
 
 
+@example("One person was killed and eight injured in the Kherson region, while an elderly woman was injured in "
+         "Zaporizhzhia, officials said.", "casualties", {"region": "Kherson Oblast", "killed": 1, "injured": 8},
+         {"region": "Zaporizhzhia Oblast", "place": "Zaporizhzhia", "injured": 1})
 def _spot(unit: Unit, chosen: PlaceMention, refine: bool = True) -> tuple[str, str | None, str | None]:
     """(country, region, place) for a chosen place, refined (unless told not to) to a city named in the
     same region or to a region named before the city."""
@@ -1333,10 +1341,16 @@ def _spot(unit: Unit, chosen: PlaceMention, refine: bool = True) -> tuple[str, s
     before = unit.text[max(0, chosen.start - unit.start - 20):chosen.start - unit.start]
     if re.search(r"\b(?:near|outside|around|outskirts\s+of)\s+$", before, re.I) and p.region == p.name:
         return p.country, f"{p.name} Oblast", None
-    named = [m.place for m in unit.places if m.place.kind == "region" and m.start < chosen.start] if refine else []
-    if named and p.region not in {r.region for r in named}:
-        return named[0].country, named[0].region, chosen.surface
+    named = [m for m in unit.places if m.place.kind == "region" and m.start < chosen.start
+             and (p.weak or not _OTHER_CLAUSE.search(unit.text, m.end - unit.start, chosen.start - unit.start))] if refine else []
+    if named and p.region not in {m.place.region for m in named}:
+        return named[0].place.country, named[0].place.region, chosen.surface
     return p.country, p.region, p.name
+
+
+# What parts a region named earlier from a known city after it that is told of in a clause of its
+# own ('eight injured in the Kherson region, while a woman was hurt in Zaporizhzhia').
+_OTHER_CLAUSE = re.compile(r"\b(?:while|whereas|but|and\s+(?:in|at|near))\b|;|\.\s")
 
 
 # "residents of Donetsk Oblast in Shakhtarske", "in Donetsk Oblast, in [the village of] Podilske".
