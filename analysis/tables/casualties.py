@@ -988,13 +988,15 @@ def _add(ctx: Context, incidents: list[Incident], unit: Unit, mention: Mention,
     if wide is not None and (where is not None or wide):
         where, places = (wide or where[0], None, None), []
         mention.total = True
-    period = span is not None
+    period, tally = span is not None, False
     in_the_region = bool(re.search(r"\b(?:in|across|throughout)\s+the\s+(?:region|oblast|province)\b", unit.text, re.I))
     if period and (in_the_region or span == "day") and not places and where is not None:
         mention.total = True  # "over the past day (in the region)": the oblast's tally (a row if nothing adds up to it)
     elif span == "long" and not places:
         where = _tally_country(ctx, unit, where)  # a month's or a year's toll: the country's, no region
         mention.total = True
+    elif span == "long" and _opens_with_span(unit):
+        mention.total = tally = True  # "Since its liberation, over 400 civilians were killed in the city": its tally
     elif mention.total and not places and where is not None:
         where = (where[0], None, None)
         mention.total = True
@@ -1004,6 +1006,8 @@ def _add(ctx: Context, incidents: list[Incident], unit: Unit, mention: Mention,
         return
     country, region, place = where
     date, date_text = _date_of(ctx, unit, incidents) if not mention.update else (None, None)
+    if tally:
+        date = None  # a toll over weeks or months has no one day
     weapon = _weapon(ctx, unit)
     new = Incident(country, region, place, date, date_text, weapon,
                    perpetrator_of(unit.text, country) or perpetrator_of(_paragraph_text(ctx, unit), country),
@@ -1229,6 +1233,21 @@ def _span(unit: Unit) -> str | None:
     if any(d.kind in ("period", "month") for d in unit.dates) or _LONG_SPAN.search(unit.text):
         return "long"
     return "day" if any(d.kind == "past_day" for d in unit.dates) else None
+
+
+@example("A drone hit a bus in Kherson on Tuesday, injuring five people. Since the city's liberation, over 400 "
+         "civilians were killed and over 1,700 wounded in and around Kherson.", "casualties",
+         {"place": "Kherson", "killed": None, "injured": 5}, {"place": "Kherson", "killed": 400, "injured": 1700, "date": None})
+@example("A drone killed two people in Kharkiv on Monday, the deadliest strike on the city since March. The "
+         "strike also injured five.", "casualties", {"place": "Kharkiv", "killed": 2, "injured": 5})
+@example("Drones killed four people in Odesa on Monday, officials said. The attack came nearly a week after a strike "
+         "on Odesa last Tuesday killed nine people.", "casualties", {"place": "Odesa", "killed": 4},
+         {"place": "Odesa", "killed": 9, "date": "2025-03-04"})
+def _opens_with_span(unit: Unit) -> bool:
+    """True where a long span opens the sentence with figures in it ('Since the city's liberation, ...',
+    'Over the past month, ...'), so they are a place's tally ('a week after ...' is no such span)."""
+    span = _LONG_SPAN.match(unit.text.lstrip())
+    return span is not None and words().any_trigger.search(unit.text) is not None
 
 
 def _tally_country(ctx: Context, unit: Unit, where: tuple | None) -> tuple | None:
