@@ -589,11 +589,14 @@ def weapon_of(text: str) -> str | None:
     return specific[0] if specific else hits[0]
 
 
+@example("Serhiy Popko, head of Kyiv's military administration, said a drone attack on the capital caused no "
+         "casualties.", "casualties", {"place": "Kyiv", "killed": 0, "perpetrator": "Russia"})
 def perpetrator_of(text: str, country: str | None) -> str | None:
     """The attacking side: a 'Russian'/'Ukrainian' attack word, else the other side of the place."""
     match = re.search(r"\b(Russian|Ukrainian|Russia|Ukraine|Moscow|Kyiv)(?:['’]s)?\s+(?:\w+\s+){0,2}?"
                       r"(?:strikes?|shelling|drones?|missiles?|artillery|attacks?|forces|troops|units|"
-                      r"bombs?|glide|guided|aircraft|army|military|rockets?|shells?|ballistic|airstrikes?)", text)
+                      r"bombs?|glide|guided|aircraft|army|military|rockets?|shells?|ballistic|airstrikes?)"
+                      r"(?!\s+(?:administrations?|authorit(?:y|ies)|officials?|governors?|command|intelligence|spokes\w+))", text)
     if match:
         return "Russia" if match.group(1) in ("Russian", "Russia", "Moscow") else "Ukraine"
     if re.search(r"\b(?:Russia|Russian forces)\s+(?:struck|attacked|hit|launched|pounded|shelled)", text):

@@ -134,6 +134,9 @@ def extract_deployments(ctx: Context) -> list[dict]:
          {"count": 35})
 @example("Up to 40,000 volunteers sign army contracts every month, the minister said. Separately, 300 volunteers "
          "cleared rubble in Odesa.", "deployments", {"count": 40000})
+@example("The Pentagon said at least 10,000 North Korean forces are inside Russia's Kursk Oblast.", "deployments",
+         {"force": "North Korean forces", "count": 10000, "source": "Pentagon"})
+@example("Russian forces fired 40 missiles at Kharkiv.", "deployments")
 @example("Ukraine has said it has around a million people under arms.", "deployments", {"count": 1000000})
 @example("The army's strength stood at 900,000 under the old decree. The new one sets the staff strength of the "
          "Armed Forces at 1,100,000, the ministry said.", "deployments", {"count": 900000}, {"count": 1100000})

@@ -247,6 +247,8 @@ def _has_number_weapon(text: str) -> bool:
 @example("Two Kh-59 guided missiles that Russia launched towards Odesa were destroyed, the air force said.",
          "drone_counts", {"attacker": "Russia", "weapon": "Kh-59", "launched": 2, "destroyed": 2})
 @example("The air force said two missiles were not destroyed.", "drone_counts")
+@example("Russia launched 100 drones. Another 68 imitation drones were locationally lost.", "drone_counts",
+         {"launched": 100, "diverted": 68})
 @example("Russia launched 20 drones overnight. Ukraine shot down 14 of them.", "drone_counts",
          {"launched": 20, "destroyed": 14})
 @example("Moscow's defence ministry announced the destruction of 22 Ukrainian drones over three regions.",
@@ -650,9 +652,11 @@ def _attacker(ctx: Context, unit: Unit, match: re.Match, reporter: str | None, s
     return None
 
 
+@example("Air defences shot down seven Ukrainian drones over the Oryol Region overnight, the ministry said.",
+         "drone_counts", {"destroyed": 7, "area": "the Oryol Region"})
 def _area(text: str, end: int) -> str | None:
     """Where the weapons were aimed or downed, in the text's words ('over the Kursk region')."""
-    match = re.match(r"^[^.;]{0,40}?\b(?:over|against|at|on|in)\s+((?:the\s+)?[^.;]{3,70}?(?:regions?|oblasts?|Crimea|Ukraine|"
+    match = re.match(r"^[^.;]{0,40}?\b(?:over|against|at|on|in)\s+((?:the\s+)?[^.;]{3,70}?(?:(?i:regions?|oblasts?)|Crimea|Ukraine|"
                      r"the\s+south|the\s+north|the\s+east|the\s+country|territory|bay))\b", text[end:])
     return match.group(1) if match else None
 
