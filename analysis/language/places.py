@@ -235,7 +235,29 @@ def find_places(text: str) -> list[PlaceMention]:
                 break
             mentions[j] = PlaceMention(mentions[j].start, mentions[j].end, mentions[j].surface, region)
             j -= 1
-    return mentions
+    return _regions_of_list(text, mentions, gaz)
+
+
+_REGIONS_OF = re.compile(r"\b(?:regions|oblasts|provinces)\s+of\s+$", re.I)
+
+
+@example("No casualties were reported in the regions of Kharkiv, Sumy and Donetsk, officials said.", "casualties",
+         {"region": "Kharkiv Oblast", "place": None, "killed": 0}, {"region": "Sumy Oblast", "place": None, "killed": 0},
+         {"region": "Donetsk Oblast", "place": None, "killed": 0})
+def _regions_of_list(text: str, mentions: list[PlaceMention], gaz: "_Gazetteer") -> list[PlaceMention]:
+    """The names listed after 'the regions of' as the regions ('the regions of Kharkiv, Sumy and Donetsk')."""
+    out = list(mentions)
+    for i, mention in enumerate(out):
+        if not _REGIONS_OF.search(text, max(0, mention.start - 20), mention.start):
+            continue
+        j = i
+        while j < len(out) and (j == i or _LIST_GAP.fullmatch(text, out[j - 1].end, out[j].start)):
+            region = gaz.stems.get(_key(out[j].surface)) if out[j].place.kind == "city" else None
+            if region is None:
+                break
+            out[j] = PlaceMention(out[j].start, out[j].end, out[j].surface, region)
+            j += 1
+    return out
 
 
 _REGION_OF = re.compile(r"\b(?:region|oblast|province)\s+of\s+$", re.I)
