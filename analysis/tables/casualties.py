@@ -74,7 +74,7 @@ DENIAL = re.compile(r"\b(?:no\s+(?:one|body)|nobody|none|no\s+(?:immediate\s+|in
 HEDGED = re.compile(r"\bno\s+(?:immediate|initial)\b|\bnot\s+immediately\b", re.I)
 # Words that open an incident of its own: "another attack", "a second strike", "separately", "also hit"
 # (not "another 13 people were wounded", nor "the second man").
-NEW_INCIDENT = re.compile(r"\b(?:another|a\s+(?:second|third|separate|further|new)|separate)\s+(?:[\w-]+\s+){0,2}?"
+NEW_INCIDENT = re.compile(r"\b(?:another|an?\s+(?:second|third|separate|further|new|previous|earlier)|separate)\s+(?:[\w-]+\s+){0,2}?"
                           r"(?:attack|strike|shelling|bombing|barrage|raid|incident)s?\b|\bseparately\b|\balso\s+hit\b"
                           r"|^\W*earlier,?\s+it\s+(?:was|had\s+been)\s+reported\b"  # an earlier report: its own row
                           r"|^\W*meanwhile\b"  # the story turns to another place or side
@@ -1403,23 +1403,49 @@ def _paragraph_text(ctx: Context, unit: Unit) -> str:
 
 
 def _date_of(ctx: Context, unit: Unit, incidents: list[Incident]) -> tuple[str | None, str | None]:
-    """(date, words) of a mention: its unit's date phrase, else its paragraph's."""
+    """(date, words) of a mention: its unit's date phrase, else its paragraph's, else the lead's."""
     from analysis.language.dates import best_date
 
     previous = incidents[-1].date if incidents else None
-    for u in ctx.earlier_in_paragraph(unit, include=True):
+    for u in [*ctx.earlier_in_paragraph(unit, include=True), *_lead_of(ctx, unit)]:
         dates = [d for d in u.dates if not re.match(r"(?:by|until|as\s+of)\s", d.text, re.I)]  # report time, not event time
         if dates:
             return best_date(dates, previous)
     return None, None
 
 
+_EARLIER_EVENT = re.compile(r"\b(?:previous|previously|earlier|last\s+(?:week|month|year)|ago|since|(?:19|20)\d\d)\b", re.I)
+
+
+@example("Russian missiles struck the Kharkiv region on Tuesday, killing three people in Kharkiv, officials said."
+         "\n\nIn Izium, two more people were killed, the governor said.", "casualties",
+         {"place": "Kharkiv", "killed": 3, "date": "2025-03-04"},
+         {"place": "Izium", "killed": 2, "date": "2025-03-04", "weapon": "missile"})
+@example("Russian missiles struck Kharkiv on Tuesday, killing three people.\n\nA previous strike on the city "
+         "killed two.", "casualties", {"place": "Kharkiv", "killed": 3, "date": "2025-03-04"},
+         {"place": "Kharkiv", "killed": 2, "date": None})
+def _lead_of(ctx: Context, unit: Unit) -> list[Unit]:
+    """The article's lead, where a later paragraph's incident is told without its own day or weapon:
+    the units of the first paragraph that names the unit's region, unless the unit tells of an
+    earlier event ('a previous strike', 'last month')."""
+    if _EARLIER_EVENT.search(unit.text):
+        return []
+    regions = {m.place.region for m in unit.places} or {m.place.region for u in ctx.earlier_in_paragraph(unit) for m in u.places}
+    first = next((u for u in ctx.units if u.kind == "body" or u.kind == "intro"), None)
+    if first is None or first.paragraph == unit.paragraph or not regions:
+        return []
+    lead = [u for u in ctx.units if u.paragraph == first.paragraph]
+    if not regions & {m.place.region for u in lead for m in u.places}:
+        return []
+    return lead
+
+
 def _weapon(ctx: Context, unit: Unit) -> str | None:
-    """The weapon of a mention's unit, else the most specific one its paragraph names."""
+    """The weapon of a mention's unit, else the most specific one its paragraph (or the lead) names."""
     own = weapon_of(unit.masked)
     if own not in (None, "strike"):
         return own
-    for u in ctx.earlier_in_paragraph(unit):
+    for u in [*ctx.earlier_in_paragraph(unit), *_lead_of(ctx, unit)]:
         found = weapon_of(u.masked)
         if found not in (None, "strike"):
             return found
