@@ -194,6 +194,9 @@ def is_caps_label(label: str) -> bool:
 @example("Russian shelling of Zolochiv on Sunday injured four people, the administration said. Full report: "
          "https://example.org/report", "casualties", {"place": "Zolochiv", "injured": 4})
 @example("Russian drones hit Zolochiv overnight, three injured", "casualties", {"place": "Zolochiv", "injured": 3})
+@example("Firefighters at the site of a strike in Odesa, in this handout picture released on May 1.\n\nState "
+         "Emergency Service/Handout via REUTERS\n\nA Russian drone attack killed two people in Kharkiv overnight, "
+         "officials said.", "casualties", {"place": "Kharkiv", "killed": 2})
 def layout(text: str) -> Layout:
     """Paragraphs (with kinds and sentences) and sections of an article's text."""
     link_lists = furniture().link_lists
