@@ -98,7 +98,7 @@ def _parse_np(phrase: str, words: vocab.Vocabulary) -> Speaker | None:
     if bare.lower() in L.outlets or _ACRONYM.fullmatch(bare):  # "Yonhap", "the NIS", "HRMMU"
         return Speaker(bare, "organization")
     words = phrase.split()
-    name_tokens = _trailing_name(words)
+    name_tokens = trailing_name(words)
     if name_tokens:
         name = " ".join(name_tokens)
         role = " ".join(words[: len(words) - len(name_tokens)])
@@ -145,7 +145,7 @@ def _of_body(words: list[str]) -> bool:
     return len(rest) >= 2 and rest[-1].lower() in ("of", "for", "on") and rest[-2].lower() in lexicon().org_heads
 
 
-def _trailing_name(words: list[str]) -> list[str]:
+def trailing_name(words: list[str]) -> list[str]:
     """The capitalised words at the end of a phrase that form a person's name."""
     L = lexicon()
     name: list[str] = []
@@ -264,6 +264,8 @@ class Registry:
                 if name not in forms:
                     forms.append(name)
                 if len(name.split()) > len(forms[0].split()):
+                    if forms[0] in self.roles:  # the role known under the shorter form goes with the name
+                        self.roles.setdefault(name, self.roles.pop(forms[0]))
                     forms.insert(0, forms.pop(forms.index(name)))
                 canonical = forms[0]
                 break

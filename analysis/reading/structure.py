@@ -188,7 +188,7 @@ def is_caps_label(label: str) -> bool:
          "estimated the size of the new group at 2,000 soldiers and warned that more were", "statements",
          {"speaker": "officials"}, {"speaker": "Kyiv Post", "cue": "estimated"})
 @example("Ivan Petrenko spoke to a broadcaster on Monday.\n\nOn air defence\n\nPetrenko noted that Russia has a "
-         "material", "statements", {"speaker": "Petrenko", "cue": "noted"})
+         "material", "statements", {"speaker": "Ivan Petrenko", "cue": "noted"})
 @example("Mayor Ivan Petrenko said a school was hit.\n\n“This hole was once my classroom where", "statements",
          {"speaker": "Ivan Petrenko", "cue": "said"})
 @example("Russian shelling of Zolochiv on Sunday injured four people, the administration said. Full report: "

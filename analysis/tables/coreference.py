@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 from analysis.language import vocab
 from analysis.language.places import find_places, lookup
-from analysis.language.speakers import canonical_org, fold, lexicon, parse_np
+from analysis.language.speakers import Registry, canonical_org, fold, lexicon, parse_np, trailing_name
 from analysis.reading.structure import furniture
 from analysis.examples import example
 
@@ -491,3 +491,24 @@ def _intro_texts(ctx: Context) -> list[str]:
             texts += [p.text for p in ctx.layout.paragraphs if p.kind in ("intro", "heading") and p.section == sec.index]
         ctx.cache["intro"] = [t for t in texts if t]
     return ctx.cache["intro"]
+
+
+@example("Ukrainian President Volodymyr Zelensky visited the front on Friday.\n\n\"We will hold,\" Zelensky said.",
+         "statements", {"speaker": "Volodymyr Zelensky", "mode": "direct"})
+def complete_names(ctx: "Context", registry: Registry) -> None:
+    """Give each person the registry knows by a surname alone the full name the article writes
+    elsewhere ('Volodymyr Zelensky' in a sentence that says nothing), so rows carry the fullest form
+    (one pass over the text for all of them)."""
+    wanted = {forms[0] for forms in registry.people if len(forms[0].split()) == 1}
+    full: dict[str, str] = {}
+    for match in _NAME_RUN.finditer(ctx.text) if wanted else ():
+        surname = match.group(2)
+        if surname in wanted and surname not in full:
+            name = trailing_name(match.group(0).split())
+            if len(name) >= 2 and name[-1] == surname:
+                full[surname] = " ".join(name)
+    for name in full.values():
+        registry.person(name)
+
+
+_NAME_RUN = re.compile(r"((?:[A-Z][\w'’.-]*\s+){1,3})([A-Z][\w'’-]+)\b")  # capitalised words and the last one

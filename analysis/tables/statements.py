@@ -274,6 +274,7 @@ def extract_statements(ctx: Context) -> list[dict]:
     for f in found:
         if f.speaker.kind == "person" and f.turn_label is None:
             registry.person(f.speaker.name, f.speaker.role)
+    coreference.complete_names(ctx, registry)
     by_unit: dict[int, list[Found]] = {}
     for f in found:
         by_unit.setdefault(f.unit.index, []).append(f)
