@@ -586,13 +586,17 @@ def _sentence_subject(unit: Unit) -> tuple[str, str | None] | None:
 _OPENING_NAME = re.compile(r"^((?:[A-Z][\w.'’-]*\s+){0,5}[A-Z][\w.'’-]*)\s+[a-z]")
 
 
+@example("Volodymyr Zelensky, describing the strike as terror, said the city would be rebuilt.", "statements",
+         {"speaker": "Volodymyr Zelensky", "speaker_role": None})
+@example("Ivan Petrenko, acting governor of the region, said two people were hurt.", "statements",
+         {"speaker": "Ivan Petrenko", "speaker_role": "Acting governor of the region"})
 def _clean_role(role: str | None) -> str | None:
     """An appositive as a role: 'a spokesman for the air force' -> 'Spokesman for the air force'."""
     if not role:
         return None
     role = re.sub(r"^(?:a|an|the|who|which)\s+", "", role.strip(), flags=re.I)
-    if re.match(r"^(?:speaking|based|citing)\b", role, re.I) or not role:
-        return None
+    if not role or re.match(r"^(?:based|(?!acting\b)\w+ing)\b", role, re.I) or cues().cue.search(role):
+        return None  # "describing the strike as ...", "Peskov said the delegate": a clause, no role
     return role[0].upper() + role[1:]
 
 
