@@ -1431,13 +1431,19 @@ def _lead_of(ctx: Context, unit: Unit) -> list[Unit]:
     if _EARLIER_EVENT.search(unit.text):
         return []
     regions = {m.place.region for m in unit.places} or {m.place.region for u in ctx.earlier_in_paragraph(unit) for m in u.places}
-    first = next((u for u in ctx.units if u.kind == "body" or u.kind == "intro"), None)
-    if first is None or first.paragraph == unit.paragraph or not regions:
-        return []
-    lead = [u for u in ctx.units if u.paragraph == first.paragraph]
-    if not regions & {m.place.region for u in lead for m in u.places}:
+    lead, lead_regions = _lead(ctx)
+    if not lead or lead[0].paragraph == unit.paragraph or not regions & lead_regions:
         return []
     return lead
+
+
+def _lead(ctx: Context) -> tuple[list[Unit], set[str | None]]:
+    """The units of the article's first body paragraph and the regions they name (memoised)."""
+    if "lead" not in ctx.cache:
+        first = next((u for u in ctx.units if u.kind in ("body", "intro")), None)
+        lead = [] if first is None else [u for u in ctx.units if u.paragraph == first.paragraph]
+        ctx.cache["lead"] = lead, {m.place.region for u in lead for m in u.places}
+    return ctx.cache["lead"]
 
 
 def _weapon(ctx: Context, unit: Unit) -> str | None:
