@@ -93,7 +93,8 @@ def patterns(v: vocab.Vocabulary) -> Patterns:
                    rf"[^.;,]{{0,25}}?\b(?:were|was|had\s+been|have\s+been)\s+"
                    rf"(?:\w+\s+(?:and|or)\s+)?(?:(?!not\b|never\b)\w+\s+)?[\"“”']?(?P<v>{destroy}|{divert})", re.I),
         # "Three of the Iskander-Ms and both Kh-59s were destroyed": the verb after a coordinated weapon.
-        re.compile(rf"^\s+(?:and|as\s+well\s+as)\s+[^.;,]{{0,60}}?{noun}\s+(?:were|was|had\s+been|have\s+been)\s+(?:\w+\s+)?(?P<v>{destroy}|{divert})", re.I),
+        # (also the first of a longer list: "37 cruise missiles, 29 drones and one UAV were shot down")
+        re.compile(rf"^(?:\s*,\s*[^.;,]{{1,60}}?){{0,6}}\s*,?\s+(?:and|as\s+well\s+as)\s+[^.;,]{{0,60}}?{noun}\s+(?:were|was|had\s+been|have\s+been)\s+(?:\w+\s+)?(?P<v>{destroy}|{divert})", re.I),
         # "Russia fired 69 missiles and Ukrainian forces shot down 54": the verb before a bare number.
         re.compile(rf"[^.;]{{0,40}}?(?:,|\band\b|\bwhile\b|\bbut\b|;)\s+(?:[\w'’.-]+\s+){{0,4}}?(?:have\s+|has\s+|had\s+)?"
                    rf"(?P<v>{destroy}|{divert})\s+(?P<k>{count})(?![\w-]|[.,]\d|\s*(?:%|per\s*cent|of\b|{modifier}{noun}))", re.I),
@@ -249,6 +250,11 @@ def _has_number_weapon(text: str) -> bool:
 @example("The air force said two missiles were not destroyed.", "drone_counts")
 @example("Russia launched 100 drones. Another 68 imitation drones were locationally lost.", "drone_counts",
          {"launched": 100, "diverted": 68})
+@example("The general said 37 cruise missiles, 29 Shahed drones and one reconnaissance drone were shot down.",
+         "drone_counts", {"weapon_class": "missile", "destroyed": 37}, {"weapon": "Shahed", "destroyed": 29},
+         {"weapon_class": "drone", "weapon": None, "destroyed": 1})
+@example("Russian forces launched nine Shahed-136/131 overnight and air defences shot down eight of them.",
+         "drone_counts", {"weapon": "Shahed", "launched": 9, "destroyed": 8})
 @example("Russia launched 20 drones overnight. Ukraine shot down 14 of them.", "drone_counts",
          {"launched": 20, "destroyed": 14})
 @example("Moscow's defence ministry announced the destruction of 22 Ukrainian drones over three regions.",
