@@ -121,6 +121,8 @@ def _parse_np(phrase: str, words: vocab.Vocabulary) -> Speaker | None:
     tokens = [t.lower().strip(".,") for t in stripped.split()]
     if not tokens:
         return None
+    if "-" in tokens[-1] and tokens[-1].rsplit("-", 1)[1] in L.org_heads:
+        tokens[-1] = tokens[-1].rsplit("-", 1)[1]  # "press-service" is headed as "press service" is
     if tokens[-1] in L.org_heads or any(t in L.org_heads for t in tokens[-2:]) and tokens[-1] not in L.role_heads:
         return Speaker(canonical_org(stripped, defaults=False), "organization")
     if tokens[-1] in L.role_heads or tokens[-1].rstrip("s") in L.role_heads:

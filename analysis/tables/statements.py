@@ -20,7 +20,9 @@ CUE_NEEDS = {
     "described": r"^[^.;]{0,60}?(?:\bas\b|x{2})", "describes": r"^[^.;]{0,60}?(?:\bas\b|x{2})",
     "estimate": r"^\s+(?:that|the|it\s+at)\b", "estimates": r"^\s+(?:that|the|its|it\s+at|\w+\s+losses)\b",
     "estimated": r"^\s+(?:that|the|its|\w+\s+losses)\b",
-    "claimed": r"^(?!\s+the\s+li(?:fe|ves)\b)", "claims": r"^(?!\s+the\s+li(?:fe|ves)\b)",
+    # "claimed the lives", "claimed the region as Russian territory": no speech
+    "claimed": r"^(?!\s+the\s+li(?:fe|ves)\b|[^.;,]{0,40}?\bas\s+(?:\w+\s+)?(?:territory|land|its\s+own|part\s+of)\b)",
+    "claims": r"^(?!\s+the\s+li(?:fe|ves)\b|[^.;,]{0,40}?\bas\s+(?:\w+\s+)?(?:territory|land|its\s+own|part\s+of)\b)",
     "reported": r"^(?!\s+(?:missing|dead|killed|wounded|injured)\b)",
     "dismissed": r"^\s+(?:the|it|this|that|claims|reports|as)\b",
     "rejected": r"^\s+(?:the|it|this|that|claims|reports|accusations)\b",
@@ -29,7 +31,7 @@ CUE_NEEDS = {
     "expressed hope": r"^\s+that\b",
     "accused": r"^\s+\w+", "denied": r"^\s+(?:that|the|it|any|claims|reports|involvement)\b",
     "warning": r"^\s+(?:that|of|about|against)\b", "posted": r"^\s+(?:on|that|a\s+video)\b",
-    "quoted": r"^\s+(?:as|by)\b", "declared": r"^(?!\s+\w+\s+(?:a|an)\s)(?![^.]{0,40}\bmourning\b)",
+    "quoted": r"^\s+(?:as|by)\b|^\s+[^.;:!?]{2,80}?\s+as\s+(?:saying|stating|telling)\b", "declared": r"^(?!\s+\w+\s+(?:a|an)\s)(?![^.]{0,40}\bmourning\b)",
     "welcomed": r"^\s+(?:the|it|this|that|a|an|his|her|their|its)\b", "calling": r"^[^.;]{0,60}?x{2}|^\s+(?:on|for)\b",
     "believes": r"^\s+(?:that|[A-Z]|the|it)", "believe": r"^\s+(?:that|[A-Z]|the|it)", "cited": r"^\s+(?:as|by)\b",
     "shows": r"^\s+that\b", "showed": r"^\s+that\b", "appealed": r"^\s+(?:for|to)\b", "appeals": r"^\s+(?:for|to)\b",
@@ -130,6 +132,8 @@ def cues_in(masked: str) -> list[re.Match]:
             continue
         if match.group(1)[0].isupper() and match.start() == 0 and cue in ("writing", "speaking"):
             continue
+        if cue in ("saying", "stating") and _AS_BEFORE.search(masked, max(0, match.start() - 4), match.start()):
+            continue  # "quoted X as saying": the cue is "quoted"
         found.append(match)
     return found
 
@@ -373,6 +377,22 @@ def _dedupe(rows: list[dict]) -> list[dict]:
     return out
 
 
+_AS_BEFORE = re.compile(r"\bas\s+$")
+_AS_SAYING = re.compile(r"\s+(?P<who>[^.;:!?x]{2,80}?)\s+as\s+(?:saying|stating|telling)\b")
+
+
+@example("\"We briefed our partners,\" Ukrainian media quoted Andriy Yermak as saying.", "statements",
+         {"speaker": "Andriy Yermak", "mode": "direct", "cue": "quoted"})
+@example("Reuters quoted a senior official as saying the talks had stalled in Geneva.", "statements",
+         {"speaker": "senior official", "text": "the talks had stalled in Geneva."})
+@example("The region was one of four that President Vladimir Putin claimed as Russian territory.", "statements")
+def _quoted_as_saying(masked: str, match: re.Match) -> Speaker | None:
+    """The speaker a 'quoted X as saying' names after its cue, if any."""
+    found = _AS_SAYING.match(masked, match.end())
+    speaker = parse_np(found.group("who")) if found else None
+    return speaker if speaker is not None and speaker.kind != "pronoun" else None
+
+
 # The most reporting verbs read in one sentence: real sentences hold two or three; a text that
 # repeats "said" thousands of times gets no more work per sentence than this.
 MAX_CUES = 8
@@ -389,6 +409,9 @@ def _statements_in_unit(ctx: Context, unit: Unit, registry: Registry, before: li
     for match in cues_in(unit.masked)[:MAX_CUES]:
         cue = match.group(1).lower()
         speaker, role = _first_speaker(_subject_candidates(unit, match, cue))
+        quoted = _quoted_as_saying(unit.masked, match) if cue == "quoted" else None
+        if quoted is not None:
+            speaker, role = quoted, None  # "media quoted X as saying": X speaks, the media relay
         if speaker is None:
             continue
         if speaker.kind == "person":
@@ -657,7 +680,8 @@ def _mode_and_text(unit: Unit, match: re.Match) -> tuple[str, str]:
         if len(re.sub(r"\W", "", quoted)) >= said_outside * 0.6 or _quote_is_whole(unit, match):
             return "direct", quoted
         return "partial", unit.text
-    after = unit.text[match.end():].strip()
+    as_saying = _AS_SAYING.match(unit.masked, match.end()) if match.group(1).lower() == "quoted" else None
+    after = unit.text[as_saying.end() if as_saying else match.end():].strip()
     after = _THAT_OPENING.sub("", after)
     if len(after) > 20 and match.group(1).lower() != "according to" and not _continuing().match(unit.text, match.end()) \
             and not _ADJUNCTS_TO_END.match(unit.masked, match.end()):
