@@ -308,14 +308,49 @@ def pronoun_target(ctx: Context, pronoun: str, unit: Unit) -> Target | None:
             continue
         one_person = row["speaker_type"] == "role" and not row["speaker"].lower().endswith("s")  # "the official"
         if want is None or row["speaker_type"] == want or want == "person" and one_person:
+            subject = _subject_since(ctx, row["char_end"], unit) if want == "person" else None
+            if subject is not None:
+                return ctx.registry.person(subject.name, subject.role), "person", subject.role
             return row["speaker"], row["speaker_type"], row["speaker_role"]
     if want == "person":
         people = people_roles(ctx)
-        cut = bisect.bisect_left([p.at for p in people], unit.start)
+        cut = bisect.bisect_left(_people_starts(ctx), unit.start)
         if cut:
             named = people[cut - 1]
             return ctx.registry.person(named.name, named.role), "person", named.role
     return None
+
+
+@example("Defence Minister Ivan Petrenko said the talks went well.\n\nNATO chief Anna Berg visited Kyiv on Thursday and "
+         "met soldiers.\n\n\"Ukraine's future is in NATO,\" she said.", "statements",
+         {"speaker": "Ivan Petrenko"}, {"speaker": "Anna Berg", "mode": "direct"})
+def _subject_since(ctx: Context, after: int, unit: Unit) -> Named | None:
+    """A person named as the subject of a sentence (its opening words) between a statement and the
+    unit a pronoun speaks in, at most three sentences back: who 'he' or 'she' now is."""
+    people = people_roles(ctx)
+    for i in range(bisect.bisect_left(_people_starts(ctx), unit.start) - 1, -1, -1):
+        p, home = people[i], _unit_at(ctx, people[i].at)
+        if p.at < after or home is None or home.index < unit.index - 3:
+            return None
+        if p.at - home.start <= 40 and not ctx.speaker_at.get(home.index):
+            return p
+    return None
+
+
+def _people_starts(ctx: Context) -> list[int]:
+    """Where each named person stands, in order (memoised, for bisecting)."""
+    if "people_starts" not in ctx.cache:
+        ctx.cache["people_starts"] = [p.at for p in people_roles(ctx)]
+    return ctx.cache["people_starts"]
+
+
+def _unit_at(ctx: Context, offset: int) -> Unit | None:
+    """The unit holding a text offset."""
+    starts = ctx.cache.get("unit_starts")
+    if starts is None:
+        starts = ctx.cache["unit_starts"] = [u.start for u in ctx.units]
+    i = bisect.bisect_right(starts, offset) - 1
+    return ctx.units[i] if i >= 0 and offset < ctx.units[i].end else None
 
 
 @example("The air force said Russia launched 40 drones overnight.\n\nAir defences shot down 35 of them, a "
