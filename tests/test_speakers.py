@@ -36,3 +36,9 @@ def test_a_weekday_or_time_word_is_no_persons_name(phrase):
 
 def test_a_bodys_bracketed_acronym_keeps_its_closing_bracket():
     assert parse_np("The Group of Seven (G7)").name.endswith("(G7)")
+
+
+@pytest.mark.parametrize("phrase,role", [("Wrong building: Chechen leader Ramzan Kadyrov", "Chechen leader"),
+                                         ("In a video address Volodymyr Zelensky", None)])
+def test_a_label_or_an_opening_phrase_before_a_name_is_no_part_of_the_role(phrase, role):
+    assert parse_np(phrase).role == role

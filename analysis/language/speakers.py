@@ -193,8 +193,13 @@ def _role_title(role: str | None) -> str | None:
     """Role words in sentence case ('regional governor' stays, 'Governor' -> 'Governor')."""
     if not role:
         return None
-    role = role.strip(" ,")
+    role = role.rsplit(": ", 1)[-1].strip(" ,")  # "Wrong building: Chechen leader": a label before the role
+    if _PREPOSITION_OPENING.match(role):
+        return None  # "In a video address": when, not who
     return role[0].upper() + role[1:] if role else None
+
+
+_PREPOSITION_OPENING = re.compile(r"^(?:in|on|at|during|after|before|from|with|via|speaking|earlier|later)\b", re.I)
 
 
 def canonical_org(phrase: str, defaults: bool = True) -> str:
