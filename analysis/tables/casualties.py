@@ -884,6 +884,11 @@ _SETTLEMENT_IN = re.compile(r"\b(?:in|near|outside|of)\s+(?:the\s+(?:village|tow
                             r"([A-Z][a-z'’-]{3,}(?:[ -][A-Z][a-z'’-]+)?)\b(?!['’]s)")
 
 
+_POSSESSIVE_IN_NAME = re.compile(r"['’]s\b")
+
+
+@example("A 43-year-old man has been killed in Ukraine's Kherson region following a Russian attack.", "casualties",
+         {"region": "Kherson Oblast", "killed": 1})
 def _unknown_settlements(unit: Unit, known: list[PlaceMention]) -> list[PlaceMention]:
     """Places the gazetteer does not hold, named as 'in Mykolaivka' / 'residents of Lyman', so that
     figures in one sentence can still be told apart by place (their region comes from context)."""
@@ -892,8 +897,8 @@ def _unknown_settlements(unit: Unit, known: list[PlaceMention]) -> list[PlaceMen
         name = match.group(1)
         start = unit.start + match.start(1)
         if name.split()[0].lower() in words().not_settlements or lookup(name) is not None \
-                or any(k.start <= start < k.end for k in known):
-            continue
+                or any(k.start <= start < k.end for k in known) or _POSSESSIVE_IN_NAME.search(name):
+            continue  # "in Ukraine's Kherson region": a country and its region, no unknown village
         out.append(PlaceMention(start, start + len(name), name, Place(name, "city", None, None, None, None)))
     return out
 
@@ -927,6 +932,25 @@ def _reads(unit: Unit) -> list[tuple[int, str, Count, str]]:
 @example("Russian drones hit Odesa and the river port of Izmail overnight, killing one person and injuring "
          "eight.\n\nIn Izmail, drone debris injured six people, the city administration said.", "casualties",
          {"region": "Odesa Oblast", "place": None, "killed": 1, "injured": 8}, {"place": "Izmail", "injured": 6})
+@example("A Russian drone killed a man in the village of Tiahynka, Kherson region.", "casualties",
+         {"region": "Kherson Oblast", "place": "Tiahynka", "killed": 1})
+def _without_own_regions(unit: Unit, ordered: list[PlaceMention]) -> list[PlaceMention]:
+    """Places in order without a region written after a settlement of it ('Tiahynka, Kherson region'):
+    the settlement's address, no second place of a list."""
+    out: list[PlaceMention] = []
+    for p in ordered:
+        prev = out[-1] if out else None
+        if prev is not None and p.place.kind == "region" and prev.place.kind == "city" \
+                and prev.place.region in (None, p.place.region) \
+                and _ADDRESS_GAP.fullmatch(unit.text, prev.end - unit.start, p.start - unit.start):
+            continue
+        out.append(p)
+    return out
+
+
+_ADDRESS_GAP = re.compile(r"\s*,\s*(?:in\s+)?(?:the\s+)?")
+
+
 def _is_list(unit: Unit, places: list[PlaceMention]) -> bool:
     """True where a unit names several places as one list, the scene of one summary ('the Bryansk
     and Kursk regions', 'in Odesa and the Danube port of Izmail'): several regions, or several
@@ -935,7 +959,9 @@ def _is_list(unit: Unit, places: list[PlaceMention]) -> bool:
     names = {p.place.name for p in places}
     if len(regions) < 2 and (len(names) < 2 or any(p.place.kind != "city" for p in places)):
         return False
-    ordered = sorted(places, key=lambda p: p.start)
+    ordered = _without_own_regions(unit, sorted(places, key=lambda p: p.start))
+    if len(ordered) < 2:
+        return False
     while len(ordered) > 2 and ordered[-1].place.kind == "region" and {p.place.region for p in ordered[:-1]} == {ordered[-1].place.region} \
             and re.fullmatch(r"\s+in\s+(?:the\s+)?", unit.text[ordered[-2].end - unit.start:ordered[-1].start - unit.start]):
         ordered = ordered[:-1]  # "the city of Toretsk and the village of Zarichne in Donetsk Oblast"
@@ -1584,15 +1610,29 @@ def _larger(summary: Incident, detail: Incident, told_after: bool = False) -> bo
     return numeric and total(summary) > total(detail)
 
 
+# A sentence that opens with more victims of the incident told before: "Another man was injured.",
+# "A further two people were wounded." (its figure adds to the incident's, not replaces it).
+_MORE_PEOPLE = re.compile(r"\W*(?:another|a\s+further)\b(?!\s+(?:[\w-]+\s+){0,2}(?:attack|strike|drone|missile|shell))", re.I)
+
+
 @example("Russian strikes on the Kharkiv region injured at least nine people, Governor Oleh Syniehubov said. "
          "Earlier in the day, the regional prosecutor said four had been injured.",
          "casualties", {"region": "Kharkiv Oblast", "injured": 9})
+@example("A drone hit a car in Nikopol. One person was injured. Another man sustained shrapnel wounds.",
+         "casualties", {"place": "Nikopol", "injured": 2})
+@example("A drone hit a car in Nikopol, injuring two people. Another drone hit a house.", "casualties",
+         {"place": "Nikopol", "injured": 2})
 def _merge(target: Incident, new: Incident, unit: Unit) -> None:
     """Fold a retelling into its incident: exact figures beat vague ones, more detail wins."""
     changed = False
+    more = _MORE_PEOPLE.match(unit.text) is not None
     for slot in ("killed", "injured"):
         old, value = getattr(target, slot), getattr(new, slot)
         if value is None:
+            continue
+        if more and old is not None and old.value is not None and value.value is not None:
+            setattr(target, slot, Count(old.value + value.value, old.qualifier))  # "Another man was injured"
+            changed = True
             continue
         if old is None or (old.value is None and (value.value is not None or _better(value, old))) \
                 or (value.value is not None and value.value > old.value):
