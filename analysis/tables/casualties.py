@@ -144,6 +144,8 @@ class Incident:
          {"place": "Nikopol", "killed": 1})
 @example("A Russian strike killed one person and injured another in Nikopol.", "casualties",
          {"place": "Nikopol", "killed": 1, "injured": 1})
+@example("A drone hit a bus in Kherson, injuring five people. Officials said the victims were hospitalised with "
+         "wounds.", "casualties", {"place": "Kherson", "injured": 5})
 def count_people(phrase: str) -> Count | None:
     """How many people a phrase names: '36 others' -> 36, 'a man and his wife' -> 2, 'dozens' -> vague."""
     phrase = _BIRTH_YEAR.sub(" ", _PEOPLE_END.split(phrase)[0])
@@ -161,11 +163,13 @@ def count_people(phrase: str) -> Count | None:
         if re.search(r"\b(?:a|the|an?\s+\w+)\s+couple\b", part, re.I):
             people += 2
             continue
-        if _one_person().match(part) and not re.search(rf"\b(?:{w.group})\b", part, re.I):
-            people += 1
+        one = _one_person().match(part)
+        if one and not re.search(rf"\b(?:{w.group})\b", part, re.I) and not _PLURAL_END.search(one.group(0)):
+            people += 1  # "a man", "his wife"; not "the victims", which points back to a figure
     return Count(people, "exact") if people else None
 
 
+_PLURAL_END = re.compile(r"[^s]s$", re.I)
 _ANOTHER_ALONE = re.compile(r"^\s*(?:another|one\s+more|one\s+other)(?=\s*$|\s*[,.;]|\s+(?:in|at|on|near|when|as|after|while|and)\b)", re.I)
 _PEOPLE_END = re.compile(r",\s*(?:including|among|most|many|some|all|the\s+youngest|aged)\b|\s+aged\b|\s+including\b")
 
