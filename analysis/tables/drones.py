@@ -552,7 +552,7 @@ def _claim_for(claims: list[Claim], attacker, wclass, wtype, reporter, slot, uni
             continue
         if c.kind and kind and c.kind != kind:
             continue
-        if c.reporter and reporter and c.reporter != reporter and not _completes(c, reporter, slot, count):
+        if c.reporter and reporter and c.reporter != reporter and not _completes(c, reporter, slot, count, wtype):
             continue
         if unit.index - c.unit.index > 6:
             continue
@@ -579,13 +579,25 @@ def _claim_for(claims: list[Claim], attacker, wclass, wtype, reporter, slot, uni
     return claim
 
 
-def _completes(claim: Claim, reporter: str, slot: str, count: Count | None) -> bool:
+@example("Ukraine's air defense said it shot down two Iskander-M missiles overnight. Russia had launched four "
+         "Iskander-M missiles in all, the Ukraine air force said.", "drone_counts",
+         {"weapon": "Iskander-M", "launched": 4, "destroyed": 2, "area": None})
+@example("Air defences shot down eight drones over the region overnight, Governor Ivan Petrenko said. Russia "
+         "launched 97 drones overnight, of which 71 were destroyed, the air force said.", "drone_counts",
+         {"launched": None, "destroyed": 8}, {"launched": 97, "destroyed": 71})
+def _completes(claim: Claim, reporter: str, slot: str, count: Count | None, wtype: str | None = None) -> bool:
     """True where a count from another voice of the same side fills a launched-only tally's
-    shot-down figure ('according to the air force commander ... Lt. Gen. X said')."""
+    shot-down figure ('according to the air force commander ... Lt. Gen. X said'), or a typed
+    downing's launch figure ('shot down two Iskander-Ms, it said ... had launched four Iskander-Ms')."""
     sides = {side_of(claim.reporter), side_of(reporter)} - {None}
-    return (slot == "destroyed" and claim.destroyed is None and claim.launched is not None and count is not None
-            and count.value is not None and claim.launched.value is not None
-            and count.value <= claim.launched.value and len(sides) <= 1)
+    if len(sides) > 1 or count is None or count.value is None:
+        return False
+    if slot == "launched":  # a region's downings are no part of a national launch total, so: typed only
+        return claim.launched is None and claim.destroyed is not None and claim.destroyed.value is not None \
+            and count.value >= claim.destroyed.value and wtype is not None and claim.weapon == wtype \
+            and claim.area is None
+    return (slot == "destroyed" and claim.destroyed is None and claim.launched is not None
+            and claim.launched.value is not None and count.value <= claim.launched.value)
 
 
 def _recent(claims: list[Claim], wclass: str, unit: Unit) -> Claim | None:
@@ -662,7 +674,7 @@ def _attacker(ctx: Context, unit: Unit, match: re.Match, reporter: str | None, s
          "drone_counts", {"destroyed": 7, "area": "the Oryol Region"})
 def _area(text: str, end: int) -> str | None:
     """Where the weapons were aimed or downed, in the text's words ('over the Kursk region')."""
-    match = re.match(r"^[^.;]{0,40}?\b(?:over|against|at|on|in)\s+((?:the\s+)?[^.;]{3,70}?(?:(?i:regions?|oblasts?)|Crimea|Ukraine|"
+    match = re.match(r"^[^.;]{0,40}?\b(?:over|against|at|on|in)\s+(?!all\b|total\b)((?:the\s+)?[^.;]{3,70}?(?:(?i:regions?|oblasts?)|Crimea|Ukraine|"
                      r"the\s+south|the\s+north|the\s+east|the\s+country|territory|bay))\b", text[end:])
     return match.group(1) if match else None
 
