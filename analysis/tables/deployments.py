@@ -13,7 +13,8 @@ from analysis.language.numbers import COUNT, DIGITS, has_number, parse_count
 from analysis.tables.statements import cues_in, left_subject
 from analysis.language.speakers import parse_np
 
-MODIFIER = r"(?:(?:[A-Z][\w'’-]*|additional|more|new|regular|special|combat|elite|foreign|allied|active|enemy|armed)\s+){0,4}"
+MODIFIER = (r"(?:(?:[A-Z](?:\.[A-Z])+\.?|[A-Z][\w'’-]*|additional|more|new|regular|special|combat|elite|foreign|allied|active|"
+            r"enemy|armed|armou?red|mechani[sz]ed|motori[sz]ed|infantry|tank|airborne|assault)\s+){0,4}")  # "U.S." too
 
 
 @dataclass(frozen=True)
@@ -34,6 +35,8 @@ class ForceWords:
     strength: re.Pattern[str]  # "the army's strength stood at 900,000", "the staff strength of the Armed Forces to 2,039,758"
 
 
+# What an "N-strong" force is ("a 5,000-strong armoured brigade").
+_UNITS = r"(?:brigade|battalion|regiment|division|contingent|unit|force|group|corps|army)s?"
 # What a force's strength is told of, and how it is told ("stood at", "to", "is").
 _STRENGTH_OF = r"armed\s+forces|army|military|navy|national\s+guard|forces"
 _STANDS = r"(?:stood\s+at|stands\s+at|is|was|of|to|at|(?:rose|risen|grew|grown|increased)\s+to|reach(?:es|ed)?)"
@@ -43,6 +46,10 @@ _STANDS = r"(?:stood\s+at|stands\s+at|is|was|of|to|at|(?:rose|risen|grew|grown|i
 @example("South Korea's spy agency estimated the number of North Korean troops to be around 10,000.", "deployments",
          {"force": "North Korean troops", "count": 10000})
 @example("The agency put the number of North Korean troops in Russia at 11,000.", "deployments", {"count": 11000})
+@example("The Pentagon said the 4,500 U.S. forces would stay in Poland.", "deployments",
+         {"force": "U.S. forces", "count": 4500})
+@example("Belarus moved a 5,000-strong armoured brigade to the border, officials said.", "deployments",
+         {"force": "Belarusian armoured brigade", "count": 5000})
 def force_words(v: vocab.Vocabulary) -> ForceWords:
     """The deployment words of the active vocabulary."""
     nouns = vocab.alternation([*v.terms("force_words", role="force"), *v.terms("force_words", role="formation"),
@@ -50,7 +57,7 @@ def force_words(v: vocab.Vocabulary) -> ForceWords:
     nationality = {" ".join(r["name"].split()): r["nationality"] for r in v.rows("demonyms") if r["nationality"]}
     senders = vocab.alternation([n.title() for n in nationality])
     count = rf"(?<![\w.,-])(?P<count>{COUNT})"
-    return ForceWords(re.compile(rf"{count}[”\"’]?\s+(?P<force>{MODIFIER}{nouns})\b", re.I),
+    return ForceWords(re.compile(rf"{count}(?:[”\"’]?\s+(?P<force>{MODIFIER}{nouns})|-strong\s+(?P<force2>{MODIFIER}{_UNITS}))\b", re.I),
                       re.compile(rf"\b{nouns}\b", re.I),
                       re.compile(rf"\b{vocab.alternation(v.terms('force_words', role='loss'))}\b", re.I),
                       re.compile(rf"(?<![\w.,-])(?:between\s+)?(?P<count>{DIGITS})\s*(?:-|–|to|and)\s*(?P<upper>{DIGITS})[”\"’]?\s+"
@@ -147,8 +154,8 @@ def _figures(unit: Unit, last_force: str | None) -> list[tuple[str, str, int]]:
     words = force_words()
     if not has_number(text):
         return out
-    noun = bool(words.noun_only.search(text))
     low = text.lower()
+    noun = bool(words.noun_only.search(text)) or "-strong " in low
     sized, strength = noun or "size of" in low, "strength" in low
     if not (noun or sized or strength or (last_force and _PUT_OR_BARE_HINT.search(text))):
         return out

@@ -29,6 +29,8 @@ CUE_NEEDS = {
     "concluded": r"^\s+that\b", "concludes": r"^\s+that\b", "assessed": r"^\s+(?:on\s+\w+\s+)?that\b",
     "assesses": r"^\s+that\b", "expressed concern": r"^\s+(?:that|over|about)\b", "expressed regret": r"^\s+(?:that|over)\b",
     "expressed hope": r"^\s+that\b",
+    "threatened": r"^\s+(?:to|that|with|retaliation|a\s+response|consequences)\b",
+    "threatens": r"^\s+(?:to|that|with|retaliation|a\s+response|consequences)\b",
     "accused": r"^\s+\w+", "denied": r"^\s+(?:that|the|it|any|claims|reports|involvement)\b",
     "warning": r"^\s+(?:that|of|about|against)\b", "posted": r"^\s+(?:on|that|a\s+video)\b",
     "quoted": r"^\s+(?:as|by)\b|^\s+[^.;:!?]{2,80}?\s+as\s+(?:saying|stating|telling)\b", "declared": r"^(?!\s+\w+\s+(?:a|an)\s)(?![^.]{0,40}\bmourning\b)",
@@ -120,6 +122,9 @@ class Found:
 @example("Suspilne reports that two drones hit the port.", "statements", {"speaker": "Suspilne", "cue": "reports"})
 @example("Ivan Petrenko called the strike a war crime.", "statements", {"speaker": "Ivan Petrenko", "cue": "called"})
 @example("Ivan Petrenko called the mayor of Odesa on Monday.", "statements")
+@example("According to Ukrainian media reports, two drones hit the plant.", "statements",
+         {"speaker": "Ukrainian media reports", "cue": "according to"})
+@example("Russia threatened security in Europe, the minister said.", "statements", {"speaker": "minister"})
 def cues_in(masked: str) -> list[re.Match]:
     """Reporting-verb matches in a masked unit that are speech, not nouns or passives."""
     found = []
@@ -134,6 +139,8 @@ def cues_in(masked: str) -> list[re.Match]:
             continue
         if cue in ("saying", "stating") and _AS_BEFORE.search(masked, max(0, match.start() - 4), match.start()):
             continue  # "quoted X as saying": the cue is "quoted"
+        if cue in ("reports", "report") and _ACCORDING_BEFORE.search(masked, max(0, match.start() - 60), match.start()):
+            continue  # "according to Ukrainian media reports": a noun of the according-to phrase
         found.append(match)
     return found
 
@@ -378,6 +385,7 @@ def _dedupe(rows: list[dict]) -> list[dict]:
 
 
 _AS_BEFORE = re.compile(r"\bas\s+$")
+_ACCORDING_BEFORE = re.compile(r"\baccording\s+to\s+[^,;.]*$", re.I)
 _AS_SAYING = re.compile(r"\s+(?P<who>[^.;:!?x]{2,80}?)\s+as\s+(?:saying|stating|telling)\b")
 
 
