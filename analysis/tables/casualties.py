@@ -392,6 +392,9 @@ def _read(mention: Mention, match: re.Match, slot: str) -> bool:
         return False
     if word == "casualties":
         slot = "injured"
+    adjective = _count_before_adjective(text, match) if word in ("injured", "wounded", "killed", "dead") else None
+    if adjective is not None:  # "information on eight injured residents": the count stands before the word
+        return _fill_slot(mention, match, slot, adjective[0], adjective[1])
     count = None
     victims = ""
     after = _clause_after(text, match.end())
@@ -422,6 +425,31 @@ def _read(mention: Mention, match: re.Match, slot: str) -> bool:
 
 
 _HURT_VERB = re.compile(r"(?:kill|injur|wound|hurt|hospitali[sz]e?)(?:ed|ing|s|d)?$")
+_MONTH_BEFORE = re.compile(r"\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\s+$", re.I)
+_COUNT_JUST_BEFORE = re.compile(rf"(?<![\w.,-])({COUNT})\s+$", re.I)
+
+
+@example("A drone hit Kherson. There was information on eight injured residents, the governor said.", "casualties",
+         {"place": "Kherson", "injured": 8})
+@example("A drone attack on Kremenchuk on the evening of Sept. 3 killed two people.", "casualties",
+         {"place": "Kremenchuk", "killed": 2})
+def _count_before_adjective(text: str, match: re.Match) -> tuple[Count, str] | None:
+    """(count, victims) where the trigger is an adjective between a count and its people ('eight
+    injured residents', 'two dead civilians')."""
+    before = _COUNT_JUST_BEFORE.search(text, max(0, match.start() - 40), match.start())
+    person = _person_right_after().match(text, match.end())
+    if before is None or person is None or _COUNT_NEXT.match(text[match.end():match.end() + 80]) \
+            or _MONTH_BEFORE.search(text, max(0, before.start() - 12), before.start()):
+        return None  # "on Sept. 3 killed two people": a day and a verb, no adjective
+    count = parse_count(before.group(1))
+    return (count, text[before.start(1):person.end()]) if count is not None else None
+
+
+@vocab.compiled
+def _person_right_after(v: vocab.Vocabulary) -> re.Pattern[str]:
+    """People named right after a word ('residents', 'civilians'), with at most one word between."""
+    person = vocab.alternation(v.terms("casualty_words", role="person"))
+    return re.compile(rf"\s+(?:[\w-]+\s+)?{person}\b", re.I)
 _OBJECT_WORD = re.compile(r"^(?:the\s+)?(?:lives?|life|of|to)\b", re.I)
 _OBJECT_OPENING = re.compile(r"^(?:the\s+)?(?:lives?\s+of|li(?:fe|ves)\s+of|of|to)\s+", re.I)
 
