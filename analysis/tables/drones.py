@@ -274,9 +274,11 @@ def _read_unit(ctx: Context, unit: Unit, claims: list[Claim]) -> None:
             continue
         wclass, wtype = weapon_info(match.group("w"))
         slot = _slot(text, match)
-        if match.group("one") and (_NOUN_AFTER.match(text, match.end()) or slot != "destroyed"
+        if match.group("one") and (_NOUN_AFTER.match(text, match.end()) or slot != "destroyed" and not (
+                wtype and _COUNT_LIST_NEXT.match(text, match.end()))
                                    or _MODAL_BEFORE.search(text, max(0, match.start() - 40), match.start())):
-            continue  # a count of one is a downing ("shot down a missile"), not "a drone attack" nor "can shoot down a drone"
+            continue  # a count of one is a downing ("shot down a missile") or a typed weapon in a list of
+            # counts ("fired a Kh-31 missile and two Kh-22s"), not "a drone attack" nor "can shoot down a drone"
         gap = text[previous_end:match.start()]
         if previous_slot and not P.verb_left.search(gap) and len(gap) < 120 and re.search(
                 r"(?:,|\band\b|together\s+with|as\s+well\s+as|along\s+with|plus|:)\s*$", gap) and not P.passive_right.match(text[match.end():]):
@@ -350,6 +352,7 @@ def _read_unit(ctx: Context, unit: Unit, claims: list[Claim]) -> None:
 
 
 _WERE_OR_WAS = re.compile(r"\b(?:were|was)\b")
+_COUNT_LIST_NEXT = re.compile(rf"\s*(?:,|\band\b)\s+(?:{COUNT})\s", re.I)  # "..., and two Kh-22s"
 
 
 def _launched_in_relative(text: str, match: re.Match) -> bool:
@@ -370,6 +373,9 @@ _ALL_OF_THEM = re.compile(r"(?:^|[.!?]\s+)[\"“]?(?:all|each)\s+of\s+them\s+(?:
 _OTHER_VERB_RIGHT = re.compile(r"^\s+(?:\w+\s+)?(?:returned|hit|struck|reached|fell|crashed|flew|exploded|landed|damaged|caused)\b", re.I)
 
 
+_TOTAL_OF_BEFORE = re.compile(r"\b(?:a\s+)?total\s+of\s+$", re.I)
+
+
 @example("Ukraine's air force shot down 12 of more than 20 cruise missiles fired by Russia, the commander said.",
          "drone_counts", {"attacker": "Russia", "launched": 20, "destroyed": 12})
 @example("Russia's defence ministry said it had destroyed 8 U.S.-made ATACMS missiles over Crimea and 15 drones "
@@ -386,6 +392,10 @@ _OTHER_VERB_RIGHT = re.compile(r"^\s+(?:\w+\s+)?(?:returned|hit|struck|reached|f
          "defence ministry said.", "drone_counts", {"attacker": "Ukraine", "launched": None, "destroyed": 3})
 @example("In addition, five Lancet drones released by the occupiers were destroyed in the south.", "drone_counts",
          {"attacker": "Russia", "weapon": "Lancet", "launched": None, "destroyed": 5})
+@example("The air force reported a total of 31 drones, 23 of which were shot down.", "drone_counts",
+         {"launched": 31, "destroyed": 23})
+@example("Russia fired a Kh-31 anti-radar missile and two Kh-22 missiles at Odesa.", "drone_counts",
+         {"weapon": "Kh-31", "launched": 1}, {"weapon": "Kh-22", "launched": 2})
 def _slot(text: str, match: re.Match) -> str | None:
     """'launched', 'destroyed' or 'diverted' for a weapon phrase, from the verb that governs it."""
     P = patterns()
@@ -408,6 +418,8 @@ def _slot(text: str, match: re.Match) -> str | None:
              if not (v.group("launch") and _verbs().noun_before.search(left[:v.start()]))]
     if re.search(r"\b(?:struck|hit|targeted|attacked|pounded|shelled|bombarded)\b[^.;]{0,60}\bwith\s+$", left, re.I):
         return "launched"
+    if not verbs and _TOTAL_OF_BEFORE.search(left):
+        return "launched"  # "reported a total of 31 drones, 23 of which were shot down"
     if not verbs:
         after = text[match.end():match.end() + 40]
         if _verbs().launched_after.match(after):
