@@ -42,3 +42,9 @@ def test_a_bodys_bracketed_acronym_keeps_its_closing_bracket():
                                          ("In a video address Volodymyr Zelensky", None)])
 def test_a_label_or_an_opening_phrase_before_a_name_is_no_part_of_the_role(phrase, role):
     assert parse_np(phrase).role == role
+
+
+@pytest.mark.parametrize("phrase,name", [("the US ambassador to NATO", "US ambassador to NATO"),
+                                         ("the Ukrainian Commander-in-Chief", "Ukrainian Commander-in-Chief")])
+def test_an_envoy_or_a_commander_in_chief_is_a_role(phrase, name):
+    assert (parse_np(phrase).kind, parse_np(phrase).name) == ("role", name)

@@ -115,7 +115,7 @@ def _parse_np(phrase: str, words: vocab.Vocabulary) -> Speaker | None:
         if parsed is not None and parsed.kind == "organization":
             return Speaker(canonical_org(phrase, defaults=False), "organization")
         if parsed is not None and parsed.kind == "role":
-            return Speaker(_clean(phrase), "role")
+            return Speaker(_THE.sub("", _clean(phrase)), "role")
     stripped = re.sub(r"^(?:the|a|an|another|one|two|several|some|many)\s+", "", phrase, flags=re.I)
     stripped = _possessive_to_demonym(stripped)
     tokens = [t.lower().strip(".,") for t in stripped.split()]
