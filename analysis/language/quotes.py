@@ -23,7 +23,8 @@ def _opens(text: str, i: int) -> bool:
     that closed a sentence just before it: '... "nonsense.""We ...'; before a word)."""
     before = text[i - 1] if i > 0 else " "
     after = text[i + 1] if i + 1 < len(text) else " "
-    run_on = before in "\"”»" and i >= 2 and text[i - 2] in ".!?" and after.isupper()
+    run_on = (before in "\"”»" and i >= 2 and text[i - 2] in ".!?" or before in ".!?" and text[i] in "“«") \
+        and after.isupper()  # '... "nonsense.""We ...', '... Zelensky said.“The enemy ...'
     return (before.isspace() or before in "([—–-:" or run_on) and not after.isspace()
 
 
@@ -61,7 +62,8 @@ def _find_close(text: str, start: int, opener: str) -> int | None:
     wanted = _CLOSE[opener]
     for match in wanted.finditer(text, start):
         j = match.start()
-        if text[j - 1] != " " and (j + 1 == len(text) or not text[j + 1].isalnum()):
+        if text[j - 1] != " " and (j + 1 == len(text) or not text[j + 1].isalnum()
+                                   or text[j - 1] in ".!?" and text[j + 1].isupper()):  # '...battle.”In an ...': run together
             return j
     return None
 

@@ -319,7 +319,8 @@ ATTRIBUTION_LINE = re.compile(r"^(?:Sources?|Quote\s+from\s+[A-Z][^:]{1,60}):\s+
 # Lines a page ran together: "... he stressed.The Russian side ...", "... as \"nonsense.\"\"We have ..." (a
 # lower-case word, its full stop, at most one closing mark, and a capitalised word with no space between).
 # (The look behind stands after the mark, so that a search runs the engine's fast scan for the mark.)
-_RUN_TOGETHER = re.compile(r"[.!?](?<=[a-z]{2}[.!?])(['\"”’»)]?)(?=['\"“‘«]?[A-Z][a-z]|[\"“«]x)")
+_RUN_TOGETHER = re.compile(r"[.!?](?<=[a-z]{2}[.!?])(['\"”’»)]?)(?=['\"“‘«]?[A-Z][a-z]|[\"“«]x)"
+                           r"|(?<=x)([\"”»])(?=[A-Z][a-z])")  # or a masked quote's close run into the next sentence
 _LAST_WORD = re.compile(r"([\w.'-]+)[.!?…]$")
 POST_LABEL = re.compile(r"(?<=[a-z0-9,)])(\s+)(?=(?:Source|Quote(?:\s+from\s+[A-Z][\w'’-]+)?|Details|Background):\s)")
 
@@ -351,6 +352,10 @@ def _sentence_ends(chunk: str) -> list[re.Match]:
     return ends
 
 
+@example("“We will win this battle.”In an interview, the minister said the front held.", "statements",
+         {"speaker": "minister", "cue": "said"})
+@example("“We will win,” Petrenko said.“The enemy is tired,” the minister said.", "statements",
+         {"speaker": "Petrenko", "mode": "direct"}, {"speaker": "minister", "mode": "direct", "text": "The enemy is tired,"})
 @example("Petrenko called the plan \"a fantasy.\"\"We have seen nothing concrete,\" he stressed.The city remains "
          "open to talks, he added.", "statements", {"speaker": "Petrenko", "cue": "called"},
          {"speaker": "Petrenko", "cue": "stressed", "mode": "direct"}, {"speaker": "Petrenko", "cue": "added"})
@@ -366,7 +371,7 @@ def split_sentences(text: str, start: int, end: int, paragraph: int) -> list[Sen
         if chunk[at - 1] == "." and (token in abbreviations or _INITIAL.fullmatch(token)
                                      or _INITIALS.fullmatch(token)):
             continue
-        cuts.append(match.end(1))
+        cuts.append(match.end(1) if match.start(1) >= 0 else match.end(2))
     if ": " in chunk:
         cuts += [m.end(1) for m in POST_LABEL.finditer(chunk)]
     cuts = sorted(set(cuts))
