@@ -372,6 +372,10 @@ def _is_total(text: str) -> bool:
 
 @example("In Nikopol, 14 residents needed medical help after shelling hit the town centre.",
          "casualties", {"region": "Dnipropetrovsk Oblast", "injured": 14})
+@example("A shell hit a house in Urazovo. A man sustained shrapnel wounds and then died of his injuries. Another two "
+         "residents were seriously injured.", "casualties", {"place": "Urazovo", "killed": 1, "injured": 2})
+@example("A drone hit Shostka. A 52-year-old woman died of her injuries in hospital. Another woman was injured.",
+         "casualties", {"place": "Shostka", "killed": 1, "injured": 1})
 def _read(mention: Mention, match: re.Match, slot: str) -> bool:
     """Fill a slot (killed or injured) from a trigger and the people it governs."""
     text = mention.unit.text
@@ -392,6 +396,9 @@ def _read(mention: Mention, match: re.Match, slot: str) -> bool:
         return False
     if word == "casualties":
         slot = "injured"
+    if slot == "injured" and (_DIED_OF.search(text, max(0, match.start() - 40), match.start())
+                              or _THEN_DIED.match(text, match.end())):
+        return False  # "died of her injuries", "sustained wounds and later died": a death, no injury
     adjective = _count_before_adjective(text, match) if word in ("injured", "wounded", "killed", "dead") else None
     if adjective is not None:  # "information on eight injured residents": the count stands before the word
         return _fill_slot(mention, match, slot, adjective[0], adjective[1])
@@ -415,6 +422,8 @@ def _read(mention: Mention, match: re.Match, slot: str) -> bool:
         left_words = _clause_before(text, match.start())
         if re.search(r"\b(?:left|leaving|leave|leaves)\s+(.+)$", left_words, re.I):
             left_words = re.search(r"\b(?:left|leaving|leave|leaves)\s+(.+)$", left_words, re.I).group(1)
+        if _BARE_AND.fullmatch(left_words or "") or not (left_words or "").strip():
+            left_words = _subject_of_earlier_verb(text, match.start()) or left_words  # "A man was wounded and then died"
         left_words = " ".join((left_words or "").split()[-8:])
         left_words = re.split(r"\b(?:reported|said|says|confirmed|announced|stated|claimed|wrote|added)\b", left_words)[-1].strip()
         count = count_people(left_words) if left_words else None
@@ -425,6 +434,24 @@ def _read(mention: Mention, match: re.Match, slot: str) -> bool:
 
 
 _HURT_VERB = re.compile(r"(?:kill|injur|wound|hurt|hospitali[sz]e?)(?:ed|ing|s|d)?$")
+_BARE_AND = re.compile(r"\s*(?:and|but)?\s*(?:then|later|subsequently|soon)?\s*", re.I)
+
+
+def _subject_of_earlier_verb(text: str, start: int) -> str | None:
+    """The people before the previous casualty word of a clause ('A man sustained wounds and then
+    died': the man), where the words right before this one are only 'and then'."""
+    head = text[max(0, start - 120):start]
+    earlier = None
+    for earlier in _HURT_WORD.finditer(head):
+        pass
+    if earlier is None:
+        return None
+    return _clause_before(text, max(0, start - 120) + earlier.start()) or None
+
+
+_HURT_WORD = re.compile(r"\b(?:sustained|suffered|received|was|were)\b", re.I)
+_DIED_OF = re.compile(r"\b(?:died|dies|dying|succumbed)\s+(?:of|from|to)\s+(?:his|her|their|the)?\s*(?:[\w-]+\s+)?$", re.I)
+_THEN_DIED = re.compile(r"[^.;,]{0,30}?\b(?:and|but)\s+(?:later|then|subsequently|soon|also\s+)?\s*(?:died|passed\s+away)\b", re.I)
 _MONTH_BEFORE = re.compile(r"\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\s+$", re.I)
 _COUNT_JUST_BEFORE = re.compile(rf"(?<![\w.,-])({COUNT})\s+$", re.I)
 
