@@ -394,7 +394,7 @@ _TOTAL_OF_BEFORE = re.compile(r"\b(?:a\s+)?total\s+of\s+$", re.I)
          {"attacker": "Russia", "weapon": "Lancet", "launched": None, "destroyed": 5})
 @example("The air force reported a total of 31 drones, 23 of which were shot down.", "drone_counts",
          {"launched": 31, "destroyed": 23})
-@example("Russia fired a Kh-31 anti-radar missile and two Kh-22 missiles at Odesa.", "drone_counts",
+@example("Russia fired a Kh-31 anti-radar missile and two Kh-22 supersonic cruise missiles at Odesa.", "drone_counts",
          {"weapon": "Kh-31", "launched": 1}, {"weapon": "Kh-22", "launched": 2})
 def _slot(text: str, match: re.Match) -> str | None:
     """'launched', 'destroyed' or 'diverted' for a weapon phrase, from the verb that governs it."""
