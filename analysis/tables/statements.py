@@ -595,6 +595,8 @@ def _own_subject(ctx: Context, pronoun: str, f: Found) -> tuple[str, str, None] 
 @example("Ukrainian President Ivan Petrenko offered condolences to the families and said the strike showed the "
          "need for aircraft. He said most missiles were shot down.", "statements",
          {"speaker": "Ivan Petrenko", "cue": "said"}, {"speaker": "Ivan Petrenko", "cue": "said"})
+@example("Zelensky addressed the nation on Sunday, calling Ukrainians \"the bravest people in Europe\".", "statements",
+         {"speaker": "Zelensky", "cue": "calling"})
 def _sentence_subject(unit: Unit) -> tuple[str, str | None] | None:
     """The subject opening a unit (after introductory phrases), for participles and 'and said'."""
     masked = unit.masked
@@ -602,6 +604,8 @@ def _sentence_subject(unit: Unit) -> tuple[str, str | None] | None:
                      r"gave|visited|called|urged|strongly|also|hinted|did|said|says|told|wrote|warned)\b", masked)
     head = unit.text[: verb.start()] if verb else unit.text[:80]
     parts = [p.strip() for p in head.split(",") if p.strip()]
+    while len(parts) >= 2 and _PARTICIPLE_OPENING.match(parts[-1]):
+        parts.pop()  # "..., calling Ukrainians ...": the participle's clause, no appositive
     if not parts:
         return None
     if len(parts) >= 2 and _APPOSITIVE_START.match(parts[-1]):
@@ -609,12 +613,14 @@ def _sentence_subject(unit: Unit) -> tuple[str, str | None] | None:
     if parse_np(parts[-1]) is None:
         opening = _OPENING_NAME.match(unit.text)  # "Ukrainian President Ivan Petrenko offered condolences and said"
         named = parse_np(opening.group(1)) if opening and not opening.group(1).endswith(("'s", "’s")) else None
-        if named is not None and named.kind == "person" and len(named.name.split()) >= 2:
-            return opening.group(1), None
+        if named is not None and named.kind == "person" and (len(named.name.split()) >= 2 or _VERB_NEXT.match(unit.text, opening.end(1))):
+            return opening.group(1), None  # "Zelensky addressed the nation on Sunday, calling ..."
     return parts[-1], None
 
 
 _OPENING_NAME = re.compile(r"^((?:[A-Z][\w.'’-]*\s+){0,5}[A-Z][\w.'’-]*)\s+[a-z]")
+_PARTICIPLE_OPENING = re.compile(r"^(?!speaking\b|writing\b)[a-z]+ing\b")
+_VERB_NEXT = re.compile(r"\s+[a-z]+(?:ed|s)\b")  # a past or present verb after the name
 
 
 @example("Volodymyr Zelensky, describing the strike as terror, said the city would be rebuilt.", "statements",
