@@ -977,6 +977,8 @@ def _place_of_read(unit: Unit, pos: int, places: list[PlaceMention]) -> PlaceMen
     return before[-1] if before else (places[0] if places else None)
 
 
+@example("One person was reported wounded in Toretsk and another in Hirnyk, the governor said.", "casualties",
+         {"place": "Toretsk", "injured": 1}, {"place": "Hirnyk", "injured": 1})
 def _reads(unit: Unit) -> list[tuple[int, str, Count, str]]:
     """Every (offset, slot, count, victims) a unit's triggers give, one trigger at a time."""
     reads = []
@@ -985,7 +987,14 @@ def _reads(unit: Unit) -> list[tuple[int, str, Count, str]]:
             probe = Mention(unit, pos=0)
             if _read(probe, match, slot) and getattr(probe, slot) is not None:
                 reads.append((match.start(), slot, getattr(probe, slot), " ".join(probe.victims)))
+                more = _AND_ANOTHER_IN.match(unit.text, match.end(), min(len(unit.text), match.end() + 80))
+                if more:  # "wounded in Toretsk and another in Hirnyk": one more, at the next place
+                    count = parse_count(more.group("n")) if more.group("n") else Count(1, "exact")
+                    reads.append((more.start("more"), slot, count, more.group("more").strip()))
     return sorted(reads)
+
+
+_AND_ANOTHER_IN = re.compile(rf"[^.;]*?(?P<more>\band\s+(?:(?P<n>{COUNT})\s+(?:more|others?)|another(?:\s+one)?)\s+(?:in|at|near)\s+(?=[A-Z]))", re.I)
 
 
 @example("Russian drones hit Odesa and the river port of Izmail overnight, killing one person and injuring "
