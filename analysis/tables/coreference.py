@@ -102,8 +102,14 @@ def _tied_to_places(ctx: Context, people: list[Named]) -> list[Named]:
 
 def _paragraph_of(ctx: Context, at: int) -> int:
     """The paragraph a character offset lies in."""
-    starts = [u.start for u in ctx.units]
-    return ctx.units[max(0, bisect.bisect_right(starts, at) - 1)].paragraph
+    return ctx.units[max(0, bisect.bisect_right(_unit_starts(ctx), at) - 1)].paragraph
+
+
+def _unit_starts(ctx: Context) -> list[int]:
+    """Where each unit starts, in order (memoised, for bisecting: asked once a place or a person)."""
+    if "unit_starts" not in ctx.cache:
+        ctx.cache["unit_starts"] = [u.start for u in ctx.units]
+    return ctx.cache["unit_starts"]
 
 
 def _stem(place) -> str:
@@ -245,7 +251,7 @@ def role_target(ctx: Context, role: str, unit: Unit) -> Target | None:
     if head == "official":
         return _official(ctx, description, unit)
     people = people_roles(ctx)
-    cut = bisect.bisect_right([p.at for p in people], unit.start)
+    cut = bisect.bisect_right(_people_starts(ctx), unit.start)
     before = [p for p in reversed(people[max(0, cut - 60):cut]) if _agrees(description, p, head)]
     after = [p for p in people[cut:cut + 60] if _agrees(description, p, head)]
     chosen = before[0] if before else after[0] if after else None
@@ -262,7 +268,7 @@ def _official(ctx: Context, description: list[str], unit: Unit) -> Target | None
     qualifiers = [w for w in description if w not in ("official", "top", "senior", "the")]
     if qualifiers:
         people = people_roles(ctx)
-        cut = bisect.bisect_right([p.at for p in people], unit.start)
+        cut = bisect.bisect_right(_people_starts(ctx), unit.start)
         for p in reversed(people[max(0, cut - 60):cut]):
             if p.role and set(qualifiers) & set(_words(p.role)):
                 return ctx.registry.canonical(p.name), "person", p.role
@@ -346,10 +352,7 @@ def _people_starts(ctx: Context) -> list[int]:
 
 def _unit_at(ctx: Context, offset: int) -> Unit | None:
     """The unit holding a text offset."""
-    starts = ctx.cache.get("unit_starts")
-    if starts is None:
-        starts = ctx.cache["unit_starts"] = [u.start for u in ctx.units]
-    i = bisect.bisect_right(starts, offset) - 1
+    i = bisect.bisect_right(_unit_starts(ctx), offset) - 1
     return ctx.units[i] if i >= 0 and offset < ctx.units[i].end else None
 
 
