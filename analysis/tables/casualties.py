@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from analysis.language import vocab
 from analysis.examples import example
 from analysis.tables.context import Context, Unit
+from analysis.language.dates import MONTHS
 from analysis.language.numbers import COUNT, NUMBER_WORDS, Count, parse_count, words_to_int
 from analysis.language.places import Place, PlaceMention, lookup
 from analysis.language.speakers import side_of
@@ -440,19 +441,15 @@ _BARE_AND = re.compile(r"\s*(?:and|but)?\s*(?:then|later|subsequently|soon)?\s*"
 def _subject_of_earlier_verb(text: str, start: int) -> str | None:
     """The people before the previous casualty word of a clause ('A man sustained wounds and then
     died': the man), where the words right before this one are only 'and then'."""
-    head = text[max(0, start - 120):start]
-    earlier = None
-    for earlier in _HURT_WORD.finditer(head):
-        pass
-    if earlier is None:
-        return None
-    return _clause_before(text, max(0, start - 120) + earlier.start()) or None
+    offset = max(0, start - 120)
+    verbs = list(_HURT_WORD.finditer(text, offset, start))
+    return (_clause_before(text, verbs[-1].start()) or None) if verbs else None
 
 
 _HURT_WORD = re.compile(r"\b(?:sustained|suffered|received|was|were)\b", re.I)
 _DIED_OF = re.compile(r"\b(?:died|dies|dying|succumbed)\s+(?:of|from|to)\s+(?:his|her|their|the)?\s*(?:[\w-]+\s+)?$", re.I)
 _THEN_DIED = re.compile(r"[^.;,]{0,30}?\b(?:and|but)\s+(?:later|then|subsequently|soon|also\s+)?\s*(?:died|passed\s+away)\b", re.I)
-_MONTH_BEFORE = re.compile(r"\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\s+$", re.I)
+_MONTH_BEFORE = re.compile(rf"\b{vocab.alternation(MONTHS, group=False)}\.?\s+$", re.I)
 _COUNT_JUST_BEFORE = re.compile(rf"(?<![\w.,-])({COUNT})\s+$", re.I)
 
 

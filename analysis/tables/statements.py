@@ -6,6 +6,8 @@ import re
 from dataclasses import dataclass
 
 from analysis.language import vocab
+from analysis.language.dates import WEEKDAYS
+from analysis.language.quotes import Quote
 from analysis.examples import example
 from analysis.tables import coreference
 from analysis.tables.context import Context, Unit
@@ -666,7 +668,7 @@ def _continued(unit: Unit, found: Found) -> Found | None:
     quotes = [x for x in unit.quotes if x.start >= match.end()]
     mode = "reported"
     if quotes:
-        quoted = " ".join(unit.text[x.start:x.end] for x in quotes)
+        quoted = _quoted(unit, quotes)
         mode, clause = ("direct", quoted) if len(quoted.split()) >= 0.6 * len(clause.split()) else ("partial", clause)
     if quotes and len(quotes) == len(unit.quotes):  # "said X, adding: '...'": the first one reports
         said = _THAT_OPENING.sub("", unit.text[after + len(found.cue or ""):match.start()].strip())
@@ -706,7 +708,7 @@ def _mode_and_text(unit: Unit, match: re.Match) -> tuple[str, str]:
 # After a closing cue, only when and where it was said ('..., it said on Tuesday on its Telegram channel.'):
 # the words said are the sentence, not these.
 _ADJUNCTS_TO_END = re.compile(r"\s*(?:(?!at\s+(?:least|most)\b)(?:on|in|at|via|during|late|early|to|through|from|last|this|earlier|later|yesterday|"
-                              r"today|tonight|overnight|(?:mon|tues|wednes|thurs|fri|satur|sun)day)\b"
+                              rf"today|tonight|overnight|{vocab.alternation(WEEKDAYS, group=False)})\b"
                               r"(?:(?!\bthat\b)[^.;:!?]){0,90})?[.!?]?['\"”’»]?\s*$", re.I)
 _THAT_OPENING = re.compile(r"^(?:on\s+\w+\s+|in\s+a\s+[\w\s]+?\s+)?that\s+")
 
@@ -719,9 +721,9 @@ def _quote_is_whole(unit: Unit, match: re.Match) -> bool:
     return bool(re.match(r"^\s*x", unit.masked.lstrip("\"“«")) or re.search(r":\s*[\"“«„]?$", unit.masked[: unit.quotes[0].start]))
 
 
-def _quoted(unit: Unit) -> str:
-    """The quoted words of a unit, quotes joined by a space."""
-    return " ".join(unit.text[qq.start:qq.end] for qq in unit.quotes)
+def _quoted(unit: Unit, quotes: list[Quote] | None = None) -> str:
+    """The quoted words of a unit (or of some of its quotes), quotes joined by a space."""
+    return " ".join(unit.text[qq.start:qq.end] for qq in (unit.quotes if quotes is None else quotes))
 
 
 def _mostly_quote(unit: Unit) -> bool:
