@@ -127,6 +127,9 @@ _APPOSITIVE = re.compile(r",\s+((?:the|a|an)\s+[^,.;:()]{2,80}?|(?:acting\s+)?[a
                          r"(?=,|\.|;|\s+(?:said|says|told|wrote|added|warned|stated)\b)")
 
 
+@example("Two people were hurt in a drone strike on the city overnight, the regional governor said. The drones hit a "
+         "school, according to Governor Ivan Petrenko.", "statements", {"speaker": "Ivan Petrenko", "cue": "said"},
+         {"speaker": "Ivan Petrenko", "cue": "according to"})
 @example("Ukrainian President Ivan Petrenko spoke on Monday.\n\nHe said: \"President [of Poland Jan] Nowak has been "
          "a friend.\"\n\nThe head of state stressed the need for air defence.", "statements",
          {"speaker": "Ivan Petrenko", "cue": "said"}, {"speaker": "Ivan Petrenko", "cue": "stressed"})
@@ -138,13 +141,15 @@ def _named_people(ctx: Context) -> list[Named]:
     out: list[Named] = []
     for unit in ctx.units:
         for run in _CAP_RUN.finditer(unit.masked):  # not inside quotes: who a quote names is no antecedent
-            speaker = parse_np(run.group(0))
+            words = run.group(0).rstrip(".")  # a name that ends its sentence ("..., said Governor Ivan Petrenko.")
+            speaker = parse_np(words)
             if speaker is None or speaker.kind != "person" or len(speaker.name.split()) < 2 \
-                    or find_places(speaker.name) or not run.group(0).endswith(speaker.name):
+                    or find_places(speaker.name) or not words.endswith(speaker.name):
                 continue
-            name_at = run.end() - len(speaker.name)
+            end = run.start() + len(words)
+            name_at = end - len(speaker.name)
             role = _title_before(unit.text, name_at, titles)
-            after = _APPOSITIVE.match(unit.text, run.end())
+            after = _APPOSITIVE.match(unit.text, end)
             if role is None and after:
                 role = re.sub(r"^(?:the|a|an)\s+", "", after.group(1))
             out.append(Named(unit.start + name_at, speaker.name, role))
