@@ -163,6 +163,8 @@ _NAME_BEFORE = re.compile(r"([A-Z][a-z]+)\s+$")  # a first name ("Ukraine’s Dn
          "casualties", {"country": "Russia", "region": "Bryansk Oblast", "injured": 2})
 @example("The mayor of Kherson said that 12 people had been wounded by shelling in various parts of the city.",
          "casualties", {"region": "Kherson Oblast", "place": "Kherson", "injured": 12})
+@example("Russian shelling injured two people, officials in Kherson said.", "casualties",
+         {"region": "Kherson Oblast", "place": "Kherson", "injured": 2})
 def _is_person_name(text: str, mention: PlaceMention) -> bool:
     """True where a place name is not a location: a surname ('Konstantin Obukhov', 'Obukhov said'),
     part of an adjective ('Moscow-installed'), a river ('the Dnipro') or a government ('Moscow said')."""
@@ -180,8 +182,8 @@ def _is_person_name(text: str, mention: PlaceMention) -> bool:
     if name and name.group(1).lower() not in _NOT_FIRST_NAME and len(before) - name.start() < 25:
         return True
     if _OF_LAST.search(before):
-        return False  # "the mayor of Kherson said": an office's place, not a surname
+        return False  # "the mayor of Kherson said", "officials in Kherson said": an office's place, not a surname
     return bool(_SPEECH_AFTER.match(text, end))
 
 
-_OF_LAST = re.compile(r"\bof\s+$")
+_OF_LAST = re.compile(r"\b(?:of|in)\s+$")

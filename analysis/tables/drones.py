@@ -328,6 +328,7 @@ def _read_unit(ctx: Context, unit: Unit, claims: list[Claim]) -> None:
             for follow in P.then.finditer(text, match.end()):
                 _fill(target, _verb_slot(follow.group("v")), parse_count(follow.group("k")), None)
                 break
+    _definite_of_which(claims, unit, text)
     stripped = text.lstrip("“\"")
     every = _ALL_OF_THEM.search(text)
     if every and re.match(rf"\s+(?:\w+\s+)?(?:{P.destroy})", text[every.end():], re.I):
@@ -349,6 +350,30 @@ def _read_unit(ctx: Context, unit: Unit, claims: list[Claim]) -> None:
             _fill(target, _verb_slot(follow.group("v")), parse_count(follow.group("k")), None)
             break
     del last
+
+
+@vocab.compiled
+def _the_weapons_of_which(v: vocab.Vocabulary) -> re.Pattern[str]:
+    """'the missiles, of which it shot down two' / 'the drones, of which 11 were downed'."""
+    P = patterns()
+    verb = f"{P.destroy}|{P.divert}"
+    return re.compile(rf"\bthe\s+(?P<w>{P.modifier}{P.noun}),?\s+of\s+which\s+(?:(?P<k>{_COUNT})\s+(?:were|was|had\s+been)"
+                      rf"\s+(?:\w+\s+)?(?P<v>{verb})|(?:[\w'’-]+\s+){{1,4}}?(?P<v2>{verb})\s+(?P<k2>{_COUNT})\b)", re.I)
+
+
+@example("Russia launched five missiles and 12 drones overnight. The air force said it dealt with the drones, of "
+         "which 11 were downed, and the missiles, of which it shot down two.", "drone_counts",
+         {"weapon_class": "missile", "launched": 5, "destroyed": 2}, {"weapon_class": "drone", "launched": 12, "destroyed": 11})
+def _definite_of_which(claims: list[Claim], unit: Unit, text: str) -> None:
+    """Downings told of weapons counted before, by a definite noun and 'of which'."""
+    if "of which" not in text.lower():
+        return
+    for match in _the_weapons_of_which().finditer(text):
+        target = _recent(claims, weapon_info(match.group("w"))[0], unit)
+        if target is not None:
+            _fill(target, _verb_slot(match.group("v") or match.group("v2")), parse_count(match.group("k") or match.group("k2")), None)
+            if target.units[-1] is not unit:
+                target.units.append(unit)  # the evidence reaches the sentence the figure was read from
 
 
 _WERE_OR_WAS = re.compile(r"\b(?:were|was)\b")
