@@ -148,10 +148,19 @@ def is_boilerplate(line: str) -> bool:
     return bool(words.boiler_start.match(line) or words.boiler_anywhere.search(line))
 
 
+@example("Russian strike on Sumy kills 3, injures 12\n\nIn the Kharkiv region, a man was killed by a drone near "
+         "Kupiansk, Governor Ivan Petrenko said on Telegram\n\nThe air force said Russia launched 40 drones.",
+         "casualties", {"place": "Kupiansk", "killed": 1})
 def is_heading(line: str) -> bool:
-    """True for a headline or section heading: short and with no closing punctuation."""
+    """True for a headline or section heading: short and with no closing punctuation (not a sentence
+    that lost its full stop, told in the past tense of a report: '..., the governor said on Telegram')."""
     words = line.split()
-    return len(words) <= 25 and not _END_PUNCT.search(line)
+    return len(words) <= 25 and not _END_PUNCT.search(line) and not (len(words) >= 10 and _PAST_ATTRIBUTION.search(line))
+
+
+# A reporting clause that ends a line, in the past tense of body copy (headlines say "says").
+_PAST_ATTRIBUTION = re.compile(r",\s+(?:[\w'’.-]+\s+){1,6}?(?:said|reported|wrote|told|added|stated|announced)\b[^,]{0,40}$"
+                               r"|,\s+according\s+to\s+[^,]{3,60}$")
 
 
 def turn_label(line: str) -> tuple[str, int] | None:
