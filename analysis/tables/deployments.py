@@ -9,6 +9,7 @@ from analysis.language import vocab
 from analysis.examples import example
 from analysis.tables import coreference
 from analysis.tables.context import Context, Unit
+from analysis.language.dates import MONTHS, WEEKDAYS
 from analysis.language.numbers import COUNT, DIGITS, has_number, parse_count
 from analysis.tables.statements import cues_in, left_subject
 from analysis.language.speakers import parse_np
@@ -88,6 +89,13 @@ _CALLED_UP = re.compile(rf"(?<![\w.,-])(?P<count>{COUNT})\s+(?:had|have|has)\s+b
 _QUALIFIED = r"(?:closer\s+to|around|about|nearly|roughly|up\s+to|no\s+more\s+than|more\s+than|at\s+least|some|at\s+most)"
 _BARE = re.compile(rf"(?:,|\bsay|\bestimate|\bthink|\bbelieve|\bcount|\breckon|\bsee|\bfigure\s+(?:is|was|of))\s*(?P<count>{_QUALIFIED}\s+[\d,]{{5,}})\b"
                    rf"|(?P<count2>{_QUALIFIED}\s+[\d,]{{5,}})\s+(?:remain(?:ed)?|were|are|have\s+been)\s+(?:at|in|on|near|deployed|stationed)\b", re.I)
+# A figure that points back to the force just told: "That number has since grown to 520,000", "up from
+# 100,000 in January", "compared with the 200,000 involved in the 2021 exercise".
+_BACK_HINT = re.compile(r"\b(?:number|figure|total|estimate|count|tally|from|involved|taking|took)\b", re.I)
+_POINTS_BACK = re.compile(rf"\b(?:that|this|the)\s+(?:number|figure|total|estimate|count|tally)\s+(?:has\s+|had\s+|have\s+)?(?:since\s+|now\s+|already\s+)?"
+                          rf"(?:grown|grew|rose|risen|increased|climbed|jumped|reached|swelled|doubled)\s+(?:to\s+)?(?P<count>(?:{_QUALIFIED}\s+)?{COUNT})\b"
+                          rf"|\b(?:up|down)\s+from\s+(?P<count2>(?:{_QUALIFIED}\s+)?[\d,]{{4,}})(?![\d,]|\s*(?:%|per\s*cent))"
+                          rf"|\bthe\s+(?P<count3>[\d,]{{4,}})\s+(?:who\s+)?(?:involved|taking\s+part|took\s+part|deployed|stationed)\b", re.I)
 # Cheap looks for what a rule's match cannot do without (the rules are slow to try at every
 # position): two figures joined as a range, an "of", a figure of five or more digits and commas.
 _RANGE_HINT = re.compile(r"(?:\d|thousand|million)\s*(?:-|–|to|and)\s*\d", re.I)
@@ -147,6 +155,12 @@ def extract_deployments(ctx: Context) -> list[dict]:
 @example("Ukraine has said it has around a million people under arms.", "deployments", {"count": 1000000})
 @example("The army's strength stood at 900,000 under the old decree. The new one sets the staff strength of the "
          "Armed Forces at 1,100,000, the ministry said.", "deployments", {"count": 900000}, {"count": 1100000})
+@example("In 2023 he said 410,000 Russian troops were in Ukraine. That number has since grown to 520,000, the "
+         "Kremlin said.", "deployments", {"count": 410000}, {"count": 520000, "force": "Russian troops"})
+@example("Russia had about 150,000 troops on the border, up from 100,000 in January, officials said.", "deployments",
+         {"count": 150000}, {"count": 100000})
+@example("Belarus said 9,000 troops would join the drills, against the 200,000 involved in the 2021 exercise.",
+         "deployments", {"count": 9000}, {"count": 200000})
 def _figures(unit: Unit, last_force: str | None) -> list[tuple[str, str, int]]:
     """(count words, force words, offset) of force sizes in a unit; losses are left out."""
     out = []
@@ -157,7 +171,7 @@ def _figures(unit: Unit, last_force: str | None) -> list[tuple[str, str, int]]:
     low = text.lower()
     noun = bool(words.noun_only.search(text)) or "-strong " in low
     sized, strength = noun or "size of" in low, "strength" in low
-    if not (noun or sized or strength or (last_force and _PUT_OR_BARE_HINT.search(text))):
+    if not (noun or sized or strength or (last_force and (_PUT_OR_BARE_HINT.search(text) or _BACK_HINT.search(text)))):
         return out
     taken: list[tuple[int, int]] = []
     rules = ((words.ranged, noun and _RANGE_HINT.search(text)), (words.part_of, noun and _OF_HINT.search(text)),
@@ -178,6 +192,11 @@ def _figures(unit: Unit, last_force: str | None) -> list[tuple[str, str, int]]:
         if not any(parse_count(c) == parse_count(match.group("count")) for c, _, _ in out):
             out.append((match.group("count"), f"{match.group('how').split()[0]} {(out[0][1] if out else last_force)}",
                         unit.start + match.start()))
+    for match in _POINTS_BACK.finditer(text) if (last_force or out) and _BACK_HINT.search(text) else ():
+        count = match.group("count") or match.group("count2") or match.group("count3")
+        if not words.loss.search(_clause(text, match.start(), match.end())) and \
+                not any(parse_count(c) == parse_count(count) for c, _, _ in out):
+            out.append((count, out[-1][1] if out else last_force, unit.start + match.start()))
     if last_force or out:
         for pattern, hint in ((_PUT, None), (_BARE, _LONG_FIGURE)):
             match = pattern.search(text) if hint is None or hint.search(text) else None
@@ -239,10 +258,16 @@ def _nationalised(force: str, before: str) -> str:
     return force
 
 
+@example("Russia massed 30,000 troops in December in Belarus.", "deployments",
+         {"count": 30000, "location": "Belarus"})
 def _location(after: str) -> str | None:
-    """Where the force is, in the text's words."""
-    match = _LOCATION.search(after[:120])
-    return match.group(1).strip() if match else None
+    """Where the force is, in the text's words (a month or weekday is when, not where)."""
+    for match in _LOCATION.finditer(after[:120]):
+        where = match.group(1).strip()
+        if where.split()[0].lower() not in MONTHS and where.split()[0].lower() not in WEEKDAYS \
+                and not after[:match.start()].rstrip().lower().endswith("according"):  # "according to the Kremlin" is who
+            return where
+    return None
 
 
 def _source(ctx: Context, unit: Unit, offset: int = 0) -> str | None:
