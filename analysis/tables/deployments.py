@@ -89,6 +89,17 @@ _CALLED_UP = re.compile(rf"(?<![\w.,-])(?P<count>{COUNT})\s+(?:had|have|has)\s+b
 _QUALIFIED = r"(?:closer\s+to|around|about|nearly|roughly|up\s+to|no\s+more\s+than|more\s+than|at\s+least|some|at\s+most)"
 _BARE = re.compile(rf"(?:,|\bsay|\bestimate|\bthink|\bbelieve|\bcount|\breckon|\bsee|\bfigure\s+(?:is|was|of))\s*(?P<count>{_QUALIFIED}\s+[\d,]{{5,}})\b"
                    rf"|(?P<count2>{_QUALIFIED}\s+[\d,]{{5,}})\s+(?:remain(?:ed)?|were|are|have\s+been)\s+(?:at|in|on|near|deployed|stationed)\b", re.I)
+# People called up, the force being what they are called up to: "mobilise another 450,000 to 500,000 people",
+# "call up 160,000 more people", "300,000 men would be mobilised".
+_CALL_HINT = re.compile(r"mobili[sz]|call(?:ed|ing|s)?\s+up|draft|conscript", re.I)
+_PEOPLE = r"(?:people|men|citizens|Ukrainians|Russians|reservists)"
+_CALL_UP_PEOPLE = re.compile(rf"\b(?P<how>mobili[sz]\w*|call(?:ed|ing|s)?\s+up|draft(?:ed|ing|s)?|conscript(?:ed|ing|s)?)\s+(?:of\s+)?"
+                             rf"(?:another|an\s+additional|a\s+further|up\s+to|some|about|around|nearly|at\s+least)?\s*"
+                             rf"(?:between\s+)?(?P<count>{DIGITS})(?:\s*(?:-|–|to|and)\s*{DIGITS})?\s+(?:more\s+|additional\s+|new\s+)?{_PEOPLE}\b"
+                             rf"|(?<![\w.,-])(?P<count2>{DIGITS})(?:\s*(?:-|–|to|and)\s*{DIGITS})?\s+(?:more\s+|additional\s+)?{_PEOPLE}\s+"
+                             rf"(?:to\s+be|would\s+be|will\s+be|were|had\s+been|have\s+been|being)\s+(?P<how2>mobili[sz]ed|called\s+up|drafted|conscripted)\b", re.I)
+
+
 # A figure that points back to the force just told: "That number has since grown to 520,000", "up from
 # 100,000 in January", "compared with the 200,000 involved in the 2021 exercise".
 _BACK_HINT = re.compile(r"\b(?:number|figure|total|estimate|count|tally|from|involved|taking|took)\b", re.I)
@@ -161,6 +172,10 @@ def extract_deployments(ctx: Context) -> list[dict]:
          {"count": 150000}, {"count": 100000})
 @example("Belarus said 9,000 troops would join the drills, against the 200,000 involved in the 2021 exercise.",
          "deployments", {"count": 9000}, {"count": 200000})
+@example("The president said the army had asked to mobilise another 450,000 to 500,000 people.", "deployments",
+         {"count": 450000, "force": "people mobilised"})
+@example("The ministry plans to call up 160,000 more people this year.", "deployments",
+         {"count": 160000, "force": "people called up"})
 def _figures(unit: Unit, last_force: str | None) -> list[tuple[str, str, int]]:
     """(count words, force words, offset) of force sizes in a unit; losses are left out."""
     out = []
@@ -171,7 +186,8 @@ def _figures(unit: Unit, last_force: str | None) -> list[tuple[str, str, int]]:
     low = text.lower()
     noun = bool(words.noun_only.search(text)) or "-strong " in low
     sized, strength = noun or "size of" in low, "strength" in low
-    if not (noun or sized or strength or (last_force and (_PUT_OR_BARE_HINT.search(text) or _BACK_HINT.search(text)))):
+    if not (noun or sized or strength or (last_force and (_PUT_OR_BARE_HINT.search(text) or _BACK_HINT.search(text)))
+            or _CALL_HINT.search(text)):
         return out
     taken: list[tuple[int, int]] = []
     rules = ((words.ranged, noun and _RANGE_HINT.search(text)), (words.part_of, noun and _OF_HINT.search(text)),
@@ -188,6 +204,12 @@ def _figures(unit: Unit, last_force: str | None) -> list[tuple[str, str, int]]:
             out.append((match.group("count") or match.group("count2"), force, unit.start + match.start()))
             if match.groupdict().get("whole"):  # "8,000 out of the 10,000 servicemen": the whole is a force size too
                 out.append((match.group("whole"), force, unit.start + match.start("whole")))
+    for match in _CALL_UP_PEOPLE.finditer(text) if _CALL_HINT.search(text) else ():
+        count = match.group("count") or match.group("count2")
+        if not any(parse_count(c) == parse_count(count) for c, _, _ in out):
+            how = (match.group("how") or match.group("how2")).lower()
+            out.append((count, "people called up" if how.startswith(("call", "draft", "conscript")) else "people mobilised",
+                        unit.start + match.start()))
     for match in _CALLED_UP.finditer(text) if last_force or out else ():
         if not any(parse_count(c) == parse_count(match.group("count")) for c, _, _ in out):
             out.append((match.group("count"), f"{match.group('how').split()[0]} {(out[0][1] if out else last_force)}",
