@@ -1151,10 +1151,10 @@ def _where(ctx: Context, unit: Unit, places: list[PlaceMention], multi: bool,
             return (context[0], None, None) if context else None
         if chosen.place.country is None:  # a settlement the gazetteer lacks: its region from context
             name = chosen.place.name or None  # "in other settlements" names no place
-            regions = {m.place.region: m.place for m in incident_places(unit) if m.place.kind in ("city", "region")}
-            if len(regions) == 1:
-                only = next(iter(regions.values()))
-                return only.country, only.region, name
+            known = {m.place.region: m for m in incident_places(unit) if m.place.kind in ("city", "region")}
+            if len(known) == 1:  # a namesake from GeoNames beside it yields to the story's region as it would
+                country, region, _ = _located(ctx, unit, next(iter(known.values())), incidents)
+                return country, region, name
             context = _where(ctx, unit, [], False, incidents)
             return (context[0], context[1], name) if context else None
         country, region, place = _located(ctx, unit, chosen, incidents, refine=not own_place)
@@ -1228,6 +1228,12 @@ def _latest_scene(ctx: Context, unit: Unit, last: "Incident | None") -> tuple[Un
 @example("Russian shelling hit the Belgorod region overnight, the governor said.\n\nIn the village of Murom, a "
          "drone dropped an explosive on a farm, injuring two workers.", "casualties",
          {"region": "Belgorod Oblast", "place": "Murom", "injured": 2})
+@example("Russian shelling of the Zaporizhzhia region over the past day killed two people and injured one, officials "
+         "said.\n\nA man was killed in the village of Bilenke, and a woman died in Kozacha Hora, the governor said.\n\n"
+         "A woman was injured in the village of Petrivka, the regional administration reported.", "casualties",
+         {"region": "Zaporizhzhia Oblast", "place": "Bilenke", "killed": 1},
+         {"region": "Zaporizhzhia Oblast", "place": "Kozacha Hora", "killed": 1},
+         {"region": "Zaporizhzhia Oblast", "place": "Petrivka", "injured": 1})
 def _setting(ctx: Context, unit: Unit, incidents: list["Incident"]):
     """The region a unit's story is set in: one named in the unit or its paragraph, its reporter's,
     the last incident's if told in the paragraph before, or the one its section names most."""
@@ -1241,7 +1247,7 @@ def _setting(ctx: Context, unit: Unit, incidents: list["Incident"]):
     found = _reporter_region(ctx, unit)
     if found is not None:
         return found
-    last = next((i for i in reversed(incidents) if i.region and not i.total), None)
+    last = next((i for i in reversed(incidents) if i.region and not i.multi_region), None)  # a region's tally sets it too
     if last is not None and unit.paragraph - last.units[-1].paragraph <= 1 and last.units[-1].section == unit.section:
         return lookup(last.region)
     return _main_region(ctx, unit)
