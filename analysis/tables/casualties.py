@@ -286,7 +286,7 @@ def mentions_in(unit: Unit) -> Mention | None:
     text = masked = unit.text
     w = words()
     if not w.any_trigger.search(text):
-        return None
+        return _bodies(unit)
     low = text.lower()  # cheap looks for the words each pattern needs, before the patterns run
     partitive = PARTITIVE.search(masked) if " of " in low and _PARTITIVE_TAIL.search(masked) else None
     if partitive and not _trigger_not_of_the().search(masked[:partitive.start()]):
@@ -330,7 +330,37 @@ def mentions_in(unit: Unit) -> Mention | None:
             found |= _read(mention, match, "killed")
         for match in w.hurt_re.finditer(text):
             found |= _read(mention, match, "injured")
+    if mention.killed is None and "bod" in text.lower():
+        found |= _bodies(unit, mention) is not None
     return mention if found else None
+
+
+# A death told as a body recovered: "the body of an elderly man was recovered", "rescuers pulled three
+# bodies from the rubble", "two more bodies were found".
+_BODY_VERB = r"(?:recovered|found|pulled|retrieved|removed|discovered|unearthed|extracted)"
+_BODIES = re.compile(rf"\bbod(?P<one>y)?(?:ies)?\s+of\s+(?:(?P<k>{COUNT})|an?)\s+[^.;]{{0,80}}?\b{_BODY_VERB}\b"
+                     rf"|\b(?P<k2>{COUNT})\s+(?:more\s+|other\s+)?bodies\s+(?:(?:were|have\s+been|had\s+been)\s+)?(?:\w+\s+)?{_BODY_VERB}\b"
+                     rf"|\b{_BODY_VERB}\s+(?:out\s+)?(?:the\s+)?(?:(?P<k3>{COUNT})\s+(?:more\s+)?bodies|bod(?P<one2>y)?(?:ies)?\s+of\s+(?:(?P<k4>{COUNT})|an?)\s)", re.I)
+
+
+@example("In Mykolaiv, rescuers said the body of an elderly man was recovered from a house hit by a drone, with "
+         "another five people injured.", "casualties", {"place": "Mykolaiv", "killed": 1, "injured": 5})
+@example("Rescuers pulled three bodies from the ruins of a block in Odesa after the strike.", "casualties",
+         {"place": "Odesa", "killed": 3})
+@example("Law enforcement bodies of the region said a drone hit a school in Sumy.", "casualties")
+@example("A shell killed three people in Kherson on Saturday. Two more bodies were found under the rubble on Sunday, "
+         "bringing the death toll to five.", "casualties", {"place": "Kherson", "killed": 5})
+def _bodies(unit: Unit, mention: Mention | None = None) -> Mention | None:
+    """A unit's deaths told as bodies recovered (into mention where given), None where it tells none."""
+    match = _BODIES.search(unit.text) if "bod" in unit.text.lower() else None
+    if match is None or UPDATE.search(unit.text):
+        return None  # "two more bodies were found, bringing the toll to five": the toll is the figure
+    words_ = match.group("k") or match.group("k2") or match.group("k3") or match.group("k4")
+    if words_ is None and not (match.group("one") or match.group("one2")):
+        return None  # "the bodies of residents" give no count
+    mention = mention or Mention(unit, pos=match.start())
+    mention.killed = parse_count(words_) if words_ else Count(1, "exact")
+    return mention
 
 
 # Triggers that are nouns: their count stands just before them ("232 civilian deaths", "at least 21
@@ -1165,6 +1195,9 @@ def _where(ctx: Context, unit: Unit, places: list[PlaceMention], multi: bool,
     named = _the_region(ctx, unit)
     if named is not None:
         return named.country, named.region, None
+    office = _office_place(unit)
+    if office is not None:  # "Kharkiv regional authorities reported three injuries": their region
+        return office[0].country, office[0].region, village or office[1]
     for prev in ctx.earlier_in_paragraph(unit):
         prev_places = [m for m in incident_places(prev) if m.place.kind in ("city", "region")]
         if prev_places:
@@ -1421,6 +1454,25 @@ def _titled_regions(ctx: Context) -> dict:
                 cache.setdefault(before.group(1), m.place)
     cache["done"] = True
     return cache
+
+
+@example("A drone hit a house in Mykolaiv, injuring five people. Kharkiv regional authorities reported three "
+         "injuries.", "casualties", {"region": "Mykolaiv Oblast", "injured": 5}, {"region": "Kharkiv Oblast", "injured": 3})
+def _office_place(unit: Unit) -> tuple | None:
+    """(place, town or None) of the office a unit's own report comes from ('Kharkiv regional authorities reported'),
+    where that is the only place it names."""
+    offices = [(m.place, _OFFICE_AFTER.match(unit.text, m.end - unit.start)) for m in unit.places
+               if m.place.kind in ("city", "region")]
+    offices = [(place, match) for place, match in offices if match]
+    if len(offices) != 1 or len(unit.places) != 1:
+        return None
+    place, match = offices[0]
+    city = place.kind == "city" and not re.match(r"\s*(?:regional|oblast|region)", match.group(0), re.I)
+    return place, place.name if city else None  # "the Enerhodar mayor said": the town too
+
+
+_OFFICE_AFTER = re.compile(r"\s*(?:regional\s+|city\s+|oblast\s+|region['’]s\s+|district\s+)?(?:governor|mayor|military\s+administration|"
+                           r"administration|officials|authorities|council|police|prosecutors?)\b", re.I)
 
 
 def _paragraph_reporter_region(ctx: Context, unit: Unit):
