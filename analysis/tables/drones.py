@@ -273,6 +273,8 @@ def _read_unit(ctx: Context, unit: Unit, claims: list[Claim]) -> None:
         if _BOMBS.search(match.group("w")) or re.search(r"\bbombs?\b", text[match.end():match.end() + 8]):
             continue
         wclass, wtype = weapon_info(match.group("w"))
+        if wtype is None and wclass == "missile":
+            wtype = _system_after(text, match.end())
         slot = _slot(text, match)
         if match.group("one") and (_NOUN_AFTER.match(text, match.end()) or slot != "destroyed" and not (
                 wtype and _COUNT_LIST_NEXT.match(text, match.end()))
@@ -374,6 +376,19 @@ def _definite_of_which(claims: list[Claim], unit: Unit, text: str) -> None:
             _fill(target, _verb_slot(match.group("v") or match.group("v2")), parse_count(match.group("k") or match.group("k2")), None)
             if target.units[-1] is not unit:
                 target.units.append(unit)  # the evidence reaches the sentence the figure was read from
+
+
+_SYSTEMS_AFTER = re.compile(r"\s+(?:fired\s+|launched\s+)?(?:from|by|of)\s+(?:the\s+)?(?P<t>[A-Z][\w-]*\d[\w-]*|[A-Z][a-z]+(?:-[A-Z])?)\s+"
+                            r"(?:air\s+defen[cs]e\s+)?(?:systems?|complex(?:es)?|launchers?)\b")
+
+
+@example("Russia launched three missiles from S-300 systems in the Donetsk region, as well as a Kh-31 missile and "
+         "two Kh-22 cruise missiles.", "drone_counts", {"weapon": "S-300", "launched": 3}, {"weapon": "Kh-31", "launched": 1},
+         {"weapon": "Kh-22", "launched": 2})
+def _system_after(text: str, end: int) -> str | None:
+    """The type of missiles told by the systems they came from ('three missiles from S-300 systems')."""
+    match = _SYSTEMS_AFTER.match(text, end)
+    return weapon_info(match.group("t"))[1] if match else None
 
 
 _WERE_OR_WAS = re.compile(r"\b(?:were|was)\b")
