@@ -97,15 +97,15 @@ _CALL_UP_PEOPLE = re.compile(rf"\b(?P<how>mobili[sz]\w*|call(?:ed|ing|s)?\s+up|d
                              rf"(?:another|an\s+additional|a\s+further|up\s+to|some|about|around|nearly|at\s+least)?\s*"
                              rf"(?:between\s+)?(?P<count>{DIGITS})(?:\s*(?:-|–|to|and)\s*{DIGITS})?\s+(?:more\s+|additional\s+|new\s+)?{_PEOPLE}\b"
                              rf"|(?<![\w.,-])(?P<count2>{DIGITS})(?:\s*(?:-|–|to|and)\s*{DIGITS})?\s+(?:more\s+|additional\s+)?{_PEOPLE}\s+"
-                             rf"(?:to\s+be|would\s+be|will\s+be|were|had\s+been|have\s+been|being)\s+(?P<how2>mobili[sz]ed|called\s+up|drafted|conscripted)\b", re.I)
+                             rf"(?:to\s+be|would\s+be|will\s+be|be|were|had\s+been|have\s+been|being)\s+(?P<how2>mobili[sz]ed|called\s+up|drafted|conscripted)\b", re.I)
 
 
 # A figure that points back to the force just told: "That number has since grown to 520,000", "up from
 # 100,000 in January", "compared with the 200,000 involved in the 2021 exercise".
-_BACK_HINT = re.compile(r"\b(?:number|figure|total|estimate|count|tally|from|involved|taking|took)\b", re.I)
+_BACK_HINT = re.compile(r"\b(?:number|figure|total|estimate|count|tally|from|compared|involved|taking|took)\b", re.I)
 _POINTS_BACK = re.compile(rf"\b(?:that|this|the)\s+(?:number|figure|total|estimate|count|tally)\s+(?:has\s+|had\s+|have\s+)?(?:since\s+|now\s+|already\s+)?"
                           rf"(?:grown|grew|rose|risen|increased|climbed|jumped|reached|swelled|doubled)\s+(?:to\s+)?(?P<count>(?:{_QUALIFIED}\s+)?{COUNT})\b"
-                          rf"|\b(?:up|down)\s+from\s+(?P<count2>(?:{_QUALIFIED}\s+)?[\d,]{{4,}})(?![\d,]|\s*(?:%|per\s*cent))"
+                          rf"|\b(?:(?:up|down)\s+from|(?:as\s+)?compared\s+(?:with|to))\s+(?P<count2>(?:{_QUALIFIED}\s+)?[\d,]{{4,}})(?![\d,]|\s*(?:%|per\s*cent))"
                           rf"|\bthe\s+(?P<count3>[\d,]{{4,}})\s+(?:who\s+)?(?:involved|taking\s+part|took\s+part|deployed|stationed)\b", re.I)
 # Cheap looks for what a rule's match cannot do without (the rules are slow to try at every
 # position): two figures joined as a range, an "of", a figure of five or more digits and commas.
@@ -170,12 +170,16 @@ def extract_deployments(ctx: Context) -> list[dict]:
          "Kremlin said.", "deployments", {"count": 410000}, {"count": 520000, "force": "Russian troops"})
 @example("Russia had about 150,000 troops on the border, up from 100,000 in January, officials said.", "deployments",
          {"count": 150000}, {"count": 100000})
+@example("The envoy said Russia had massed 170,000 personnel near Ukraine, as compared with about 100,000 in January.",
+         "deployments", {"count": 170000}, {"count": 100000})
 @example("Belarus said 9,000 troops would join the drills, against the 200,000 involved in the 2021 exercise.",
          "deployments", {"count": 9000}, {"count": 200000})
 @example("The president said the army had asked to mobilise another 450,000 to 500,000 people.", "deployments",
          {"count": 450000, "force": "people mobilised"})
 @example("The ministry plans to call up 160,000 more people this year.", "deployments",
          {"count": 160000, "force": "people called up"})
+@example("The general staff asked that another 300,000 people be called up.", "deployments",
+         {"count": 300000, "force": "people called up"})
 def _figures(unit: Unit, last_force: str | None) -> list[tuple[str, str, int]]:
     """(count words, force words, offset) of force sizes in a unit; losses are left out."""
     out = []
