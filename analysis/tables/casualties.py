@@ -1261,6 +1261,9 @@ def _latest_scene(ctx: Context, unit: Unit, last: "Incident | None") -> tuple[Un
 @example("Russian shelling hit the Belgorod region overnight, the governor said.\n\nIn the village of Murom, a "
          "drone dropped an explosive on a farm, injuring two workers.", "casualties",
          {"region": "Belgorod Oblast", "place": "Murom", "injured": 2})
+@example("Russian forces shelled villages near the southern city of Kherson overnight, officials said. A 70-year-old "
+         "man died when the village of Bilenke was hit, the governor said.", "casualties",
+         {"region": "Kherson Oblast", "place": "Bilenke", "killed": 1})
 @example("Russian shelling of the Zaporizhzhia region over the past day killed two people and injured one, officials "
          "said.\n\nA man was killed in the village of Bilenke, and a woman died in Kozacha Hora, the governor said.\n\n"
          "A woman was injured in the village of Petrivka, the regional administration reported.", "casualties",
@@ -1274,8 +1277,9 @@ def _setting(ctx: Context, unit: Unit, incidents: list["Incident"]):
     if strong:  # "the Kherson suburb of Komyshany"
         return lookup(strong[-1].region)
     for u in ctx.earlier_in_paragraph(unit, include=True):
-        regions = [m.place for m in u.places if m.place.kind == "region"]
-        if regions:
+        regions = [m.place if m.place.kind == "region" else lookup(m.place.region) for m in u.places
+                   if m.place.kind == "region" or m.place.kind == "city" and not m.place.weak and m.place.region]
+        if regions and regions[-1] is not None:  # "near the city of Kherson. ... the village of X was shelled"
             return regions[-1]
     found = _reporter_region(ctx, unit)
     if found is not None:
