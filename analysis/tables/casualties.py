@@ -945,12 +945,18 @@ def _scenes(ctx: Context, unit: Unit, places: list[PlaceMention]) -> list[PlaceM
 
 
 _ELSEWHERE = re.compile(r"\b(?:in|across)\s+(?:the\s+)?other\s+(?:[\w-]+\s+)?(?:(?P<regions>regions|oblasts|provinces)|"
-                        r"settlements|villages|towns|communities|districts|areas|cities|parts\s+of\s+the\s+(?:region|oblast|province))\b", re.I)
+                        r"settlements|villages|towns|communities|districts|areas|cities|parts\s+of\s+the\s+(?:region|oblast|province))\b"
+                        r"|(?<=\binjured\s)(?:across|elsewhere\s+in|throughout)\s+the\s+(?:region|oblast|province)\b"
+                        r"|(?<=\bwounded\s)(?:across|elsewhere\s+in|throughout)\s+the\s+(?:region|oblast|province)\b"
+                        r"|(?<=\bkilled\s)(?:across|elsewhere\s+in|throughout)\s+the\s+(?:region|oblast|province)\b", re.I)
 
 
 @example("In Donetsk Oblast, one man was killed in Kurakhove and four more people were wounded in other "
          "settlements of the region, the governor said.", "casualties", {"place": "Kurakhove", "killed": 1},
          {"region": "Donetsk Oblast", "place": None, "injured": 4})
+@example("In the Donetsk region, one person was killed in Kurakhove and five more injured across the region, the "
+         "governor said.", "casualties", {"place": "Kurakhove", "killed": 1, "injured": None},
+         {"region": "Donetsk Oblast", "place": None, "injured": 5})
 def _elsewhere(unit: Unit) -> list[PlaceMention]:
     """'in other regional settlements', 'in other regions': no place, but another one than the place
     named before it, so that its figure is a row of its own (its region from context, or none for
