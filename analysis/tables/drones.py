@@ -637,6 +637,8 @@ def _claim_for(claims: list[Claim], attacker, wclass, wtype, reporter, slot, uni
 @example("Air defences shot down eight drones over the region overnight, Governor Ivan Petrenko said. Russia "
          "launched 97 drones overnight, of which 71 were destroyed, the air force said.", "drone_counts",
          {"launched": None, "destroyed": 8}, {"launched": 97, "destroyed": 71})
+@example("Ukraine said on Sunday it had downed 10 drones overnight. Russia attacked overnight using a total of 12 "
+         "Shahed drones, Ukraine's armed forces said.", "drone_counts", {"weapon": "Shahed", "launched": 12, "destroyed": 10})
 def _completes(claim: Claim, reporter: str, slot: str, count: Count | None, wtype: str | None = None) -> bool:
     """True where a count from another voice of the same side fills a launched-only tally's
     shot-down figure ('according to the air force commander ... Lt. Gen. X said'), or a typed
@@ -644,9 +646,10 @@ def _completes(claim: Claim, reporter: str, slot: str, count: Count | None, wtyp
     sides = {side_of(claim.reporter), side_of(reporter)} - {None}
     if len(sides) > 1 or count is None or count.value is None:
         return False
-    if slot == "launched":  # a region's downings are no part of a national launch total, so: typed only
+    if slot == "launched":  # a region's downings are no part of a national launch total, so: typed, or both national
+        national = claim.weapon is None and side_of(claim.reporter) is not None and side_of(reporter) is not None
         return claim.launched is None and claim.destroyed is not None and claim.destroyed.value is not None \
-            and count.value >= claim.destroyed.value and wtype is not None and claim.weapon == wtype \
+            and count.value >= claim.destroyed.value and wtype is not None and (claim.weapon == wtype or national) \
             and claim.area is None
     return (slot == "destroyed" and claim.destroyed is None and claim.launched is not None
             and claim.launched.value is not None and count.value <= claim.launched.value)
