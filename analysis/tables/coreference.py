@@ -40,7 +40,10 @@ def references(v: vocab.Vocabulary) -> References:
 
 # Role words a description may use for the holder of another: "the Ukrainian leader" is a president.
 SYNONYMS = {"leader": ("president", "prime minister", "leader", "chancellor"), "head": ("head", "chief", "director", "chairman"),
-            "chief": ("chief", "head", "commander"), "official": ("official",)}
+            "chief": ("chief", "head", "commander"), "official": ("official",),
+            # a commander is known by a rank where the text gives no post ("Colonel General X")
+            "commander": ("commander", "general", "colonel", "admiral", "marshal"),
+            "commander-in-chief": ("commander-in-chief", "commander in chief", "commander", "general", "colonel", "admiral")}
 # Documents that speak for the body that issued them: "a statement said", "the report noted".
 DOCUMENTS = ("statement", "report", "post", "update", "notice", "bulletin", "message", "summary", "tally",
              "assessment", "briefing", "readout", "communique", "release")
@@ -238,6 +241,9 @@ def _mentions(words: list[str], word: str, place) -> bool:
 @example("Ukrainian Commander-in-Chief Valerii Zaluzhnyi reported on the strike.\n\nThe air force shot down six "
          "missiles, according to the military chief.", "statements", {"speaker": "Valerii Zaluzhnyi"},
          {"speaker": "Valerii Zaluzhnyi"})
+@example("The Commander-in-Chief of the army has said the front will hold.\n\nIn an interview, Colonel General Ivan "
+         "Petrenko said the situation was difficult.", "statements", {"speaker": "Ivan Petrenko", "cue": "said"},
+         {"speaker": "Ivan Petrenko", "channel": "interview"})
 @example("Kursk governor Alexander Khinshtein and Belgorod governor Vyacheslav Gladkov spoke.\n\nThe Belgorod "
          "governor said two drones were downed.", "statements", {"speaker": "Vyacheslav Gladkov"})
 @example("Ukrainian President Ivan Petrenko spoke in Kyiv.\n\nThe head of state stressed the need for air "
