@@ -26,14 +26,14 @@ CUE_NEEDS = {
     "claimed": r"^(?!\s+the\s+li(?:fe|ves)\b|[^.;,]{0,40}?\bas\s+(?:\w+\s+)?(?:territory|land|its\s+own|part\s+of)\b)",
     "claims": r"^(?!\s+the\s+li(?:fe|ves)\b|[^.;,]{0,40}?\bas\s+(?:\w+\s+)?(?:territory|land|its\s+own|part\s+of)\b)",
     "reported": r"^(?!\s+(?:missing|dead|killed|wounded|injured)\b)",
-    "dismissed": r"^\s+(?:the|it|this|that|claims|reports|as)\b",
-    "rejected": r"^\s+(?:the|it|this|that|claims|reports|accusations)\b",
+    "dismissed": r"^\s+(?:the|it|this|that|claims|reports|as)\b|^\s+an?\s+(?:[\w-]+\s+){0,2}?(?:of\s+)?(?:reports?|claims?|allegations?)\b",
+    "rejected": r"^\s+(?:the|it|this|that|claims|reports|accusations)\b|^\s+an?\s+(?:[\w-]+\s+){0,2}?(?:of\s+)?(?:reports?|claims?|allegations?)\b",
     "concluded": r"^\s+that\b", "concludes": r"^\s+that\b", "assessed": r"^\s+(?:on\s+\w+\s+)?that\b",
     "assesses": r"^\s+that\b", "expressed concern": r"^\s+(?:that|over|about)\b", "expressed regret": r"^\s+(?:that|over)\b",
     "expressed hope": r"^\s+that\b",
     "threatened": r"^\s+(?:to|that|with|retaliation|a\s+response|consequences)\b",
     "threatens": r"^\s+(?:to|that|with|retaliation|a\s+response|consequences)\b",
-    "accused": r"^\s+\w+", "denied": r"^\s+(?:that|the|it|any|claims|reports|involvement)\b",
+    "accused": r"^\s+\w+", "denied": r"^\s+(?:that|the|it|any|claims|reports|involvement)\b|^\s+an?\s+(?:[\w-]+\s+){0,2}?(?:of\s+)?(?:reports?|claims?|allegations?)\b",
     "warning": r"^\s+(?:that|of|about|against)\b", "posted": r"^\s+(?:on|that|a\s+video)\b",
     "quoted": r"^\s+(?:as|by)\b|^\s+[^.;:!?]{2,80}?\s+as\s+(?:saying|stating|telling)\b", "declared": r"^(?!\s+\w+\s+(?:a|an)\s)(?![^.]{0,40}\bmourning\b)",
     "welcomed": r"^\s+(?:the|it|this|that|a|an|his|her|their|its)\b", "calling": r"^[^.;]{0,60}?x{2}|^\s+(?:on|for)\b",
@@ -114,6 +114,9 @@ class Found:
     turn_label: str | None = None
 
 
+@example("President Ivan Petrenko denied a string of reports that foreign troops had crossed the border.", "statements",
+         {"speaker": "Ivan Petrenko", "cue": "denied"})
+@example("The ministry denied a visa to the reporter.", "statements")
 @example("According to CNN, Russia moved 5,000 troops to the south.", "statements", {"speaker": "CNN"})
 @example("The strike killed four people, Yonhap reports.", "statements", {"speaker": "Yonhap"})
 @example("Ukrainian media claimed partisans cut power to a plant in the Urals.", "statements",
