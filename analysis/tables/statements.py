@@ -33,7 +33,7 @@ CUE_NEEDS = {
     "expressed hope": r"^\s+that\b",
     "threatened": r"^\s+(?:to|that|with|retaliation|a\s+response|consequences)\b",
     "threatens": r"^\s+(?:to|that|with|retaliation|a\s+response|consequences)\b",
-    "accused": r"^\s+\w+", "denied": r"^\s+(?:that|the|it|any|claims|reports|involvement)\b|^\s+an?\s+(?:[\w-]+\s+){0,2}?(?:of\s+)?(?:reports?|claims?|allegations?)\b",
+    "accused": r"^\s+\w+", "accuses": r"^\s+\w+", "accusing": r"^\s+(?:[\w'’-]+\s+){1,4}?(?:this\s+\w+\s+|on\s+\w+\s+)?of\b", "denied": r"^\s+(?:that|the|it|any|claims|reports|involvement)\b|^\s+an?\s+(?:[\w-]+\s+){0,2}?(?:of\s+)?(?:reports?|claims?|allegations?)\b",
     "warning": r"^\s+(?:that|of|about|against)\b", "posted": r"^\s+(?:on|that|a\s+video)\b",
     "quoted": r"^\s+(?:as|by)\b|^\s+[^.;:!?]{2,80}?\s+as\s+(?:saying|stating|telling)\b", "declared": r"^(?!\s+\w+\s+(?:a|an)\s)(?![^.]{0,40}\bmourning\b)",
     "welcomed": r"^\s+(?:the|it|this|that|a|an|his|her|their|its)\b", "calling": r"^[^.;]{0,60}?x{2}|^\s+(?:on|for)\b",
@@ -114,6 +114,8 @@ class Found:
     turn_label: str | None = None
 
 
+@example("Tensions rose on the border, with Poland accusing Russia this week of sending drones into its airspace.",
+         "statements", {"speaker": "Poland", "cue": "accusing"})
 @example("President Ivan Petrenko denied a string of reports that foreign troops had crossed the border.", "statements",
          {"speaker": "Ivan Petrenko", "cue": "denied"})
 @example("The ministry denied a visa to the reporter.", "statements")
