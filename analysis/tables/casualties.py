@@ -285,8 +285,8 @@ def mentions_in(unit: Unit) -> Mention | None:
     """The casualty figures of one unit, if it states any (or denies any)."""
     text = masked = unit.text
     w = words()
-    if not w.any_trigger.search(text):
-        return _bodies(unit)
+    if not w.any_trigger.search(text) and not ("toll" in text.lower() and UPDATE.search(text)):
+        return _bodies(unit)  # (a bare "the toll rose to five" is a death toll too)
     low = text.lower()  # cheap looks for the words each pattern needs, before the patterns run
     partitive = PARTITIVE.search(masked) if " of " in low and _PARTITIVE_TAIL.search(masked) else None
     if partitive and not _trigger_not_of_the().search(masked[:partitive.start()]):
@@ -343,13 +343,15 @@ _BODIES = re.compile(rf"\bbod(?P<one>y)?(?:ies)?\s+of\s+(?:(?P<k>{COUNT})|an?)\s
                      rf"|\b{_BODY_VERB}\s+(?:out\s+)?(?:the\s+)?(?:(?P<k3>{COUNT})\s+(?:more\s+)?bodies|bod(?P<one2>y)?(?:ies)?\s+of\s+(?:(?P<k4>{COUNT})|an?)\s)", re.I)
 
 
+@example("A shell killed three people in Kherson on Saturday. On Sunday the toll rose to five.", "casualties",
+         {"place": "Kherson", "killed": 5})
 @example("In Mykolaiv, rescuers said the body of an elderly man was recovered from a house hit by a drone, with "
          "another five people injured.", "casualties", {"place": "Mykolaiv", "killed": 1, "injured": 5})
 @example("Rescuers pulled three bodies from the ruins of a block in Odesa after the strike.", "casualties",
          {"place": "Odesa", "killed": 3})
 @example("Law enforcement bodies of the region said a drone hit a school in Sumy.", "casualties")
 @example("A shell killed three people in Kherson on Saturday. Two more bodies were found under the rubble on Sunday, "
-         "bringing the death toll to five.", "casualties", {"place": "Kherson", "killed": 5})
+         "bringing the toll to five.", "casualties", {"place": "Kherson", "killed": 5})
 def _bodies(unit: Unit, mention: Mention | None = None) -> Mention | None:
     """A unit's deaths told as bodies recovered (into mention where given), None where it tells none."""
     match = _BODIES.search(unit.text) if "bod" in unit.text.lower() else None
