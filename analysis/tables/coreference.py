@@ -85,7 +85,7 @@ def _tied_to_places(ctx: Context, people: list[Named]) -> list[Named]:
     """People with the places of their offices: those their role words name, and those of an office
     described just before them ('the governor of Russia's Kursk region said ...' two paragraphs
     before 'governor Roman Starovoit said'), so that two governors are never taken for one."""
-    tied = [Named(p.at, p.name, p.role, frozenset(_place_stems(p.role or ""))) for p in people]
+    tied = [Named(p.at, p.name, p.role, frozenset(_place_stems(p.role or "")) or _places_beside(ctx, p)) for p in people]
     for unit in ctx.units:
         for m in unit.places:
             if m.place.kind == "country":
@@ -101,6 +101,13 @@ def _tied_to_places(ctx: Context, people: list[Named]) -> list[Named]:
                     tied[i] = Named(p.at, p.name, p.role, p.places | {_stem(m.place)})
                     break
     return tied
+
+
+def _places_beside(ctx: Context, person: Named) -> frozenset[str]:
+    """Stems of the regions and cities named in the sentence that names a person with no place in their
+    role ('Governor Ivan Petrenko said drones hit Belgorod'): where else their office may lie."""
+    unit = _unit_at(ctx, person.at)
+    return frozenset(_stem(m.place) for m in unit.places if m.place.kind != "country") if unit else frozenset()
 
 
 def _paragraph_of(ctx: Context, at: int) -> int:
@@ -215,7 +222,7 @@ def _agrees(description: list[str], person: Named, head: str) -> bool:
             continue
         place = lookup(word)
         if place is not None and place.kind != "country":
-            if person.places and _stem(place) not in person.places:
+            if _stem(place) not in person.places:  # no office of theirs the text ties to that place
                 return False
         elif word in ("ukrainian", "russian", "belarusian", "american") and not _mentions(words, word, place):
             return False
@@ -244,6 +251,10 @@ def _mentions(words: list[str], word: str, place) -> bool:
 @example("The Commander-in-Chief of the army has said the front will hold.\n\nIn an interview, Colonel General Ivan "
          "Petrenko said the situation was difficult.", "statements", {"speaker": "Ivan Petrenko", "cue": "said"},
          {"speaker": "Ivan Petrenko", "channel": "interview"})
+@example("A drone killed a woman in the city of Kursk, the acting governor said.\n\n\"She died on the spot,\" Governor "
+         "Ivan Petrenko said.\n\nThe governor of the neighbouring Belgorod region said three people were wounded.",
+         "statements", {"speaker": "Ivan Petrenko"}, {"speaker": "Ivan Petrenko"},
+         {"speaker": "governor of the neighbouring Belgorod region"})
 @example("Kursk governor Alexander Khinshtein and Belgorod governor Vyacheslav Gladkov spoke.\n\nThe Belgorod "
          "governor said two drones were downed.", "statements", {"speaker": "Vyacheslav Gladkov"})
 @example("Ukrainian President Ivan Petrenko spoke in Kyiv.\n\nThe head of state stressed the need for air "
