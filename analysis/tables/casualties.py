@@ -753,11 +753,15 @@ def _opened_before(ctx: Context, unit: Unit) -> bool:
 
 
 _REGIONS_OF_BEFORE = re.compile(r"\bin\s+the\s+(?:regions|oblasts|provinces)\s+of\s+$", re.I)
+# "The governors of the Bryansk and Rostov regions reported damage, but no casualties": each region's denial.
+_OFFICES_OF_BEFORE = re.compile(r"\b(?:governors|heads|authorities|officials)\s+of\s+(?:the\s+)?$", re.I)
 
 
 @example("Russian forces also struck Poltava, Sumy and Chernihiv oblasts, causing damage but no casualties.",
          "casualties", {"region": "Poltava Oblast", "killed": 0}, {"region": "Sumy Oblast", "killed": 0},
          {"region": "Chernihiv Oblast", "killed": 0})
+@example("The governors of the Bryansk and Kaluga regions reported property damage, but no casualties.", "casualties",
+         {"region": "Bryansk Oblast", "killed": 0, "injured": 0}, {"region": "Kaluga Oblast", "killed": 0, "injured": 0})
 def located_mentions(ctx: Context, unit: Unit) -> list[tuple[Mention, list[PlaceMention], bool]]:
     """The unit's casualty figures split by the place each belongs to: (mention, places, multi-region)."""
     mention = mentions_in(unit)
@@ -773,7 +777,8 @@ def located_mentions(ctx: Context, unit: Unit) -> list[tuple[Mention, list[Place
     grouping = sorted({id(m): m for m in places + _unknown_settlements(unit, places) + scenes
                        + elsewhere}.values(), key=lambda m: m.start)
     if mention.denial and len({p.place.region for p in places}) >= 2 and _is_list(unit, places) \
-            and (_ATTACK.search(unit.text) or _REGIONS_OF_BEFORE.search(unit.text[:places[0].start - unit.start])) \
+            and (_ATTACK.search(unit.text) or _REGIONS_OF_BEFORE.search(unit.text[:places[0].start - unit.start])
+                 or _OFFICES_OF_BEFORE.search(unit.text[:places[0].start - unit.start])) \
             and not re.search(r"\b(?:over|above)\s+(?:the\s+)?$", unit.text[:places[0].start - unit.start]):
         return [(mention, [p], False) for p in places]  # "struck A, B and C oblasts, inflicting no casualties"
     if mention.denial or mention.among or mention.update or len(grouping) < 2:

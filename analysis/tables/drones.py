@@ -82,7 +82,7 @@ def patterns(v: vocab.Vocabulary) -> Patterns:
         re.compile(noun, re.I),
         re.compile(rf"\b(?P<launch>{launch})\b|\b(?P<destroy>{destroy})\b|\b(?P<divert>{divert})\b", re.I),
         re.compile(rf"\b(?:of\s+which|of\s+them|of\s+these)\s*,?\s+(?P<k>{count})\s+(?:were|was|had\s+been)?\s*(?P<v>{destroy}|{divert})"
-                   rf"|,\s+(?P<k2>{count})\s+of\s+(?:which|them)\s+(?:were|was|had\s+been)\s+(?:\w+\s+)?(?P<v2>{destroy}|{divert})", re.I),
+                   rf"|(?:,|\s[-–—])\s+(?P<k2>{count})\s+of\s+(?:which|them)\s+(?:(?:were|was|had\s+been)\s+)?(?:\w+\s+)?(?P<v2>{destroy}|{divert})", re.I),
         re.compile(rf"(?:,|\band\b|\bwhile\b|;)\s+(?:another\s+|a\s+further\s+)?(?P<k>{count})\s+(?:more\s+|others?\s+)?(?:were|was|had\s+been)?\s*(?:\w+\s+)?[\"“”']?(?P<v>{destroy}|{divert})", re.I),
         re.compile(rf"^(?:another|a\s+further|further)\s+(?P<k>{count})\s+(?P<w>{modifier}{noun})?\s*(?:were|was|had\s+been)?\s*(?:\w+\s+)?(?P<v>{divert}|{destroy})", re.I),
         re.compile(rf"^(?:of\s+the\s+(?P<w>{modifier}{noun}),?\s+)(?P<k>{count})\s+(?:were|was)\s+(?P<v>{destroy}|{divert})", re.I),
@@ -322,7 +322,7 @@ def _read_unit(ctx: Context, unit: Unit, claims: list[Claim]) -> None:
     for match in _OF_THEM.finditer(text) if "of them" in text.lower() else ():
         left = text[max(0, match.start() - 60):match.start()]
         verbs = list(P.verb_left.finditer(left))
-        right = P.passive_right.match(text[match.end():])
+        right = P.passive_right.match(text[match.end():]) or _bare_participle().match(text, match.end())
         slot = _verb_slot(right.group("v")) if right else ("destroyed" if verbs and verbs[-1].group("destroy") else None)
         target = _recent(claims, _last_class(claims, unit), unit)
         if slot and target is not None and not P.phrase.search(left[-30:]):
@@ -352,6 +352,15 @@ def _read_unit(ctx: Context, unit: Unit, claims: list[Claim]) -> None:
             _fill(target, _verb_slot(follow.group("v")), parse_count(follow.group("k")), None)
             break
     del last
+
+
+@vocab.compiled
+@example("The air force said Russia had launched 165 drones - 135 of them neutralised by air defence units.",
+         "drone_counts", {"launched": 165, "destroyed": 135})
+def _bare_participle(v: vocab.Vocabulary) -> re.Pattern[str]:
+    """A downing told with no auxiliary after 'N of them' ('135 of them neutralised by air defence')."""
+    P = patterns()
+    return re.compile(rf"\s+(?:\w+ly\s+)?(?P<v>{P.destroy}|{P.divert})\b", re.I)
 
 
 @vocab.compiled
