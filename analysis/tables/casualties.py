@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from analysis.language import vocab
 from analysis.examples import example
 from analysis.tables.context import Context, Unit
-from analysis.language.dates import MONTHS
+from analysis.language.dates import MONTHS, WEEKDAYS
 from analysis.language.numbers import COUNT, NUMBER_WORDS, Count, parse_count, words_to_int
 from analysis.language.places import Place, PlaceMention, lookup
 from analysis.language.speakers import side_of
@@ -59,7 +59,7 @@ def words(v: vocab.Vocabulary) -> Words:
                  frozenset(v.terms("not_settlements")))
 
 
-UPDATE = re.compile(r"\b(?:death\s+toll|toll|number\s+of\s+(?:dead|killed|injured|wounded|victims|casualties)|"
+UPDATE = re.compile(r"\b(?:death\s+toll|toll|number\s+of\s+(?:those\s+)?(?:dead|killed|injured|wounded|victims|casualties)|"
                     r"number\s+of\s+people\s+(?:killed|injured|wounded))\b[^.]{0,120}?\b"
                     r"(?:rose|risen|has\s+risen|climbed|increased|reached|rises|jumped|grew|stands|stood|"
                     r"remained|remains|is\s+now|was\s+now|now\s+stands)\b|"
@@ -988,6 +988,14 @@ _POSSESSIVE_IN_NAME = re.compile(r"['’]s\b")
 
 @example("A 43-year-old man has been killed in Ukraine's Kherson region following a Russian attack.", "casualties",
          {"region": "Kherson Oblast", "killed": 1})
+def _names_a_day(name: str) -> bool:
+    """True for a capitalised name that ends in a weekday or month ('Palm Sunday', 'Orthodox Easter' aside)."""
+    last = name.split()[-1].lower()
+    return last in WEEKDAYS or last in MONTHS
+
+
+@example("\"On this bright day of Palm Sunday, more than 20 people were killed,\" the mayor of Sumy said.", "casualties",
+         {"region": "Sumy Oblast", "place": None, "killed": 20})
 def _unknown_settlements(unit: Unit, known: list[PlaceMention]) -> list[PlaceMention]:
     """Places the gazetteer does not hold, named as 'in Mykolaivka' / 'residents of Lyman', so that
     figures in one sentence can still be told apart by place (their region comes from context)."""
@@ -995,7 +1003,7 @@ def _unknown_settlements(unit: Unit, known: list[PlaceMention]) -> list[PlaceMen
     for match in _SETTLEMENT_IN.finditer(unit.text):
         name = match.group(1)
         start = unit.start + match.start(1)
-        if name.split()[0].lower() in words().not_settlements or lookup(name) is not None \
+        if name.split()[0].lower() in words().not_settlements or lookup(name) is not None or _names_a_day(name) \
                 or any(k.start <= start < k.end for k in known) or _POSSESSIVE_IN_NAME.search(name):
             continue  # "in Ukraine's Kherson region": a country and its region, no unknown village
         out.append(PlaceMention(start, start + len(name), name, Place(name, "city", None, None, None, None)))
@@ -1424,7 +1432,7 @@ def _named_settlement(text: str) -> str | None:
         return match.group(1)
     for match in re.finditer(r"\b(?:[Ii]n|[Nn]ear|[Oo]utside)\s+([A-Z][a-z'’-]{3,}(?:[ -][A-Z][a-z'’-]+)?)\b(?!['’]s|\s+(?:region|Oblast|oblast|province|district))", text):
         word = match.group(1)
-        if word.split()[0].lower() not in words().not_settlements and lookup(word) is None:
+        if word.split()[0].lower() not in words().not_settlements and lookup(word) is None and not _names_a_day(word):
             return word
     return None
 

@@ -92,11 +92,11 @@ _BARE = re.compile(rf"(?:,|\bsay|\bestimate|\bthink|\bbelieve|\bcount|\breckon|\
 # People called up, the force being what they are called up to: "mobilise another 450,000 to 500,000 people",
 # "call up 160,000 more people", "300,000 men would be mobilised".
 _CALL_HINT = re.compile(r"mobili[sz]|call(?:ed|ing|s)?\s+up|draft|conscript", re.I)
-_PEOPLE = r"(?:people|men|citizens|Ukrainians|Russians|reservists)"
+_PEOPLE = r"(?P<who>people|men|citizens|Ukrainians|Russians|reservists)"
 _CALL_UP_PEOPLE = re.compile(rf"\b(?P<how>mobili[sz]\w*|call(?:ed|ing|s)?\s+up|draft(?:ed|ing|s)?|conscript(?:ed|ing|s)?)\s+(?:of\s+)?"
                              rf"(?:another|an\s+additional|a\s+further|up\s+to|some|about|around|nearly|at\s+least)?\s*"
                              rf"(?:between\s+)?(?P<count>{DIGITS})(?:\s*(?:-|–|to|and)\s*{DIGITS})?\s+(?:more\s+|additional\s+|new\s+)?{_PEOPLE}\b"
-                             rf"|(?<![\w.,-])(?P<count2>{DIGITS})(?:\s*(?:-|–|to|and)\s*{DIGITS})?\s+(?:more\s+|additional\s+)?{_PEOPLE}\s+"
+                             rf"|(?<![\w.,-])(?P<count2>{DIGITS})(?:\s*(?:-|–|to|and)\s*{DIGITS})?\s+(?:more\s+|additional\s+)?{_PEOPLE.replace('who', 'who2')}\s+"
                              rf"(?:to\s+be|would\s+be|will\s+be|be|were|had\s+been|have\s+been|being)\s+(?P<how2>mobili[sz]ed|called\s+up|drafted|conscripted)\b", re.I)
 
 
@@ -180,6 +180,7 @@ def extract_deployments(ctx: Context) -> list[dict]:
          {"count": 160000, "force": "people called up"})
 @example("The general staff asked that another 300,000 people be called up.", "deployments",
          {"count": 300000, "force": "people called up"})
+@example("The Kremlin began drafting some 300,000 men.", "deployments", {"count": 300000, "force": "men called up"})
 def _figures(unit: Unit, last_force: str | None) -> list[tuple[str, str, int]]:
     """(count words, force words, offset) of force sizes in a unit; losses are left out."""
     out = []
@@ -212,7 +213,8 @@ def _figures(unit: Unit, last_force: str | None) -> list[tuple[str, str, int]]:
         count = match.group("count") or match.group("count2")
         if not any(parse_count(c) == parse_count(count) for c, _, _ in out):
             how = (match.group("how") or match.group("how2")).lower()
-            out.append((count, "people called up" if how.startswith(("call", "draft", "conscript")) else "people mobilised",
+            who = (match.group("who") or match.group("who2")).lower()  # the text's own noun, which the force keeps
+            out.append((count, f"{who} called up" if how.startswith(("call", "draft", "conscript")) else f"{who} mobilised",
                         unit.start + match.start()))
     for match in _CALLED_UP.finditer(text) if last_force or out else ():
         if not any(parse_count(c) == parse_count(match.group("count")) for c, _, _ in out):
