@@ -155,6 +155,9 @@ def count_people(phrase: str) -> Count | None:
         count = parse_count(match.group(1))
         if count is not None:
             return count
+    end = _count_at_end().search(phrase)
+    if end:  # "The preliminary estimates suggest two people (were killed)": the count just before the verb
+        return parse_count(end.group(1))
     if _ANOTHER_ALONE.match(phrase):
         return Count(1, "exact")  # "killed one person and injured another"
     people = 0
@@ -177,6 +180,15 @@ _PEOPLE_END = re.compile(r",\s*(?:including|among|most|many|some|all|the\s+young
 
 # The patterns below are built from word lists once per vocabulary: compiled where they are used,
 # they would be parsed again whenever they fell out of the re module's small cache.
+@vocab.compiled
+@example("The preliminary estimates suggest two people were killed and seven more injured in Kharkiv.", "casualties",
+         {"place": "Kharkiv", "killed": 2, "injured": 7})
+def _count_at_end(v: vocab.Vocabulary) -> re.Pattern[str]:
+    """A count and its people noun that end a phrase ('... suggest two people')."""
+    w = words()
+    return re.compile(rf"(?<![\w,.-])({COUNT})\s+(?:more\s+|other\s+)?(?:{w.person}|{w.group})\s*$", re.I)
+
+
 @vocab.compiled
 def _one_person(v: vocab.Vocabulary) -> re.Pattern[str]:
     """One person, a determiner and a person noun ('a man', 'his elderly mother'), at a phrase's start."""
