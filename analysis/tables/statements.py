@@ -33,6 +33,7 @@ CUE_NEEDS = {
     "expressed hope": r"^\s+that\b",
     "threatened": r"^\s+(?:to|that|with|retaliation|a\s+response|consequences)\b",
     "threatens": r"^\s+(?:to|that|with|retaliation|a\s+response|consequences)\b",
+    "contended": r"^\s+that\b", "contends": r"^\s+that\b",
     "accused": r"^\s+\w+", "accuses": r"^\s+\w+", "accusing": r"^\s+(?:[\w'’-]+\s+){1,4}?(?:this\s+\w+\s+|on\s+\w+\s+)?of\b", "denied": r"^\s+(?:that|the|it|any|claims|reports|involvement)\b|^\s+an?\s+(?:[\w-]+\s+){0,2}?(?:of\s+)?(?:reports?|claims?|allegations?)\b",
     "warning": r"^\s+(?:that|of|about|against)\b", "posted": r"^\s+(?:on|that|a\s+video)\b",
     "quoted": r"^\s+(?:as|by)\b|^\s+[^.;:!?]{2,80}?\s+as\s+(?:saying|stating|telling)\b", "declared": r"^(?!\s+\w+\s+(?:a|an)\s)(?![^.]{0,40}\bmourning\b)",
@@ -114,6 +115,8 @@ class Found:
     turn_label: str | None = None
 
 
+@example("President Ivan Petrenko contended that Russia had a big advantage in artillery.", "statements",
+         {"speaker": "Ivan Petrenko", "cue": "contended"})
 @example("Tensions rose on the border, with Poland accusing Russia this week of sending drones into its airspace.",
          "statements", {"speaker": "Poland", "cue": "accusing"})
 @example("President Ivan Petrenko denied a string of reports that foreign troops had crossed the border.", "statements",
