@@ -313,9 +313,27 @@ def extract_statements(ctx: Context) -> list[dict]:
                "channel": f.channel, "mode": f.mode, "cue": f.cue, "text": f.text.strip()[:2000],
                "date": f.date, "date_text": f.date_text,
                "evidence": ctx.text[f.start:f.end], "char_start": f.start, "char_end": f.end}
+        if rows and _introduces(rows[-1], row, ctx.text):
+            _join_introduction(rows[-1], row, ctx.text)
+            continue
         rows.append(row)
         ctx.statements.append(row)
     return _dedupe(rows)
+
+
+@example("Speaking in Brussels, Secretary General Ivan Petrenko said:\n\n\"We will support Ukraine for as long as "
+         "it takes.\"", "statements", {"speaker": "Ivan Petrenko", "mode": "direct", "cue": "said"})
+def _introduces(intro: dict, quote: dict, text: str) -> bool:
+    """True where a reported row only introduces the quote after it ('Rutte said:' and the quote in the
+    next paragraph): one statement, as the spec counts a quote with its cue."""
+    return (intro["mode"] == "reported" and quote["mode"] == "direct" and intro["speaker"] == quote["speaker"]
+            and intro["evidence"].rstrip().endswith(":") and not text[intro["char_end"]:quote["char_start"]].strip(" \n\"“”«"))
+
+
+def _join_introduction(intro: dict, quote: dict, text: str) -> None:
+    """Make an introducing row the quote's statement: its words, its mode, both sentences as evidence."""
+    intro.update(mode="direct", text=quote["text"], evidence=text[intro["char_start"]:quote["char_end"]],
+                 char_end=quote["char_end"], date=intro["date"] or quote["date"], date_text=intro["date_text"] or quote["date_text"])
 
 
 @example("The Odesa Regional Military Administration reported this on Telegram, according to Ukrinform.\n\n"
