@@ -41,6 +41,9 @@ def references(v: vocab.Vocabulary) -> References:
 # Role words a description may use for the holder of another: "the Ukrainian leader" is a president.
 SYNONYMS = {"leader": ("president", "prime minister", "leader", "chancellor"), "head": ("head", "chief", "director", "chairman"),
             "chief": ("chief", "head", "commander"), "official": ("official",),
+            # a British or American secretary of a department is a minister
+            "minister": ("minister", "defence secretary", "defense secretary", "foreign secretary", "home secretary",
+                         "secretary of state"),
             # a commander is known by a rank where the text gives no post ("Colonel General X")
             "commander": ("commander", "general", "colonel", "admiral", "marshal"),
             "commander-in-chief": ("commander-in-chief", "commander in chief", "commander", "general", "colonel", "admiral")}
@@ -248,6 +251,8 @@ def _mentions(words: list[str], word: str, place) -> bool:
 @example("Ukrainian Commander-in-Chief Valerii Zaluzhnyi reported on the strike.\n\nThe air force shot down six "
          "missiles, according to the military chief.", "statements", {"speaker": "Valerii Zaluzhnyi"},
          {"speaker": "Valerii Zaluzhnyi"})
+@example("Defence Secretary John Smith visited the troops.\n\nMore help is coming, the minister said. Prime Minister "
+         "Jane Brown also spoke.", "statements", {"speaker": "John Smith", "cue": "said"})
 @example("The Commander-in-Chief of the army has said the front will hold.\n\nIn an interview, Colonel General Ivan "
          "Petrenko said the situation was difficult.", "statements", {"speaker": "Ivan Petrenko", "cue": "said"},
          {"speaker": "Ivan Petrenko", "channel": "interview"})
