@@ -17,6 +17,7 @@ from analysis.language.numbers import Count, find_counts, parse_count
     ("one hundred", Count(100, "exact")), ("dozens", Count(None, "vague")),
     ("several", Count(None, "vague")), ("1.2 million", Count(1_200_000, "exact")),
     ("1,60,000", Count(160_000, "exact")), ("12,50,000", Count(1_250_000, "exact")),
+    ("12-thousand", Count(12_000, "exact")), ("1.5-million", Count(1_500_000, "exact")),
 ])
 def test_number_words_and_qualifiers_parse_to_value_and_qualifier(phrase, expected):
     assert parse_count(phrase) == expected

@@ -47,7 +47,7 @@ _NOT_ALONE = {"a", "an", "no", "single", "pair", "couple", "score", "both"}  # n
 _WORD_NUM = _literals({w for w in [*UNITS, *TENS, *SCALES, *DOZEN] if w not in _NOT_ALONE})
 NUMBER_WORDS = rf"(?:(?:{_WORD_NUM})(?:[\s-]+(?:and\s+)?(?:{_WORD_NUM}))*)"
 # Digits as written, with thousands grouped in threes or (in Indian copy) lakhs and crores in twos: "1,60,000".
-DIGITS = r"(?:\d{1,2}(?:,\d{2})+,\d{3}(?!\d)|\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?(?:\s*(?:thousand|million))?"
+DIGITS = r"(?:\d{1,2}(?:,\d{2})+,\d{3}(?!\d)|\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?(?:(?:\s*|-)(?:thousand|million))?"
 _QUAL = _literals(QUALIFIER_WORDS)
 _VAGUE = _literals(VAGUE)
 
@@ -118,7 +118,7 @@ def parse_number(text: str) -> int | None:
     return words_to_int(text)
 
 
-_DIGITS_AND_SCALE = re.compile(r"([\d,]+(?:\.\d+)?)\s*(thousand|million)?")
+_DIGITS_AND_SCALE = re.compile(r"([\d,]+(?:\.\d+)?)(?:\s*|-)(thousand|million)?")  # "12 thousand", "12-thousand"
 
 
 def find_counts(text: str) -> list[tuple[int, int, Count]]:
