@@ -71,7 +71,7 @@ PARTITIVE = re.compile(rf"\b(?:{COUNT})\s+of\s+(?:the\s+|those\s+)?(?:injured|wo
 _PARTITIVE_TAIL = re.compile(r"\sof\s+(?:the\s+|those\s+)?(?:injured|wounded|dead|killed|victims|them|casualties)\b", re.I)  # a cheap look first
 DENIAL = re.compile(r"\b(?:no\s+(?:one|body)|nobody|none|no\s+(?:immediate\s+|initial\s+)?(?:reports?\s+of\s+)?(?:damage\s+or\s+)?"
                     r"(?:casualties|injuries|deaths|fatalities|victims|one\s+was)|without\s+(?:causing\s+|leaving\s+|any\s+)*(?:casualties|injuries|victims)|"
-                    r"no\s+(?:people|civilians|residents)\s+were)\b(?:[^.]{0,40}?\b(?:hurt|injured|killed|wounded|harmed|reported|casualties))?", re.I)
+                    r"no\s+(?:people|civilians|residents)\s+were)\b(?:[^.]{0,40}?\b(?:hurt|injured|killed|wounded|harmed|died|reported|casualties))?", re.I)
 HEDGED = re.compile(r"\bno\s+(?:immediate|initial)\b|\bnot\s+immediately\b", re.I)
 # Words that open an incident of its own: "another attack", "a second strike", "separately", "also hit"
 # (not "another 13 people were wounded", nor "the second man").
@@ -293,6 +293,8 @@ def _trigger_not_of_the(v: vocab.Vocabulary) -> re.Pattern[str]:
          "reported, the governor said.", "casualties", {"region": "Chernihiv Oblast", "killed": 0, "injured": 0})
 @example("A drone hit a car in Belgorod; a member of the territorial defence was injured.", "casualties",
          {"place": "Belgorod", "injured": 1})
+@example("A drone hit a house in Sumy overnight; no one died, the governor said.", "casualties",
+         {"place": "Sumy", "killed": 0, "injured": None})
 def mentions_in(unit: Unit) -> Mention | None:
     """The casualty figures of one unit, if it states any (or denies any)."""
     text = masked = unit.text
@@ -309,7 +311,7 @@ def mentions_in(unit: Unit) -> Mention | None:
     mention.among = "among" in low and bool(AMONG.search(masked))
     mention.new_incident = bool(NEW_INCIDENT.search(masked))
     denial = DENIAL.search(masked)
-    if denial and re.search(r"hurt|injur|kill|wound|casualt|harm|death|victim|dead", denial.group(0) + masked[denial.end():denial.end() + 40], re.I):
+    if denial and re.search(r"hurt|injur|kill|wound|casualt|harm|death|died|victim|dead", denial.group(0) + masked[denial.end():denial.end() + 40], re.I):
         mention.denial = True
         mention.pos = denial.start()
         if HEDGED.search(masked) and not unit.places:
@@ -317,7 +319,7 @@ def mentions_in(unit: Unit) -> Mention | None:
         if re.search(r"casualt|no\s+(?:one|body)\s+was\s+(?:killed\s+or\s+)?(?:hurt|injured|harmed)|nobody", denial.group(0), re.I) \
                 or re.search(r"killed\s+or\s+(?:injured|hurt|wounded)", masked[denial.start():denial.end() + 30], re.I):
             mention.killed = mention.injured = Count(0, "exact")
-        elif re.search(r"kill|dead|death", denial.group(0), re.I):
+        elif re.search(r"kill|dead|death|died", denial.group(0), re.I):  # "no one died": no deaths, injuries untold
             mention.killed = Count(0, "exact")
         else:
             mention.killed = mention.injured = Count(0, "exact")

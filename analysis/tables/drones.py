@@ -419,7 +419,8 @@ _DEFENDER = re.compile(r"\b(Russian|Ukrainian|Russia|Ukraine|Kyiv|Moscow)(?:['â€
                        r"defen[cs]es?|air\s+force|forces|military|army|troops|fighter\s+jets|jets|pilots)\s+(?:have\s+|has\s+|had\s+)?"
                        r"(?:\w+\s+)?(?:shot|downed|intercepted|destroyed|repelled|neutrali[sz]ed|brought|took)\b[^.;]{0,80}$")
 _ALL_OF_THEM = re.compile(r"(?:^|[.!?]\s+)[\"â€œ]?(?:all|each)\s+of\s+them\s+(?:were|was|have\s+been|had\s+been)\b", re.I)
-_OTHER_VERB_RIGHT = re.compile(r"^\s+(?:\w+\s+)?(?:returned|hit|struck|reached|fell|crashed|flew|exploded|landed|damaged|caused)\b", re.I)
+_OTHER_VERB_RIGHT = re.compile(r"^\s+(?:\w+\s+)?(?:returned|hit|struck|reached|fell|crashed|flew|exploded|landed|damaged|caused)\b"
+                               r"|^\s+(?:were|was)\s+(?:recorded|registered|reported)\s+(?:as\s+)?(?:hitting|striking|having\s+hit)\b", re.I)
 
 
 _TOTAL_OF_BEFORE = re.compile(r"\b(?:a\s+)?total\s+of\s+$", re.I)
@@ -445,6 +446,9 @@ _TOTAL_OF_BEFORE = re.compile(r"\b(?:a\s+)?total\s+of\s+$", re.I)
          {"launched": 31, "destroyed": 23})
 @example("Russia fired a Kh-31 anti-radar missile and two Kh-22 supersonic cruise missiles at Odesa.", "drone_counts",
          {"weapon": "Kh-31", "launched": 1}, {"weapon": "Kh-22", "launched": 2})
+@example("Air defences shot down/jammed 61 drones, the air force said.", "drone_counts", {"destroyed": 61, "diverted": None})
+@example("Russia launched 80 drones overnight; air defences shot down 55. Hits by 21 strike drones were recorded, and "
+         "21 strike drones were recorded hitting 13 locations.", "drone_counts", {"launched": 80, "destroyed": 55})
 def _slot(text: str, match: re.Match) -> str | None:
     """'launched', 'destroyed' or 'diverted' for a weapon phrase, from the verb that governs it."""
     P = patterns()
@@ -475,7 +479,7 @@ def _slot(text: str, match: re.Match) -> str | None:
             return "launched"  # "six missiles X-47M2 'Kinzhal' were launched"
         return None
     verb = verbs[-1]
-    if len(verbs) > 1 and verbs[-2].group("destroy") and re.fullmatch(r"\s*(?:and|or|and/or|,)\s*", left[verbs[-2].end():verb.start()]):
+    if len(verbs) > 1 and verbs[-2].group("destroy") and re.fullmatch(r"\s*(?:and|or|and/or|,|/)\s*", left[verbs[-2].end():verb.start()]):
         return "destroyed"  # "intercepted or jammed 339 drones", "intercepted and shot down": the interception
     return "launched" if verb.group("launch") else "destroyed" if verb.group("destroy") else "diverted"
 
