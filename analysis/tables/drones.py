@@ -702,6 +702,8 @@ def _launcher_after(v: vocab.Vocabulary) -> re.Pattern[str]:
 
 @example("Air defences destroyed 30 of the 40 drones that Russia launched overnight.", "drone_counts",
          {"attacker": "Russia", "launched": 40, "destroyed": 30})
+@example("Air defence shot down 45 Shahed drones overnight; one returned to Russia. This was reported by the air "
+         "force.", "drone_counts", {"attacker": "Russia", "weapon": "Shahed", "destroyed": 45})
 def _attacker(ctx: Context, unit: Unit, match: re.Match, reporter: str | None, slot: str,
               claims_before: list | None = None) -> str | None:
     """The side that launched the weapons: an adjective, the launching subject, the reporter's side,
@@ -722,6 +724,9 @@ def _attacker(ctx: Context, unit: Unit, match: re.Match, reporter: str | None, s
     if subjects:
         word = subjects[-1].group(1).replace("Moscow", "Russia").replace("Kyiv", "Ukraine")
         return _side(word)
+    typed = side_of(weapon_info(match.group("w"))[1].split("-")[0]) if weapon_info(match.group("w"))[1] else None
+    if typed:  # only one side fires Shaheds, Kalibrs or Kh-101s, whoever reports them
+        return typed
     defender = _DEFENDER.search(left)
     if defender and slot in ("destroyed", "diverted"):  # "Ukraine's air defences shot down ...": Russia's weapons
         return "Ukraine" if _side(defender.group(1).replace("Moscow", "Russia").replace("Kyiv", "Ukraine")) == "Russia" else "Russia"
