@@ -293,6 +293,8 @@ def _trigger_not_of_the(v: vocab.Vocabulary) -> re.Pattern[str]:
          "reported, the governor said.", "casualties", {"region": "Chernihiv Oblast", "killed": 0, "injured": 0})
 @example("A drone hit a car in Belgorod; a member of the territorial defence was injured.", "casualties",
          {"place": "Belgorod", "injured": 1})
+@example("Two drones hit homes in Sumy overnight, injuring a minor, the governor said.", "casualties",
+         {"place": "Sumy", "injured": 1})
 @example("A drone hit a house in Sumy overnight; no one died, the governor said.", "casualties",
          {"place": "Sumy", "killed": 0, "injured": None})
 def mentions_in(unit: Unit) -> Mention | None:
