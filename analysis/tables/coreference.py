@@ -215,8 +215,11 @@ def _agrees(description: list[str], person: Named, head: str) -> bool:
         return False
     words = _words(person.role)
     text = " ".join(words)
-    if not any(re.search(rf"\b{re.escape(s)}\b", text) for s in SYNONYMS.get(head, (head,))):
+    matched = [s for s in SYNONYMS.get(head, (head,)) if re.search(rf"\b{re.escape(s)}\b", text)]
+    if not matched:
         return False
+    if head == "minister" and "minister" not in matched and set(description) != {"minister"}:
+        return False  # a Defence Secretary is "the minister", not "Poland's interior minister"
     levels = {w for w in description if w in LEVELS} - {head}
     if levels and {w for w in words if w in LEVELS} and not levels & set(words):
         return False  # "the head of the regional administration" is not the head of the city's
@@ -253,6 +256,8 @@ def _mentions(words: list[str], word: str, place) -> bool:
          {"speaker": "Valerii Zaluzhnyi"})
 @example("Defence Secretary John Smith visited the troops.\n\nMore help is coming, the minister said. Prime Minister "
          "Jane Brown also spoke.", "statements", {"speaker": "John Smith", "cue": "said"})
+@example("Defence Secretary John Smith visited the troops.\n\nPoland's interior minister said shelters were ready.",
+         "statements", {"speaker": "Polish interior minister"})
 @example("The Commander-in-Chief of the army has said the front will hold.\n\nIn an interview, Colonel General Ivan "
          "Petrenko said the situation was difficult.", "statements", {"speaker": "Ivan Petrenko", "cue": "said"},
          {"speaker": "Ivan Petrenko", "channel": "interview"})
