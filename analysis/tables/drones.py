@@ -724,9 +724,9 @@ def _attacker(ctx: Context, unit: Unit, match: re.Match, reporter: str | None, s
     if subjects:
         word = subjects[-1].group(1).replace("Moscow", "Russia").replace("Kyiv", "Ukraine")
         return _side(word)
-    typed = side_of(weapon_info(match.group("w"))[1].split("-")[0]) if weapon_info(match.group("w"))[1] else None
-    if typed:  # only one side fires Shaheds, Kalibrs or Kh-101s, whoever reports them
-        return typed
+    wtype = weapon_info(match.group("w"))[1]
+    if wtype and side_of(wtype.split("-")[0]):  # only one side fires Shaheds, Kalibrs or Kh-101s, whoever reports them
+        return side_of(wtype.split("-")[0])
     defender = _DEFENDER.search(left)
     if defender and slot in ("destroyed", "diverted"):  # "Ukraine's air defences shot down ...": Russia's weapons
         return "Ukraine" if _side(defender.group(1).replace("Moscow", "Russia").replace("Kyiv", "Ukraine")) == "Russia" else "Russia"
