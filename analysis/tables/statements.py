@@ -13,6 +13,8 @@ from analysis.tables import coreference
 from analysis.tables.context import Context, Unit
 from analysis.language.speakers import Registry, Speaker, lexicon, parse_np
 
+# "denied a string of reports that ...": what a denial or a dismissal is of (not "denied a visa").
+_A_REPORT = r"|^\s+an?\s+(?:[\w-]+\s+){0,2}?(?:of\s+)?(?:reports?|claims?|allegations?)\b"
 # Cue -> pattern its right context must match for it to be speech.
 CUE_NEEDS = {
     "put": r"^\s+(?:it|the\s+(?:figure|number|toll|death toll|total|count|losses|strength))\b",
@@ -26,15 +28,15 @@ CUE_NEEDS = {
     "claimed": r"^(?!\s+the\s+li(?:fe|ves)\b|[^.;,]{0,40}?\bas\s+(?:\w+\s+)?(?:territory|land|its\s+own|part\s+of)\b)",
     "claims": r"^(?!\s+the\s+li(?:fe|ves)\b|[^.;,]{0,40}?\bas\s+(?:\w+\s+)?(?:territory|land|its\s+own|part\s+of)\b)",
     "reported": r"^(?!\s+(?:missing|dead|killed|wounded|injured)\b)",
-    "dismissed": r"^\s+(?:the|it|this|that|claims|reports|as)\b|^\s+an?\s+(?:[\w-]+\s+){0,2}?(?:of\s+)?(?:reports?|claims?|allegations?)\b",
-    "rejected": r"^\s+(?:the|it|this|that|claims|reports|accusations)\b|^\s+an?\s+(?:[\w-]+\s+){0,2}?(?:of\s+)?(?:reports?|claims?|allegations?)\b",
+    "dismissed": r"^\s+(?:the|it|this|that|claims|reports|as)\b" + _A_REPORT,
+    "rejected": r"^\s+(?:the|it|this|that|claims|reports|accusations)\b" + _A_REPORT,
     "concluded": r"^\s+that\b", "concludes": r"^\s+that\b", "assessed": r"^\s+(?:on\s+\w+\s+)?that\b",
     "assesses": r"^\s+that\b", "expressed concern": r"^\s+(?:that|over|about)\b", "expressed regret": r"^\s+(?:that|over)\b",
     "expressed hope": r"^\s+that\b",
     "threatened": r"^\s+(?:to|that|with|retaliation|a\s+response|consequences)\b",
     "threatens": r"^\s+(?:to|that|with|retaliation|a\s+response|consequences)\b",
     "contended": r"^\s+that\b", "contends": r"^\s+that\b",
-    "accused": r"^\s+\w+", "accuses": r"^\s+\w+", "accusing": r"^\s+(?:[\w'’-]+\s+){1,4}?(?:this\s+\w+\s+|on\s+\w+\s+)?of\b", "denied": r"^\s+(?:that|the|it|any|claims|reports|involvement)\b|^\s+an?\s+(?:[\w-]+\s+){0,2}?(?:of\s+)?(?:reports?|claims?|allegations?)\b",
+    "accused": r"^\s+\w+", "accuses": r"^\s+\w+", "accusing": r"^\s+(?:[\w'’-]+\s+){1,4}?(?:this\s+\w+\s+|on\s+\w+\s+)?of\b", "denied": r"^\s+(?:that|the|it|any|claims|reports|involvement)\b" + _A_REPORT,
     "warning": r"^\s+(?:that|of|about|against)\b", "posted": r"^\s+(?:on|that|a\s+video)\b",
     "quoted": r"^\s+(?:as|by)\b|^\s+[^.;:!?]{2,80}?\s+as\s+(?:saying|stating|telling)\b", "declared": r"^(?!\s+\w+\s+(?:a|an)\s)(?![^.]{0,40}\bmourning\b)",
     "welcomed": r"^\s+(?:the|it|this|that|a|an|his|her|their|its)\b", "calling": r"^[^.;]{0,60}?x{2}|^\s+(?:on|for)\b",
