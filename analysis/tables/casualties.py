@@ -80,9 +80,10 @@ NEW_INCIDENT = re.compile(r"\b(?:another|an?\s+(?:second|third|separate|further|
                           r"|^\W*earlier,?\s+it\s+(?:was|had\s+been)\s+reported\b"  # an earlier report: its own row
                           r"|^\W*meanwhile\b"  # the story turns to another place or side
                           r"|^\W*another\s+(?:[\w-]+\s+){0,2}?(?:was|were)\s+(?:attacked|hit|struck|targeted|shelled)\b", re.I)
-ATTRIBUTIVE_AFTER = re.compile(r"^\s*(?:regional\s+|city\s+|oblast\s+|region['’]s\s+|district\s+)?(?:governor|mayor|"
-                               r"military\s+administration|administration|officials|authorities|council|police|"
-                               r"prosecutor|head|Governor|Mayor|River|river|axis|direction|front)", re.I)
+# An office after a place's name ("Kharkiv regional authorities", "the Enerhodar mayor").
+_OFFICE = (r"(?:regional\s+|city\s+|oblast\s+|region['’]s\s+|district\s+)?(?:governor|mayor|military\s+administration|"
+           r"administration|officials|authorities|council|police|prosecutor")
+ATTRIBUTIVE_AFTER = re.compile(rf"^\s*{_OFFICE}|head|Governor|Mayor|River|river|axis|direction|front)", re.I)
 ATTRIBUTIVE_BEFORE = re.compile(r"(?:according\s+to\s+(?:the\s+)?|governor\s+of\s+|mayor\s+of\s+|head\s+of\s+(?:the\s+)?|"
                                 r"(?:north|south|east|west)(?:-?(?:east|west))?(?:ern)?\s+of\s+|km\s+(?:from|of)\s+|"
                                 r"kilometres\s+(?:from|of)\s+|flights?\s+to\s+|taken\s+to\s+(?:a\s+)?hospital\s+in\s+|"
@@ -346,7 +347,7 @@ def mentions_in(unit: Unit) -> Mention | None:
             found |= _read(mention, match, "killed")
         for match in w.hurt_re.finditer(text):
             found |= _read(mention, match, "injured")
-    if mention.killed is None and "bod" in text.lower():
+    if mention.killed is None:
         found |= _bodies(unit, mention) is not None
     return mention if found else None
 
@@ -969,9 +970,8 @@ def _scenes(ctx: Context, unit: Unit, places: list[PlaceMention]) -> list[PlaceM
 
 _ELSEWHERE = re.compile(r"\b(?:in|across)\s+(?:the\s+)?other\s+(?:[\w-]+\s+)?(?:(?P<regions>regions|oblasts|provinces)|"
                         r"settlements|villages|towns|communities|districts|areas|cities|parts\s+of\s+the\s+(?:region|oblast|province))\b"
-                        r"|(?<=\binjured\s)(?:across|elsewhere\s+in|throughout)\s+the\s+(?:region|oblast|province)\b"
-                        r"|(?<=\bwounded\s)(?:across|elsewhere\s+in|throughout)\s+the\s+(?:region|oblast|province)\b"
-                        r"|(?<=\bkilled\s)(?:across|elsewhere\s+in|throughout)\s+the\s+(?:region|oblast|province)\b", re.I)
+                        r"|(?:(?<=\binjured\s)|(?<=\bwounded\s)|(?<=\bkilled\s))(?:across|elsewhere\s+in|throughout)\s+the\s+"
+                        r"(?:region|oblast|province)\b", re.I)
 
 
 @example("In Donetsk Oblast, one man was killed in Kurakhove and four more people were wounded in other "
@@ -1002,14 +1002,14 @@ _SETTLEMENT_IN = re.compile(r"\b(?:in|near|outside|of)\s+(?:the\s+(?:village|tow
 _POSSESSIVE_IN_NAME = re.compile(r"['’]s\b")
 
 
-@example("A 43-year-old man has been killed in Ukraine's Kherson region following a Russian attack.", "casualties",
-         {"region": "Kherson Oblast", "killed": 1})
 def _names_a_day(name: str) -> bool:
     """True for a capitalised name that ends in a weekday or month ('Palm Sunday', 'Orthodox Easter' aside)."""
     last = name.split()[-1].lower()
     return last in WEEKDAYS or last in MONTHS
 
 
+@example("A 43-year-old man has been killed in Ukraine's Kherson region following a Russian attack.", "casualties",
+         {"region": "Kherson Oblast", "killed": 1})
 @example("\"On this bright day of Palm Sunday, more than 20 people were killed,\" the mayor of Sumy said.", "casualties",
          {"region": "Sumy Oblast", "place": None, "killed": 20})
 def _unknown_settlements(unit: Unit, known: list[PlaceMention]) -> list[PlaceMention]:
@@ -1502,18 +1502,17 @@ def _titled_regions(ctx: Context) -> dict:
 def _office_place(unit: Unit) -> tuple | None:
     """(place, town or None) of the office a unit's own report comes from ('Kharkiv regional authorities reported'),
     where that is the only place it names."""
-    offices = [(m.place, _OFFICE_AFTER.match(unit.text, m.end - unit.start)) for m in unit.places
-               if m.place.kind in ("city", "region")]
-    offices = [(place, match) for place, match in offices if match]
-    if len(offices) != 1 or len(unit.places) != 1:
+    if len(unit.places) != 1 or unit.places[0].place.kind not in ("city", "region"):
         return None
-    place, match = offices[0]
+    place = unit.places[0].place
+    match = _OFFICE_AFTER.match(unit.text, unit.places[0].end - unit.start)
+    if match is None:
+        return None
     city = place.kind == "city" and not re.match(r"\s*(?:regional|oblast|region)", match.group(0), re.I)
     return place, place.name if city else None  # "the Enerhodar mayor said": the town too
 
 
-_OFFICE_AFTER = re.compile(r"\s*(?:regional\s+|city\s+|oblast\s+|region['’]s\s+|district\s+)?(?:governor|mayor|military\s+administration|"
-                           r"administration|officials|authorities|council|police|prosecutors?)\b", re.I)
+_OFFICE_AFTER = re.compile(rf"\s*{_OFFICE}|prosecutors)\b", re.I)
 
 
 def _paragraph_reporter_region(ctx: Context, unit: Unit):

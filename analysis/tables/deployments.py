@@ -92,11 +92,11 @@ _BARE = re.compile(rf"(?:,|\bsay|\bestimate|\bthink|\bbelieve|\bcount|\breckon|\
 # People called up, the force being what they are called up to: "mobilise another 450,000 to 500,000 people",
 # "call up 160,000 more people", "300,000 men would be mobilised".
 _CALL_HINT = re.compile(r"mobili[sz]|call(?:ed|ing|s)?\s+up|draft|conscript", re.I)
-_PEOPLE = r"(?P<who>people|men|citizens|Ukrainians|Russians|reservists)"
+_PEOPLE = r"people|men|citizens|Ukrainians|Russians|reservists"
 _CALL_UP_PEOPLE = re.compile(rf"\b(?P<how>mobili[sz]\w*|call(?:ed|ing|s)?\s+up|draft(?:ed|ing|s)?|conscript(?:ed|ing|s)?)\s+(?:of\s+)?"
                              rf"(?:another|an\s+additional|a\s+further|up\s+to|some|about|around|nearly|at\s+least)?\s*"
-                             rf"(?:between\s+)?(?P<count>{DIGITS})(?:\s*(?:-|–|to|and)\s*{DIGITS})?\s+(?:more\s+|additional\s+|new\s+)?{_PEOPLE}\b"
-                             rf"|(?<![\w.,-])(?P<count2>{DIGITS})(?:\s*(?:-|–|to|and)\s*{DIGITS})?\s+(?:more\s+|additional\s+)?{_PEOPLE.replace('who', 'who2')}\s+"
+                             rf"(?:between\s+)?(?P<count>{DIGITS})(?:\s*(?:-|–|to|and)\s*{DIGITS})?\s+(?:more\s+|additional\s+|new\s+)?(?P<who>{_PEOPLE})\b"
+                             rf"|(?<![\w.,-])(?P<count2>{DIGITS})(?:\s*(?:-|–|to|and)\s*{DIGITS})?\s+(?:more\s+|additional\s+)?(?P<who2>{_PEOPLE})\s+"
                              rf"(?:to\s+be|would\s+be|will\s+be|be|were|had\s+been|have\s+been|being)\s+(?P<how2>mobili[sz]ed|called\s+up|drafted|conscripted)\b", re.I)
 
 
@@ -292,7 +292,8 @@ def _location(after: str) -> str | None:
     """Where the force is, in the text's words (a month or weekday is when, not where)."""
     for match in _LOCATION.finditer(after[:120]):
         where = match.group(1).strip()
-        if where.split()[0].lower() not in MONTHS and where.split()[0].lower() not in WEEKDAYS \
+        first = where.split()[0].lower()
+        if first not in MONTHS and first not in WEEKDAYS \
                 and not after[:match.start()].rstrip().lower().endswith("according"):  # "according to the Kremlin" is who
             return where
     return None

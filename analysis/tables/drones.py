@@ -302,7 +302,7 @@ def _read_unit(ctx: Context, unit: Unit, claims: list[Claim]) -> None:
         if count is None and launched is None:
             continue
         attacker = _attacker(ctx, unit, match, reporter, slot,
-                             [c for c in claims if c.attacker and c.units[-1].section == unit.section])
+                             [c for c in claims if c.attacker and c.units[-1].section == unit.section], wtype)
         if _is_breakdown(claims, attacker, wclass, reporter, slot, count, launched, text[match.end():]) \
                 or _interceptor_share(claims, unit, wclass, slot, count, launched, text[max(0, match.start() - 80):match.start()]):
             continue
@@ -656,11 +656,11 @@ def _completes(claim: Claim, reporter: str, slot: str, count: Count | None, wtyp
     """True where a count from another voice of the same side fills a launched-only tally's
     shot-down figure ('according to the air force commander ... Lt. Gen. X said'), or a typed
     downing's launch figure ('shot down two Iskander-Ms, it said ... had launched four Iskander-Ms')."""
-    sides = {side_of(claim.reporter), side_of(reporter)} - {None}
-    if len(sides) > 1 or count is None or count.value is None:
+    ours, theirs = side_of(claim.reporter), side_of(reporter)
+    if len({ours, theirs} - {None}) > 1 or count is None or count.value is None:
         return False
     if slot == "launched":  # a region's downings are no part of a national launch total, so: typed, or both national
-        national = claim.weapon is None and side_of(claim.reporter) is not None and side_of(reporter) is not None
+        national = claim.weapon is None and ours is not None and theirs is not None
         return claim.launched is None and claim.destroyed is not None and claim.destroyed.value is not None \
             and count.value >= claim.destroyed.value and wtype is not None and (claim.weapon == wtype or national) \
             and claim.area is None
@@ -705,9 +705,9 @@ def _launcher_after(v: vocab.Vocabulary) -> re.Pattern[str]:
 @example("Air defence shot down 45 Shahed drones overnight; one returned to Russia. This was reported by the air "
          "force.", "drone_counts", {"attacker": "Russia", "weapon": "Shahed", "destroyed": 45})
 def _attacker(ctx: Context, unit: Unit, match: re.Match, reporter: str | None, slot: str,
-              claims_before: list | None = None) -> str | None:
-    """The side that launched the weapons: an adjective, the launching subject, the reporter's side,
-    or where they were downed."""
+              claims_before: list | None = None, wtype: str | None = None) -> str | None:
+    """The side that launched the weapons (of type wtype, where the phrase names one): an adjective,
+    the launching subject, the side that fires that type, the reporter's side, or where they were downed."""
     P = patterns()
     adj = _SIDE_ADJ.search(match.group(0))
     if adj and adj.group(1).lower() != "enemy":
@@ -724,9 +724,9 @@ def _attacker(ctx: Context, unit: Unit, match: re.Match, reporter: str | None, s
     if subjects:
         word = subjects[-1].group(1).replace("Moscow", "Russia").replace("Kyiv", "Ukraine")
         return _side(word)
-    wtype = weapon_info(match.group("w"))[1]
-    if wtype and side_of(wtype.split("-")[0]):  # only one side fires Shaheds, Kalibrs or Kh-101s, whoever reports them
-        return side_of(wtype.split("-")[0])
+    fired_by = side_of(wtype.split("-")[0]) if wtype else None
+    if fired_by:  # only one side fires Shaheds, Kalibrs or Kh-101s, whoever reports them
+        return fired_by
     defender = _DEFENDER.search(left)
     if defender and slot in ("destroyed", "diverted"):  # "Ukraine's air defences shot down ...": Russia's weapons
         return "Ukraine" if _side(defender.group(1).replace("Moscow", "Russia").replace("Kyiv", "Ukraine")) == "Russia" else "Russia"
